@@ -1,0 +1,81 @@
+package parse
+
+import (
+	"bytes"
+	"fmt"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/japanese"
+	xunicode "golang.org/x/text/encoding/unicode"
+)
+
+// decode turns the bytes of a file into text. It accepts UTF-8 (with or
+// without a byte-order mark), UTF-16 with a byte-order mark, and Shift_JIS
+// (Windows code page 932), which it detects when the bytes are not UTF-8.
+// Anything else, and text holding control characters, is refused.
+func decode(src []byte) (text, enc string, err *Error) {
+	if len(bytes.TrimSpace(src)) == 0 {
+		return "", "", &Error{Line: 1, Msg: "empty file"}
+	}
+	switch {
+	case bytes.HasPrefix(src, []byte{0xEF, 0xBB, 0xBF}):
+		src, enc = src[3:], "UTF-8"
+		if !utf8.Valid(src) {
+			return "", "", &Error{Line: badUTF8Line(src), Msg: "invalid UTF-8 after a UTF-8 byte-order mark"}
+		}
+		text = string(src)
+	case bytes.HasPrefix(src, []byte{0xFF, 0xFE}), bytes.HasPrefix(src, []byte{0xFE, 0xFF}):
+		enc = "UTF-16LE"
+		var e encoding.Encoding = xunicode.UTF16(xunicode.LittleEndian, xunicode.ExpectBOM)
+		if src[0] == 0xFE {
+			enc = "UTF-16BE"
+			e = xunicode.UTF16(xunicode.BigEndian, xunicode.ExpectBOM)
+		}
+		b, derr := e.NewDecoder().Bytes(src)
+		if derr != nil || len(src)%2 != 0 {
+			return "", "", &Error{Line: 1, Msg: "invalid " + enc + " text"}
+		}
+		text = string(b)
+		if i := bytes.IndexRune(b, utf8.RuneError); i >= 0 {
+			return "", "", &Error{Line: 1 + bytes.Count(b[:i], []byte("\n")), Msg: "invalid " + enc + " text"}
+		}
+	case utf8.Valid(src):
+		text, enc = string(src), "UTF-8"
+	default:
+		b, derr := japanese.ShiftJIS.NewDecoder().Bytes(src)
+		bad := bytes.IndexRune(b, utf8.RuneError)
+		if derr != nil || bad >= 0 {
+			return "", "", &Error{Line: badUTF8Line(src), Msg: "not text in UTF-8 or Shift_JIS (binary data?)"}
+		}
+		text, enc = string(b), "Shift_JIS"
+	}
+	line := 1
+	for _, r := range text {
+		switch {
+		case r == '\n':
+			line++
+		case r == '\r' || r == '\t' || r == '\f' || r == '\v':
+		case unicode.IsControl(r) || r == 0xFFFE || r == 0xFFFF:
+			return "", "", &Error{Line: line, Msg: fmt.Sprintf("control character %U: binary data, not a policy text", r)}
+		}
+	}
+	return text, enc, nil
+}
+
+// badUTF8Line returns the line of the first byte that is not valid UTF-8.
+func badUTF8Line(b []byte) int {
+	line := 1
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if r == utf8.RuneError && n <= 1 {
+			return line
+		}
+		if r == '\n' {
+			line++
+		}
+		b = b[n:]
+	}
+	return line
+}

@@ -1,0 +1,70 @@
+package parse
+
+import (
+	"sort"
+
+	"github.com/policykb/policykb/internal/policy"
+)
+
+// Piece is one stretch of source text as the structure holds it.
+type Piece struct {
+	Line int    // source line where it starts
+	Text string // the stretch itself
+	Role string // "title", "date", "body", "marker", "heading" or "paragraph"
+	ID   string // the provision holding it; "" for the header lines
+}
+
+// Pieces lists every stretch of source text held by doc in source order: the
+// header lines, then each provision's marker, heading and paragraphs as they
+// stand in the file. Joined, they give the content of the source (Content).
+func Pieces(doc *policy.Document) []Piece {
+	var ps []Piece
+	order := map[string]int{"title": 0, "date": 0, "body": 0, "marker": 1, "heading": 2, "paragraph": 3}
+	addHeader := func(no int, text, role string) {
+		if no > 0 {
+			ps = append(ps, Piece{Line: no, Text: text, Role: role})
+		}
+	}
+	addHeader(doc.TitleLineNo, doc.TitleLine, "title")
+	addHeader(doc.DateLineNo, doc.DateLine, "date")
+	addHeader(doc.DecidedByLineNo, doc.DecidedByLine, "body")
+	for _, p := range doc.Provisions {
+		if p.Marker != "" {
+			ps = append(ps, Piece{Line: p.Line, Text: p.Marker, Role: "marker", ID: p.ID})
+		}
+		if p.Heading != "" {
+			ps = append(ps, Piece{Line: p.HeadingLine, Text: p.Heading, Role: "heading", ID: p.ID})
+		}
+		for i, para := range p.Paragraphs {
+			ps = append(ps, Piece{Line: p.ParagraphLines[i], Text: para, Role: "paragraph", ID: p.ID})
+		}
+	}
+	sort.SliceStable(ps, func(i, j int) bool {
+		if ps[i].Line != ps[j].Line {
+			return ps[i].Line < ps[j].Line
+		}
+		return order[ps[i].Role] < order[ps[j].Role]
+	})
+	return ps
+}
+
+// Content returns what the structure must hold of a source text: the text
+// with line breaks, blank lines, the blanks at the edges of lines and
+// page-footer lines removed. It returns "" if src cannot be decoded or parsed.
+func Content(src []byte) string {
+	text, _, err := decode(src)
+	if err != nil {
+		return ""
+	}
+	lines := splitLines(text)
+	if classify(lines) != nil {
+		return ""
+	}
+	var b []byte
+	for _, l := range lines {
+		if l.class != clFooter {
+			b = append(b, l.text...)
+		}
+	}
+	return string(b)
+}

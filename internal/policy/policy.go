@@ -1,0 +1,197 @@
+// Package policy holds the domain of policykb: documents of the budget-priority
+// policy family, their numbered provisions, and the services that store and
+// serve them. It depends on nothing but the standard library; parsing, storage,
+// search and the GraphQL API are adapters around it.
+package policy
+
+import (
+	"context"
+	"strings"
+)
+
+// Kind is the level of a provision in the numbering of a policy document.
+type Kind string
+
+// The provision kinds, outermost first.
+const (
+	KindPreamble Kind = "PREAMBLE" // text before section １
+	KindSection  Kind = "SECTION"  // １, ２, ３ …
+	KindArea     Kind = "AREA"     // (1), (2) …
+	KindItem     Kind = "ITEM"     // ①, ② …
+	KindSubItem  Kind = "SUBITEM"  // ⅰ）, ⅱ） …
+)
+
+// Kinds lists every kind, outermost first.
+var Kinds = []Kind{KindPreamble, KindSection, KindArea, KindItem, KindSubItem}
+
+// Valid reports whether k is one of the declared kinds.
+func (k Kind) Valid() bool {
+	for _, v := range Kinds {
+		if k == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Document is one ingested policy text.
+type Document struct {
+	ID         string
+	Title      string
+	FiscalYear int  // Gregorian fiscal year of the title (令和２年度 → 2020); 0 if none
+	DecidedOn  Date // zero if the source has no date line
+	DecidedBy  string
+	PageCount  int
+
+	// The header lines exactly as they stand in the source (edge blanks trimmed).
+	TitleLine     string
+	DateLine      string
+	DecidedByLine string
+	// Source line numbers (1-based) of the header lines; 0 where absent.
+	TitleLineNo, DateLineNo, DecidedByLineNo int
+
+	// Encoding the source was decoded from: "UTF-8", "UTF-16LE", "UTF-16BE" or "Shift_JIS".
+	Encoding string
+	// Source is the decoded text as ingested (UTF-8, line breaks as in the file).
+	Source string
+	// SHA256 is the hex digest of the source bytes as ingested.
+	SHA256 string
+
+	// Provisions in document order; filled by the parser, not by every query.
+	Provisions []*Provision
+}
+
+// Provision is one numbered unit of a document, or its preamble.
+type Provision struct {
+	ID         string
+	DocumentID string
+	ParentID   string // "" at the top level
+	Seq        int    // position in document order, from 0
+	Kind       Kind
+	Number     int    // 3 for ③; 0 for the preamble
+	Label      string // printed marker chain, "２(2)③ⅰ）"; "前文" for the preamble
+	Marker     string // the marker as printed in the source, with the blanks that follow it
+	Heading    string // "" where the source has none
+	Paragraphs []string
+	Pages      []int // source pages the provision's own lines sit on, ascending
+
+	// Source line numbers (1-based): of the marker (the first line for the
+	// preamble), of the heading (0 if none), and of each paragraph's first line.
+	Line           int
+	HeadingLine    int
+	ParagraphLines []int
+}
+
+// Text is the heading (if any) and the paragraphs, joined with "\n".
+func (p *Provision) Text() string {
+	parts := make([]string, 0, len(p.Paragraphs)+1)
+	if p.Heading != "" {
+		parts = append(parts, p.Heading)
+	}
+	parts = append(parts, p.Paragraphs...)
+	return strings.Join(parts, "\n")
+}
+
+// PreambleLabel is the label of every preamble.
+const PreambleLabel = "前文"
+
+// ProvisionID returns the identifier of the provision at path in document doc:
+// "doc:2.2.3.1", or "doc:preamble" for an empty path.
+func ProvisionID(doc string, path []int) string {
+	if len(path) == 0 {
+		return doc + ":preamble"
+	}
+	var b strings.Builder
+	b.WriteString(doc)
+	b.WriteByte(':')
+	for i, n := range path {
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(itoa(n))
+	}
+	return b.String()
+}
+
+// SplitID splits a provision ID into its document ID and the part after the
+// colon. ok is false if id is not of that form.
+func SplitID(id string) (doc, local string, ok bool) {
+	i := strings.LastIndexByte(id, ':')
+	if i <= 0 || i == len(id)-1 {
+		return "", "", false
+	}
+	return id[:i], id[i+1:], true
+}
+
+// AncestorIDs returns the IDs of the provisions that enclose the provision id,
+// outermost first, as they follow from the structure of provision IDs.
+func AncestorIDs(id string) []string {
+	doc, local, ok := SplitID(id)
+	if !ok || local == "preamble" {
+		return nil
+	}
+	var out []string
+	for i := 0; i < len(local); i++ {
+		if local[i] == '.' {
+			out = append(out, doc+":"+local[:i])
+		}
+	}
+	return out
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	var buf [20]byte
+	i := len(buf)
+	for n > 0 {
+		i--
+		buf[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		buf[i] = '-'
+	}
+	return string(buf[i:])
+}
+
+// ProvisionFilter selects provisions. Zero fields do not filter.
+type ProvisionFilter struct {
+	DocumentID string
+	Kind       Kind
+	Under      string   // only descendants of this provision (not itself)
+	ParentIDs  []string // only children of these provisions
+}
+
+// DocumentService reads documents.
+type DocumentService interface {
+	// Documents returns every document, ordered by ID.
+	Documents(ctx context.Context) ([]*Document, error)
+	// DocumentsByID returns the documents with the given IDs, in no particular
+	// order; unknown IDs are left out.
+	DocumentsByID(ctx context.Context, ids []string) ([]*Document, error)
+}
+
+// ProvisionService reads provisions.
+type ProvisionService interface {
+	// ProvisionsByID returns the provisions with the given IDs, in no particular
+	// order; unknown IDs are left out.
+	ProvisionsByID(ctx context.Context, ids []string) ([]*Provision, error)
+	// Provisions returns the provisions that pass f, in document order.
+	Provisions(ctx context.Context, f ProvisionFilter) ([]*Provision, error)
+	// ProvisionsByLabel returns the provisions whose label matches label (see
+	// package label), in document order; documentID "" searches every document.
+	ProvisionsByLabel(ctx context.Context, documentID, label string) ([]*Provision, error)
+}
+
+// Ingester stores parsed documents.
+type Ingester interface {
+	// Ingest stores doc, replacing any document with the same ID, atomically.
+	Ingest(ctx context.Context, doc *Document) error
+}
