@@ -19,6 +19,11 @@ func decode(src []byte) (text, enc string, err *Error) {
 	if len(bytes.TrimSpace(src)) == 0 {
 		return "", "", &Error{Line: 1, Msg: "empty file"}
 	}
+	for _, f := range binaryFormats {
+		if bytes.HasPrefix(src, []byte(f.magic)) {
+			return "", "", &Error{Line: 1, Msg: f.msg}
+		}
+	}
 	switch {
 	case bytes.HasPrefix(src, []byte{0xEF, 0xBB, 0xBF}):
 		src, enc = src[3:], "UTF-8"
@@ -51,30 +56,41 @@ func decode(src []byte) (text, enc string, err *Error) {
 		}
 		text, enc = string(b), "Shift_JIS"
 	}
-	line := 1
+	line, prev := 1, rune(0)
 	for _, r := range text {
 		switch {
-		case r == '\n':
-			line++
-		case r == '\r' || r == '\t' || r == '\f' || r == '\v':
+		case r == '\n' || r == '\r':
+			if r == '\r' || prev != '\r' {
+				line++
+			}
+		case r == '\t' || r == '\f' || r == '\v':
 		case unicode.IsControl(r) || r == 0xFFFE || r == 0xFFFF:
 			return "", "", &Error{Line: line, Msg: fmt.Sprintf("control character %U: binary data, not a policy text", r)}
 		}
+		prev = r
 	}
 	return text, enc, nil
 }
 
+// binaryFormats are files people may try to ingest in place of the text.
+var binaryFormats = []struct{ magic, msg string }{
+	{"%PDF-", "a PDF file, not text: extract its text first (for example with pdftotext)"},
+	{"PK\x03\x04", "a ZIP archive (such as .docx or .xlsx), not text"},
+	{"\xD0\xCF\x11\xE0", "an old Microsoft Office file, not text"},
+}
+
 // badUTF8Line returns the line of the first byte that is not valid UTF-8.
 func badUTF8Line(b []byte) int {
-	line := 1
+	line, prev := 1, byte(0)
 	for len(b) > 0 {
 		r, n := utf8.DecodeRune(b)
 		if r == utf8.RuneError && n <= 1 {
 			return line
 		}
-		if r == '\n' {
+		if r == '\r' || r == '\n' && prev != '\r' {
 			line++
 		}
+		prev = b[0]
 		b = b[n:]
 	}
 	return line

@@ -130,7 +130,10 @@ func paragraphs(lines []pline) [][]pline {
 		if !end && bracketDepth(text.String()) == 0 {
 			next := vs[i+1]
 			switch {
-			case v.lead == 0 && next.indent > v.indent:
+			case v.lead == 0 && next.indent > v.indent,
+				v.lead > 0 && next.indent > v.indent && next.indent < v.lead:
+				// An indented line starts a paragraph; under a marker line, a
+				// line indented less than the marker is no hanging continuation.
 				end = true
 			case first:
 				end = v.w < next.w-firstSlack

@@ -263,10 +263,11 @@ func isMarker(t string) bool {
 // heading, as follows a section number.
 func nextIsHeading(lines []srcLine, i int) bool {
 	for i++; i < len(lines); i++ {
-		if t := lines[i].text; t != "" {
-			_, _, _, num := pageNumber(t)
-			return !num && !isMarker(t) && headingLike(t) && cells(t) <= 40
+		t := lines[i].text
+		if _, _, _, footer := pageNumber(t); t == "" || footer {
+			continue
 		}
+		return !isMarker(t) && headingLike(t) && cells(t) <= 40
 	}
 	return false
 }
