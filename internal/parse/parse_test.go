@@ -43,8 +43,8 @@ func mustParse(t testing.TB, name string, src []byte) *policy.Document {
 // golden is the structure checked by the golden test: everything a user sees.
 type golden struct {
 	ID, Title, DecidedOn, DecidedBy string
-	FiscalYear, PageCount          int
-	Provisions                     []goldenProvision
+	FiscalYear, PageCount           int
+	Provisions                      []goldenProvision
 }
 
 type goldenProvision struct {
