@@ -1,0 +1,124 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/policykb/policykb/internal/label"
+	"github.com/policykb/policykb/internal/policy"
+)
+
+// Ingest stores doc and its provisions in one transaction, replacing any
+// stored document with the same ID. On error the store is left as it was.
+func (db *DB) Ingest(ctx context.Context, doc *policy.Document) error {
+	tx, err := db.rw.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM documents WHERE id = ?`, doc.ID); err != nil {
+		return fmt.Errorf("delete %s: %w", doc.ID, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO documents (id, title, fiscal_year, decided_on, decided_by,
+		title_line, title_line_no, date_line, date_line_no, decided_by_line, decided_by_line_no,
+		page_count, encoding, source, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		doc.ID, doc.Title, nullInt(doc.FiscalYear), doc.DecidedOn.String(), doc.DecidedBy,
+		doc.TitleLine, doc.TitleLineNo, doc.DateLine, doc.DateLineNo, doc.DecidedByLine, doc.DecidedByLineNo,
+		doc.PageCount, doc.Encoding, doc.Source, doc.SHA256); err != nil {
+		return fmt.Errorf("insert %s: %w", doc.ID, err)
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO provisions (id, document_id, parent_id, seq, kind, number,
+		label, label_key, short_key, marker, heading, paragraphs, pages, line, heading_line, paragraph_lines)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, p := range doc.Provisions {
+		key := label.Key(p.Label)
+		if _, err := stmt.ExecContext(ctx, p.ID, doc.ID, nullString(p.ParentID), p.Seq, string(p.Kind), p.Number,
+			p.Label, key, label.Short(key), p.Marker, p.Heading, mustJSON(p.Paragraphs), mustJSON(p.Pages),
+			p.Line, p.HeadingLine, mustJSON(p.ParagraphLines)); err != nil {
+			return fmt.Errorf("insert %s: %w", p.ID, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'`); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+const documentColumns = `id, title, fiscal_year, decided_on, decided_by, title_line, title_line_no,
+	date_line, date_line_no, decided_by_line, decided_by_line_no, page_count, encoding, sha256`
+
+// Documents returns every document, ordered by ID, without its source text.
+func (db *DB) Documents(ctx context.Context) ([]*policy.Document, error) {
+	return db.documents(ctx, `SELECT `+documentColumns+` FROM documents ORDER BY id`)
+}
+
+// DocumentsByID returns the documents with the given IDs, without their
+// source texts.
+func (db *DB) DocumentsByID(ctx context.Context, ids []string) ([]*policy.Document, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return db.documents(ctx, `SELECT `+documentColumns+` FROM documents WHERE id IN (`+placeholders(len(ids))+`) ORDER BY id`, anys(ids)...)
+}
+
+// Source returns the source text of a document as it was ingested.
+func (db *DB) Source(ctx context.Context, id string) (string, error) {
+	var s string
+	err := db.ro.QueryRowContext(ctx, `SELECT source FROM documents WHERE id = ?`, id).Scan(&s)
+	if err == sql.ErrNoRows {
+		return "", policy.Errorf(policy.ENOTFOUND, "no document %q", id)
+	}
+	return s, err
+}
+
+func (db *DB) documents(ctx context.Context, query string, args ...any) ([]*policy.Document, error) {
+	rows, err := db.ro.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*policy.Document
+	for rows.Next() {
+		d := &policy.Document{}
+		var fy sql.NullInt64
+		var decided string
+		if err := rows.Scan(&d.ID, &d.Title, &fy, &decided, &d.DecidedBy, &d.TitleLine, &d.TitleLineNo,
+			&d.DateLine, &d.DateLineNo, &d.DecidedByLine, &d.DecidedByLineNo, &d.PageCount, &d.Encoding, &d.SHA256); err != nil {
+			return nil, err
+		}
+		d.FiscalYear = int(fy.Int64)
+		if d.DecidedOn, err = policy.ParseDate(decided); err != nil {
+			return nil, fmt.Errorf("document %s: %w", d.ID, err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+func nullInt(n int) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only slices of strings and ints are marshalled here
+	}
+	return string(b)
+}

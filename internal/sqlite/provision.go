@@ -1,0 +1,97 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/policykb/policykb/internal/label"
+	"github.com/policykb/policykb/internal/policy"
+)
+
+const provisionColumns = `id, document_id, parent_id, seq, kind, number, label, marker, heading,
+	paragraphs, pages, line, heading_line, paragraph_lines`
+
+// ProvisionsByID returns the provisions with the given IDs, in document order.
+func (db *DB) ProvisionsByID(ctx context.Context, ids []string) ([]*policy.Provision, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return db.provisions(ctx, `SELECT `+provisionColumns+` FROM provisions WHERE id IN (`+placeholders(len(ids))+`)
+		ORDER BY document_id, seq`, anys(ids)...)
+}
+
+// Provisions returns the provisions that pass f, in document order (by
+// document ID, then position in the document).
+func (db *DB) Provisions(ctx context.Context, f policy.ProvisionFilter) ([]*policy.Provision, error) {
+	var where []string
+	var args []any
+	if f.DocumentID != "" {
+		where, args = append(where, "document_id = ?"), append(args, f.DocumentID)
+	}
+	if f.Kind != "" {
+		where, args = append(where, "kind = ?"), append(args, string(f.Kind))
+	}
+	if f.Under != "" {
+		// Descendants of doc:2.4 are exactly the IDs doc:2.4.… ('/' follows '.').
+		where, args = append(where, "id > ? AND id < ?"), append(args, f.Under+".", f.Under+"/")
+	}
+	if f.ParentIDs != nil {
+		if len(f.ParentIDs) == 0 {
+			return nil, nil
+		}
+		where, args = append(where, "parent_id IN ("+placeholders(len(f.ParentIDs))+")"), append(args, anys(f.ParentIDs)...)
+	}
+	q := `SELECT ` + provisionColumns + ` FROM provisions`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	return db.provisions(ctx, q+` ORDER BY document_id, seq`, args...)
+}
+
+// ProvisionsByLabel returns the provisions whose label matches lbl in any
+// NFKC-equivalent form, with or without the section number; documentID ""
+// searches every document.
+func (db *DB) ProvisionsByLabel(ctx context.Context, documentID, lbl string) ([]*policy.Provision, error) {
+	key := label.Key(lbl)
+	if key == "" {
+		return nil, nil
+	}
+	q := `SELECT ` + provisionColumns + ` FROM provisions WHERE (label_key = ? OR short_key = ?)`
+	args := []any{key, key}
+	if documentID != "" {
+		q, args = q+` AND document_id = ?`, append(args, documentID)
+	}
+	return db.provisions(ctx, q+` ORDER BY document_id, seq`, args...)
+}
+
+func (db *DB) provisions(ctx context.Context, query string, args ...any) ([]*policy.Provision, error) {
+	rows, err := db.ro.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*policy.Provision
+	for rows.Next() {
+		p := &policy.Provision{}
+		var parent sql.NullString
+		var kind, paras, pages, paraLines string
+		if err := rows.Scan(&p.ID, &p.DocumentID, &parent, &p.Seq, &kind, &p.Number, &p.Label, &p.Marker, &p.Heading,
+			&paras, &pages, &p.Line, &p.HeadingLine, &paraLines); err != nil {
+			return nil, err
+		}
+		p.ParentID, p.Kind = parent.String, policy.Kind(kind)
+		for _, f := range []struct {
+			s string
+			v any
+		}{{paras, &p.Paragraphs}, {pages, &p.Pages}, {paraLines, &p.ParagraphLines}} {
+			if err := json.Unmarshal([]byte(f.s), f.v); err != nil {
+				return nil, fmt.Errorf("provision %s: %w", p.ID, err)
+			}
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
