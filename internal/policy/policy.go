@@ -163,10 +163,11 @@ func itoa(n int) string {
 
 // ProvisionFilter selects provisions. Zero fields do not filter.
 type ProvisionFilter struct {
-	DocumentID string
-	Kind       Kind
-	Under      string   // only descendants of this provision (not itself)
-	ParentIDs  []string // only children of these provisions
+	DocumentID  string
+	DocumentIDs []string // only provisions of these documents
+	Kind        Kind
+	Under       string   // only descendants of this provision (not itself)
+	ParentIDs   []string // only children of these provisions
 }
 
 // DocumentService reads documents.

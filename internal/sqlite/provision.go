@@ -31,6 +31,12 @@ func (db *DB) Provisions(ctx context.Context, f policy.ProvisionFilter) ([]*poli
 	if f.DocumentID != "" {
 		where, args = append(where, "document_id = ?"), append(args, f.DocumentID)
 	}
+	if f.DocumentIDs != nil {
+		if len(f.DocumentIDs) == 0 {
+			return nil, nil
+		}
+		where, args = append(where, "document_id IN ("+placeholders(len(f.DocumentIDs))+")"), append(args, anys(f.DocumentIDs)...)
+	}
 	if f.Kind != "" {
 		where, args = append(where, "kind = ?"), append(args, string(f.Kind))
 	}

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+	"io"
+
+	"github.com/policykb/policykb/graph"
+	"github.com/policykb/policykb/internal/sqlite"
+)
+
+func export(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("export", "[--data DIR] [--document ID]", stderr)
+	data := dataFlag(fs)
+	document := fs.String("document", "", "export only the document with this `ID`")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		fs.Usage()
+		return errUsage
+	}
+	db, err := sqlite.Open(storePath(*data))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	out, err := graph.Export(ctx, resolver(db), *document)
+	if err != nil {
+		return err
+	}
+	_, err = stdout.Write(out)
+	return err
+}
+
+func resolver(db *sqlite.DB) *graph.Resolver {
+	return &graph.Resolver{Documents: db, Provisions: db}
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/policykb/policykb/corpus"
+	"github.com/policykb/policykb/graph"
+	"github.com/policykb/policykb/internal/parse"
+	"github.com/policykb/policykb/internal/sqlite"
+)
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) error {
+	fs := newFlags("serve", "[--addr 127.0.0.1:8080] [--data DIR]", stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "`address` to listen on")
+	data := dataFlag(fs)
+	noIntrospection := fs.Bool("no-introspection", false, "switch GraphQL introspection off")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		fs.Usage()
+		return errUsage
+	}
+	db, err := sqlite.Open(storePath(*data))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := loadCorpusIfEmpty(ctx, db, log); err != nil {
+		return err
+	}
+	api := graph.NewHandler(resolver(db), graph.Options{Logger: log, NoIntrospection: *noIntrospection})
+	srv := &http.Server{
+		Handler:           graph.NewMux(api),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "policykb: serving GraphQL at http://%s/graphql (IDE at http://%s/), data in %s\n", ln.Addr(), ln.Addr(), *data)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// loadCorpusIfEmpty ingests the embedded corpus into a store that holds no
+// document, so that a new server answers with no set-up.
+func loadCorpusIfEmpty(ctx context.Context, db *sqlite.DB, log *slog.Logger) error {
+	docs, err := db.Documents(ctx)
+	if err != nil || len(docs) > 0 {
+		return err
+	}
+	for _, f := range corpus.Files() {
+		doc, err := ingestBytes(ctx, db, "corpus/"+f.Name, f.Data, parse.Options{})
+		if err != nil {
+			return err
+		}
+		log.Info("loaded the embedded corpus", "document", doc.ID, "provisions", len(doc.Provisions))
+	}
+	return nil
+}

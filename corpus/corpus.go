@@ -1,0 +1,41 @@
+// Package corpus embeds the texts policykb ships with, so that the server
+// answers with no set-up.
+//
+// cs-budget-policy-fy2020.txt is 「サイバーセキュリティ関係施策に関する令和２年度
+// 予算重点化方針」 (サイバーセキュリティ戦略本部決定, 2019-05-23) exactly as
+// extracted from its PDF: it is kept byte for byte, line breaks, page
+// footers and all, because the parser's tests are about that extraction.
+package corpus
+
+import (
+	"embed"
+	"io/fs"
+	"sort"
+)
+
+//go:embed *.txt
+var files embed.FS
+
+// File is one shipped text.
+type File struct {
+	Name string // file name, such as "cs-budget-policy-fy2020.txt"
+	Data []byte
+}
+
+// Files returns the shipped texts in name order.
+func Files() []File {
+	names, err := fs.Glob(files, "*.txt")
+	if err != nil {
+		panic(err) // the pattern is valid
+	}
+	sort.Strings(names)
+	out := make([]File, 0, len(names))
+	for _, n := range names {
+		b, err := files.ReadFile(n)
+		if err != nil {
+			panic(err) // embedded files can be read
+		}
+		out = append(out, File{Name: n, Data: b})
+	}
+	return out
+}

@@ -1,0 +1,70 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/policykb/policykb/internal/policy"
+)
+
+// exportFields is the part of the graph an export holds, for each document.
+const exportFields = `id title fiscalYear decidedOn decidedBy pageCount encoding sha256
+	provisions {
+		id kind number label marker heading paragraphs text pages line
+		parent { id } children { id } ancestors { id }
+	}`
+
+// Export returns the whole graph, or one document of it, as indented JSON in
+// the shape of the GraphQL types: {"documents": [...]}. Two exports of the
+// same store are byte-identical.
+func Export(ctx context.Context, res *Resolver, documentID string) ([]byte, error) {
+	query, vars := `{ documents { `+exportFields+` } }`, map[string]any{}
+	if documentID != "" {
+		query = `query($id: ID!) { document(id: $id) { ` + exportFields + ` } }`
+		vars["id"] = documentID
+	}
+	data, err := Query(ctx, res, query, vars)
+	if err != nil {
+		return nil, err
+	}
+	if documentID != "" {
+		var one struct{ Document json.RawMessage }
+		if err := json.Unmarshal(data, &one); err != nil {
+			return nil, err
+		}
+		data = append(append([]byte(`{"documents":[`), one.Document...), "]}"...)
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, data, "", "  "); err != nil {
+		return nil, err
+	}
+	out.WriteByte('\n')
+	return out.Bytes(), nil
+}
+
+// Query runs a GraphQL query in process and returns its data. The first
+// error of the response is returned as a *policy.Error with its code.
+func Query(ctx context.Context, res *Resolver, query string, vars map[string]any) (json.RawMessage, error) {
+	e := newExecutor(res, Options{})
+	ctx = graphql.StartOperationTrace(ctx)
+	rc, errs := e.CreateOperationContext(ctx, &graphql.RawParams{Query: query, Variables: vars})
+	if errs != nil {
+		return nil, policy.Errorf(policy.EINVALID, "%s", errs.Error())
+	}
+	h, ctx := e.DispatchOperation(ctx, rc)
+	resp := h(ctx)
+	if len(resp.Errors) > 0 {
+		code, _ := resp.Errors[0].Extensions["code"].(string)
+		if code == "" {
+			code = policy.EINTERNAL
+		}
+		return nil, &policy.Error{Code: code, Message: resp.Errors[0].Message}
+	}
+	if resp.Data == nil {
+		return nil, errors.New("no data")
+	}
+	return resp.Data, nil
+}

@@ -1,0 +1,113 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/executor"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/policykb/policykb/internal/policy"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// Options configure the GraphQL handler.
+type Options struct {
+	Logger *slog.Logger // where internal errors are logged; slog.Default() if nil
+	// NoIntrospection switches introspection off. The data is public, so it
+	// is on by default.
+	NoIntrospection bool
+}
+
+// NewHandler returns the GraphQL endpoint over res: POST and GET requests,
+// automatic persisted queries, and errors carrying extensions.code.
+func NewHandler(res *Resolver, opt Options) *handler.Server {
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: res}))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if !opt.NoIntrospection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	configure(srv, res, opt)
+	return srv
+}
+
+// configurable is what handler.Server and executor.Executor have in common.
+type configurable interface {
+	AroundOperations(graphql.OperationMiddleware)
+	SetErrorPresenter(graphql.ErrorPresenterFunc)
+	SetRecoverFunc(graphql.RecoverFunc)
+}
+
+func configure(c configurable, res *Resolver, opt Options) {
+	log := opt.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	c.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(res.withLoaders(ctx))
+	})
+	c.SetRecoverFunc(func(ctx context.Context, v any) error {
+		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+		return errors.New("panic in resolver")
+	})
+	c.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
+		return presentError(ctx, log, err)
+	})
+}
+
+// presentError gives every error an extensions.code: the code of a
+// *policy.Error, the code gqlgen gave to a parse or validation error,
+// BAD_USER_INPUT for other errors about the request, and INTERNAL, with a
+// message that tells nothing of internals, for the rest (which are logged).
+func presentError(ctx context.Context, log *slog.Logger, err error) *gqlerror.Error {
+	gerr := graphql.DefaultErrorPresenter(ctx, err)
+	if gerr.Extensions == nil {
+		gerr.Extensions = map[string]any{}
+	}
+	var perr *policy.Error
+	switch {
+	case errors.As(err, &perr):
+		gerr.Message = perr.Message
+		gerr.Extensions["code"] = perr.Code
+	case gerr.Extensions["code"] != nil:
+	case gerr.Err == nil:
+		gerr.Extensions["code"] = policy.EINVALID
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
+		gerr.Message = "the request took too long or was cancelled"
+		gerr.Extensions["code"] = "TIMEOUT"
+	default:
+		log.ErrorContext(ctx, "internal error", "error", err.Error(), "path", gerr.Path.String())
+		gerr.Message = "internal error"
+		gerr.Extensions["code"] = policy.EINTERNAL
+		gerr.Err = nil
+	}
+	return gerr
+}
+
+// NewMux routes /graphql to the API and / to an in-browser GraphQL IDE.
+func NewMux(api http.Handler) *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", api)
+	mux.Handle("GET /{$}", playground.Handler("policykb", "/graphql"))
+	return mux
+}
+
+// newExecutor returns an executor for in-process queries such as Export.
+func newExecutor(res *Resolver, opt Options) *executor.Executor {
+	e := executor.New(NewExecutableSchema(Config{Resolvers: res}))
+	configure(e, res, opt)
+	return e
+}

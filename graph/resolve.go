@@ -1,0 +1,124 @@
+package graph
+
+import (
+	"context"
+	"strings"
+
+	"github.com/policykb/policykb/graph/model"
+	"github.com/policykb/policykb/internal/policy"
+)
+
+// This file holds what the resolvers share: lookups that answer NOT_FOUND,
+// argument checks, and conversions of zero values to null.
+
+func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
+	if _, _, ok := policy.SplitID(id); ok {
+		p, err := r.provisionByID(ctx, id)
+		if p == nil {
+			return nil, err // a nil *Provision in the interface would not be null
+		}
+		return p, nil
+	}
+	d, err := r.document(ctx, id)
+	if d == nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (r *Resolver) document(ctx context.Context, id string) (*policy.Document, error) {
+	d, err := loadersFrom(ctx).document.Load(ctx, id)
+	if err == nil && d == nil {
+		err = policy.Errorf(policy.ENOTFOUND, "no document %q", id)
+	}
+	return d, err
+}
+
+func (r *Resolver) provisionByID(ctx context.Context, id string) (*policy.Provision, error) {
+	p, err := loadersFrom(ctx).provision.Load(ctx, id)
+	if err == nil && p == nil {
+		err = policy.Errorf(policy.ENOTFOUND, "no provision %q", id)
+	}
+	return p, err
+}
+
+func (r *Resolver) provision(ctx context.Context, id, document, label *string) (*policy.Provision, error) {
+	switch {
+	case id != nil && (document != nil || label != nil):
+		return nil, policy.Errorf(policy.EINVALID, "give either id, or label (with or without document), not both")
+	case id != nil:
+		return r.provisionByID(ctx, *id)
+	case label == nil:
+		return nil, policy.Errorf(policy.EINVALID, "give id, or label (with or without document)")
+	}
+	doc := ""
+	if document != nil {
+		if _, err := r.document(ctx, *document); err != nil {
+			return nil, err
+		}
+		doc = *document
+	}
+	ps, err := r.Provisions.ProvisionsByLabel(ctx, doc, *label)
+	switch {
+	case err != nil:
+		return nil, err
+	case len(ps) == 0 && doc != "":
+		return nil, policy.Errorf(policy.ENOTFOUND, "no provision labelled %q in %s", *label, doc)
+	case len(ps) == 0:
+		return nil, policy.Errorf(policy.ENOTFOUND, "no provision labelled %q", *label)
+	case len(ps) > 1:
+		ids := make([]string, len(ps))
+		for i, p := range ps {
+			ids[i] = p.ID
+		}
+		return nil, policy.Errorf(policy.EINVALID, "label %q is ambiguous: %s; give document or the full label", *label, strings.Join(ids, ", "))
+	}
+	return ps[0], nil
+}
+
+func (r *Resolver) provisions(ctx context.Context, document *string, kind *policy.Kind, under *string) ([]*policy.Provision, error) {
+	var f policy.ProvisionFilter
+	if document != nil {
+		if _, err := r.document(ctx, *document); err != nil {
+			return nil, err
+		}
+		f.DocumentID = *document
+	}
+	if kind != nil {
+		f.Kind = *kind
+	}
+	if under != nil {
+		if _, err := r.provisionByID(ctx, *under); err != nil {
+			return nil, err
+		}
+		f.Under = *under
+	}
+	ps, err := r.Provisions.Provisions(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	loadersFrom(ctx).prime(ps)
+	return orEmpty(ps), nil
+}
+
+func nonZero(n int) *int {
+	if n == 0 {
+		return nil
+	}
+	return &n
+}
+
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// orEmpty turns a nil slice into an empty one, for non-null lists.
+func orEmpty[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
+}
