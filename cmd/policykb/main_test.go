@@ -1,0 +1,290 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/policykb/policykb/internal/parse"
+	"golang.org/x/text/encoding/japanese"
+)
+
+const corpusFile = "../../corpus/cs-budget-policy-fy2020.txt"
+
+// policykb runs the command line and returns its exit status and output.
+func policykb(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func mustRun(t *testing.T, args ...string) string {
+	t.Helper()
+	code, out, errs := policykb(t, args...)
+	if code != 0 {
+		t.Fatalf("policykb %v: exit %d: %s", args, code, errs)
+	}
+	return out
+}
+
+func writeFile(t *testing.T, dir, name string, data []byte) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func readCorpus(t *testing.T) []byte {
+	t.Helper()
+	src, err := os.ReadFile(corpusFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src
+}
+
+func TestIngestAndExport(t *testing.T) {
+	data := t.TempDir()
+	out := mustRun(t, "ingest", "--data", data, corpusFile)
+	if !strings.Contains(out, "ingested cs-budget-policy-fy2020 (35 provisions, 6 pages, UTF-8)") {
+		t.Errorf("ingest said %q", out)
+	}
+	a := mustRun(t, "export", "--data", data)
+	b := mustRun(t, "export", "--data", data)
+	if a != b {
+		t.Error("two exports of the same store differ")
+	}
+	// Re-ingesting the same text changes nothing.
+	mustRun(t, "ingest", corpusFile, "--data", data)
+	if c := mustRun(t, "export", "--data", data); c != a {
+		t.Error("re-ingesting the same text changed the export")
+	}
+	var exp struct {
+		Documents []struct {
+			ID         string
+			Provisions []struct{ ID string }
+		}
+	}
+	if err := json.Unmarshal([]byte(a), &exp); err != nil {
+		t.Fatal(err)
+	}
+	if len(exp.Documents) != 1 || len(exp.Documents[0].Provisions) != 35 {
+		t.Errorf("export holds %d documents", len(exp.Documents))
+	}
+	one := mustRun(t, "export", "--data", data, "--document", "cs-budget-policy-fy2020")
+	if one != a {
+		t.Error("export of the only document differs from the export of all")
+	}
+	code, _, errs := policykb(t, "export", "--data", data, "--document", "nope")
+	if code != 1 || !strings.Contains(errs, `no document "nope"`) {
+		t.Errorf("export of an unknown document: exit %d, %q", code, errs)
+	}
+}
+
+// TestIngestRefused checks that files that are not policy texts are refused
+// with a message naming the file and line, exit status 1, and the store
+// exactly as it was.
+func TestIngestRefused(t *testing.T) {
+	data := t.TempDir()
+	mustRun(t, "ingest", "--data", data, corpusFile)
+	before := mustRun(t, "export", "--data", data)
+	random := make([]byte, 8192)
+	x := uint64(88172645463325252)
+	for i := range random {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		random[i] = byte(x)
+	}
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"empty.txt", nil, "empty.txt:1: empty file"},
+		{"random.bin", random, "random.bin:"},
+		{"policy.pdf", []byte("%PDF-1.7\n%\xb5\xb5\xb5\xb5\n1 0 obj\n<</Type/Catalog>>\nendobj\n"), "policy.pdf:1: a PDF file"},
+		{"english.txt", []byte("Cybersecurity budget priorities for FY2020\n\nThe Headquarters decided as follows.\n1\n"), "english.txt:1: no title"},
+		{"truncated.txt", readCorpus(t)[:400], "truncated.txt:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeFile(t, dir, tt.name, tt.data)
+			code, _, errs := policykb(t, "ingest", "--data", data, path)
+			if code != 1 || !strings.Contains(errs, tt.want) {
+				t.Errorf("exit %d, stderr %q; want 1 and %q", code, errs, tt.want)
+			}
+			if !regexp.MustCompile(regexp.QuoteMeta(path) + `:\d+: `).MatchString(errs) {
+				t.Errorf("stderr %q does not name file and line", errs)
+			}
+			if after := mustRun(t, "export", "--data", data); after != before {
+				t.Error("the store changed")
+			}
+		})
+	}
+}
+
+// withoutPagination removes what depends on line breaks and pages from an
+// export, and the encoding and hash of the file.
+func withoutPagination(t *testing.T, export string) string {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(export), &v); err != nil {
+		t.Fatal(err)
+	}
+	var strip func(any)
+	strip = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for _, k := range []string{"pages", "line", "pageCount", "encoding", "sha256"} {
+				delete(v, k)
+			}
+			for _, x := range v {
+				strip(x)
+			}
+		case []any:
+			for _, x := range v {
+				strip(x)
+			}
+		}
+	}
+	strip(v)
+	b, _ := json.MarshalIndent(v, "", " ")
+	return string(b)
+}
+
+// TestIngestVariants ingests the policy saved in other encodings and
+// re-wrapped, each into a fresh store: the same provisions come back.
+func TestIngestVariants(t *testing.T) {
+	src := readCorpus(t)
+	orig := t.TempDir()
+	mustRun(t, "ingest", "--data", orig, corpusFile)
+	want := withoutPagination(t, mustRun(t, "export", "--data", orig))
+	doc, err := parse.Document("corpus", src, parse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sjis, err := japanese.ShiftJIS.NewEncoder().Bytes(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rewrapped, clear := parse.Rewrap(doc, parse.Layout{Width: 56, PerPage: 25, Footer: "- %d -"})
+	if !clear {
+		t.Fatal("width 56 should show every paragraph end")
+	}
+	// At width 48 some paragraph ends are too full to see without the indent.
+	indented, _ := parse.Rewrap(doc, parse.Layout{Width: 48, PerPage: 30, Footer: "%d", Indent: true})
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name string
+		data []byte
+	}{
+		{"bom-crlf.txt", append([]byte("\xEF\xBB\xBF"), bytes.ReplaceAll(src, []byte("\n"), []byte("\r\n"))...)},
+		{"shift_jis.txt", sjis},
+		{"rewrapped.txt", []byte(rewrapped)},
+		{"rewrapped-indented.txt", []byte(indented)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			data := t.TempDir()
+			mustRun(t, "ingest", "--data", data, writeFile(t, dir, tt.name, tt.data))
+			if got := withoutPagination(t, mustRun(t, "export", "--data", data)); got != want {
+				t.Errorf("%s gives other provisions than the original", tt.name)
+			}
+		})
+	}
+}
+
+func TestUsage(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+	}{
+		{nil, 2},
+		{[]string{"frobnicate"}, 2},
+		{[]string{"ingest"}, 2},
+		{[]string{"ingest", "--id", "x", "a.txt", "b.txt"}, 2},
+		{[]string{"ingest", "--bogus"}, 2},
+		{[]string{"export", "extra"}, 2},
+		{[]string{"serve", "--help"}, 0},
+		{[]string{"ingest", "-h"}, 0},
+		{[]string{"help"}, 0},
+		{[]string{"ingest", "--data", "/proc/nonexistent/x", corpusFile}, 1},
+	}
+	for _, tt := range tests {
+		if code, _, errs := policykb(t, tt.args...); code != tt.code {
+			t.Errorf("policykb %v: exit %d, want %d (%s)", tt.args, code, tt.code, errs)
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestServe starts the server on a data directory that does not exist yet,
+// as a newcomer would, queries it and stops it.
+func TestServe(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "new", "dir")
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan int)
+	go func() { done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data}, &stdout, &stderr) }()
+	re := regexp.MustCompile(`http://([0-9.:]+)/graphql`)
+	var addr string
+	for deadline := time.Now().Add(20 * time.Second); addr == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := re.FindStringSubmatch(stdout.String()); m != nil {
+			addr = m[1]
+		}
+	}
+	if addr == "" {
+		cancel()
+		t.Fatalf("server did not start: %s %s", stdout.String(), stderr.String())
+	}
+	resp, err := http.Post("http://"+addr+"/graphql", "application/json",
+		strings.NewReader(`{"query":"{documents{id title decidedOn}}"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	want := `{"data":{"documents":[{"id":"cs-budget-policy-fy2020","title":"サイバーセキュリティ関係施策に関する令和２年度予算重点化方針","decidedOn":"2019-05-23"}]}}`
+	if string(body) != want {
+		t.Errorf("got  %s\nwant %s", body, want)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("serve exited %d after the signal: %s", code, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not shut down")
+	}
+}
