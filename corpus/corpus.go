@@ -5,6 +5,7 @@
 // 予算重点化方針」 (サイバーセキュリティ戦略本部決定, 2019-05-23) exactly as
 // extracted from its PDF: it is kept byte for byte, line breaks, page
 // footers and all, because the parser's tests are about that extraction.
+// references.json is the registry of the documents they cite.
 package corpus
 
 import (
@@ -15,6 +16,14 @@ import (
 
 //go:embed *.txt
 var files embed.FS
+
+// registry is the reference registry: the documents the policies cite.
+//
+//go:embed references.json
+var registry []byte
+
+// Registry returns the reference registry, references.json.
+func Registry() []byte { return registry }
 
 // File is one shipped text.
 type File struct {

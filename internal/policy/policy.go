@@ -59,6 +59,14 @@ type Document struct {
 
 	// Provisions in document order; filled by the parser, not by every query.
 	Provisions []*Provision
+
+	// What the document cites, filled at ingest by citation extraction: the
+	// references it cites, the citations in document order, the terms it
+	// defines and its internal cross-references.
+	References      []*Reference
+	Citations       []*Citation
+	Terms           []*DefinedTerm
+	CrossReferences []*CrossReference
 }
 
 // Provision is one numbered unit of a document, or its preamble.

@@ -1,0 +1,145 @@
+package cite
+
+import (
+	"unicode"
+)
+
+// Helpers over the runes of a provision's text.
+
+func isHan(r rune) bool      { return unicode.Is(unicode.Han, r) || r == '々' || r == '〇' }
+func isKatakana(r rune) bool { return unicode.Is(unicode.Katakana, r) || r == 'ー' }
+func isAlnum(r rune) bool {
+	return r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' ||
+		r >= '０' && r <= '９' || r >= 'Ａ' && r <= 'Ｚ' || r >= 'ａ' && r <= 'ｚ'
+}
+
+// isWordRune reports whether r can be part of a compound noun.
+func isWordRune(r rune) bool { return isHan(r) || isKatakana(r) || isAlnum(r) }
+
+// isNameRune reports whether r can be part of a document name: a compound
+// noun, with middle dots.
+func isNameRune(r rune) bool { return isWordRune(r) || r == '・' }
+
+// Function words written in kanji that may follow a noun without making a
+// compound with it: 戦略及び is a use of 戦略, 戦略本部 is not.
+var followers = [][]rune{[]rune("及び"), []rune("並びに"), []rune("又は"), []rune("等"), []rune("上"), []rune("中")}
+
+// wholeWord reports whether t[s:e] stands as a word of its own: not the tail
+// or head of a compound noun.
+func wholeWord(t []rune, s, e int) bool {
+	if s > 0 && isWordRune(t[s-1]) {
+		return false
+	}
+	if e < len(t) && isWordRune(t[e]) {
+		for _, f := range followers {
+			if hasPrefix(t[e:], f) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+func hasPrefix(t, p []rune) bool {
+	if len(p) > len(t) {
+		return false
+	}
+	for i := range p {
+		if t[i] != p[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func hasSuffix(t, p []rune) bool {
+	return len(p) <= len(t) && hasPrefix(t[len(t)-len(p):], p)
+}
+
+// index returns the first index of p in t at or after from, or -1.
+func index(t, p []rune, from int) int {
+	for i := max(from, 0); i+len(p) <= len(t); i++ {
+		if hasPrefix(t[i:], p) {
+			return i
+		}
+	}
+	return -1
+}
+
+// closing returns the index of the bracket that closes the one at t[i]
+// (（ or 「), or -1.
+func closing(t []rune, i int) int {
+	open := t[i]
+	var close rune
+	switch open {
+	case '（', '(':
+		close = '）'
+	case '「':
+		close = '」'
+	default:
+		return -1
+	}
+	depth := 0
+	for j := i; j < len(t); j++ {
+		switch {
+		case t[j] == open || open == '（' && t[j] == '(' || open == '(' && t[j] == '（':
+			depth++
+		case t[j] == close || close == '）' && t[j] == ')':
+			depth--
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+// nameBefore returns the start of the name that ends at t[e], running back
+// over the characters of a compound noun.
+func nameBefore(t []rune, e int) int {
+	s := e
+	for s > 0 && isNameRune(t[s-1]) {
+		s--
+	}
+	for s < e && t[s] == '・' {
+		s++
+	}
+	return s
+}
+
+type span struct{ s, e int }
+
+func overlaps(spans []span, s, e int) bool {
+	for _, sp := range spans {
+		if s < sp.e && sp.s < e {
+			return true
+		}
+	}
+	return false
+}
+
+// Particles that join the parts of a title: 個人情報の保護に関する法律.
+var connectors = [][]rune{[]rune("に関する"), []rune("のための"), []rune("における"), []rune("に係る"), []rune("の")}
+
+// titleBefore returns the start of the title that ends at t[e]: a name,
+// extended back over connecting particles that have a name before them.
+func titleBefore(t []rune, e int) int {
+	s := nameBefore(t, e)
+	if s == e {
+		return s
+	}
+	for {
+		extended := false
+		for _, c := range connectors {
+			k := s - len(c)
+			if k > 0 && hasPrefix(t[k:], c) && isNameRune(t[k-1]) {
+				s, extended = nameBefore(t, k), true
+				break
+			}
+		}
+		if !extended {
+			return s
+		}
+	}
+}
