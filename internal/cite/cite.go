@@ -21,11 +21,11 @@ import (
 // Observation is what the text itself says of a cited reference: the dates
 // and body of its parenthetical. Tests compare it with the registry.
 type Observation struct {
-	CitationID string
+	CitationID  string
 	ReferenceID string
-	IssuedOn   policy.Date
-	Issuer     string
-	RevisedOn  []policy.Date
+	IssuedOn    policy.Date
+	Issuer      string
+	RevisedOn   []policy.Date
 }
 
 // act is one dated act in a parenthetical: 平成29年4月18日サイバーセキュリティ戦略本部決定.
@@ -39,16 +39,16 @@ var verbs = []string{"決定", "改定", "報告", "了承", "策定", "公表"}
 
 // extractor holds the state of one document's extraction.
 type extractor struct {
-	doc      *policy.Document
-	reg      *Registry
-	refs     map[string]*policy.Reference
-	terms    []*policy.DefinedTerm
-	termPos  map[*policy.DefinedTerm]span // the definition's quote
-	cites    []*policy.Citation
-	obs      []Observation
-	xrefs    []*policy.CrossReference
-	byLabel  map[string]*policy.Provision
-	provSeq  map[string]int
+	doc     *policy.Document
+	reg     *Registry
+	refs    map[string]*policy.Reference
+	terms   []*policy.DefinedTerm
+	termPos map[*policy.DefinedTerm]span // the definition's quote
+	cites   []*policy.Citation
+	obs     []Observation
+	xrefs   []*policy.CrossReference
+	byLabel map[string]*policy.Provision
+	provSeq map[string]int
 }
 
 // Extract finds the citations, defined terms and cross-references of doc
