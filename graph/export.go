@@ -15,15 +15,26 @@ const exportFields = `id title fiscalYear decidedOn decidedBy pageCount encoding
 	provisions {
 		id kind number label marker heading paragraphs text pages line
 		parent { id } children { id } ancestors { id }
+		citations { id target { id } text start end pinpoint form }
+		crossReferences { id } referencedBy { id }
 	}`
 
+// exportReferences is the part of the graph an export holds of references
+// and terms.
+const exportReferences = `
+	references(document: $id) {
+		id title titleEn kind issuedOn revisedOn issuer lawNumber eGovLawId aliases resolved
+		citedBy { id }
+	}
+	terms(document: $id) { term meaning reference { id } definedIn { id } uses { id } }`
+
 // Export returns the whole graph, or one document of it, as indented JSON in
-// the shape of the GraphQL types: {"documents": [...]}. Two exports of the
-// same store are byte-identical.
+// the shape of the GraphQL types: {"documents": [...], "references": [...],
+// "terms": [...]}. Two exports of the same store are byte-identical.
 func Export(ctx context.Context, res *Resolver, documentID string) ([]byte, error) {
-	query, vars := `{ documents { `+exportFields+` } }`, map[string]any{}
+	query, vars := `query($id: ID) { documents { `+exportFields+` } `+exportReferences+` }`, map[string]any{}
 	if documentID != "" {
-		query = `query($id: ID!) { document(id: $id) { ` + exportFields + ` } }`
+		query = `query($id: ID!) { document(id: $id) { ` + exportFields + ` } ` + exportReferences + ` }`
 		vars["id"] = documentID
 	}
 	data, err := Query(ctx, res, query, vars)
@@ -31,11 +42,19 @@ func Export(ctx context.Context, res *Resolver, documentID string) ([]byte, erro
 		return nil, err
 	}
 	if documentID != "" {
-		var one struct{ Document json.RawMessage }
+		// The shape of a whole export: a list of documents.
+		var one struct {
+			Document   json.RawMessage `json:"document"`
+			References json.RawMessage `json:"references"`
+			Terms      json.RawMessage `json:"terms"`
+		}
 		if err := json.Unmarshal(data, &one); err != nil {
 			return nil, err
 		}
-		data = append(append([]byte(`{"documents":[`), one.Document...), "]}"...)
+		if data, err = json.Marshal(map[string]json.RawMessage{"documents": append(append([]byte("["), one.Document...), ']'),
+			"references": one.References, "terms": one.Terms}); err != nil {
+			return nil, err
+		}
 	}
 	var out bytes.Buffer
 	if err := json.Indent(&out, data, "", "  "); err != nil {

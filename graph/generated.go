@@ -29,15 +29,37 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Citation() CitationResolver
+	DefinedTerm() DefinedTermResolver
 	Document() DocumentResolver
 	Provision() ProvisionResolver
 	Query() QueryResolver
+	Reference() ReferenceResolver
 }
 
 type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Citation struct {
+		End      func(childComplexity int) int
+		Form     func(childComplexity int) int
+		ID       func(childComplexity int) int
+		Pinpoint func(childComplexity int) int
+		Source   func(childComplexity int) int
+		Start    func(childComplexity int) int
+		Target   func(childComplexity int) int
+		Text     func(childComplexity int) int
+	}
+
+	DefinedTerm struct {
+		DefinedIn func(childComplexity int) int
+		Meaning   func(childComplexity int) int
+		Reference func(childComplexity int) int
+		Term      func(childComplexity int) int
+		Uses      func(childComplexity int) int
+	}
+
 	Document struct {
 		DecidedBy  func(childComplexity int) int
 		DecidedOn  func(childComplexity int) int
@@ -52,28 +74,52 @@ type ComplexityRoot struct {
 	}
 
 	Provision struct {
-		Ancestors  func(childComplexity int) int
-		Children   func(childComplexity int) int
-		Document   func(childComplexity int) int
-		Heading    func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Kind       func(childComplexity int) int
-		Label      func(childComplexity int) int
-		Line       func(childComplexity int) int
-		Marker     func(childComplexity int) int
-		Number     func(childComplexity int) int
-		Pages      func(childComplexity int) int
-		Paragraphs func(childComplexity int) int
-		Parent     func(childComplexity int) int
-		Text       func(childComplexity int) int
+		Ancestors       func(childComplexity int) int
+		Children        func(childComplexity int) int
+		Citations       func(childComplexity int) int
+		CrossReferences func(childComplexity int) int
+		Document        func(childComplexity int) int
+		Heading         func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		Label           func(childComplexity int) int
+		Line            func(childComplexity int) int
+		Marker          func(childComplexity int) int
+		Number          func(childComplexity int) int
+		Pages           func(childComplexity int) int
+		Paragraphs      func(childComplexity int) int
+		Parent          func(childComplexity int) int
+		ReferencedBy    func(childComplexity int) int
+		References      func(childComplexity int) int
+		Text            func(childComplexity int) int
 	}
 
 	Query struct {
+		Citations  func(childComplexity int, document *string, target *string) int
 		Document   func(childComplexity int, id string) int
 		Documents  func(childComplexity int) int
 		Node       func(childComplexity int, id string) int
 		Provision  func(childComplexity int, id *string, document *string, label *string) int
 		Provisions func(childComplexity int, document *string, kind *policy.Kind, under *string) int
+		Reference  func(childComplexity int, id string) int
+		References func(childComplexity int, kind *policy.ReferenceKind, document *string) int
+		Terms      func(childComplexity int, document *string) int
+	}
+
+	Reference struct {
+		Aliases   func(childComplexity int) int
+		Citations func(childComplexity int, kinds []policy.Kind) int
+		CitedBy   func(childComplexity int, kinds []policy.Kind) int
+		EGovLawID func(childComplexity int) int
+		ID        func(childComplexity int) int
+		IssuedOn  func(childComplexity int) int
+		Issuer    func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		LawNumber func(childComplexity int) int
+		Resolved  func(childComplexity int) int
+		RevisedOn func(childComplexity int) int
+		Title     func(childComplexity int) int
+		TitleEn   func(childComplexity int) int
 	}
 }
 
@@ -81,6 +127,17 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type CitationResolver interface {
+	Source(ctx context.Context, obj *policy.Citation) (*policy.Provision, error)
+	Target(ctx context.Context, obj *policy.Citation) (*policy.Reference, error)
+
+	Pinpoint(ctx context.Context, obj *policy.Citation) (*string, error)
+}
+type DefinedTermResolver interface {
+	Reference(ctx context.Context, obj *policy.DefinedTerm) (*policy.Reference, error)
+	DefinedIn(ctx context.Context, obj *policy.DefinedTerm) (*policy.Provision, error)
+	Uses(ctx context.Context, obj *policy.DefinedTerm) ([]*policy.Provision, error)
+}
 type DocumentResolver interface {
 	FiscalYear(ctx context.Context, obj *policy.Document) (*int, error)
 
@@ -100,6 +157,10 @@ type ProvisionResolver interface {
 	Parent(ctx context.Context, obj *policy.Provision) (*policy.Provision, error)
 	Children(ctx context.Context, obj *policy.Provision) ([]*policy.Provision, error)
 	Ancestors(ctx context.Context, obj *policy.Provision) ([]*policy.Provision, error)
+	Citations(ctx context.Context, obj *policy.Provision) ([]*policy.Citation, error)
+	References(ctx context.Context, obj *policy.Provision) ([]*policy.Reference, error)
+	CrossReferences(ctx context.Context, obj *policy.Provision) ([]*policy.Provision, error)
+	ReferencedBy(ctx context.Context, obj *policy.Provision) ([]*policy.Provision, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -107,6 +168,20 @@ type QueryResolver interface {
 	Document(ctx context.Context, id string) (*policy.Document, error)
 	Provision(ctx context.Context, id *string, document *string, label *string) (*policy.Provision, error)
 	Provisions(ctx context.Context, document *string, kind *policy.Kind, under *string) ([]*policy.Provision, error)
+	References(ctx context.Context, kind *policy.ReferenceKind, document *string) ([]*policy.Reference, error)
+	Reference(ctx context.Context, id string) (*policy.Reference, error)
+	Terms(ctx context.Context, document *string) ([]*policy.DefinedTerm, error)
+	Citations(ctx context.Context, document *string, target *string) ([]*policy.Citation, error)
+}
+type ReferenceResolver interface {
+	TitleEn(ctx context.Context, obj *policy.Reference) (*string, error)
+
+	Issuer(ctx context.Context, obj *policy.Reference) (*string, error)
+	LawNumber(ctx context.Context, obj *policy.Reference) (*string, error)
+	EGovLawID(ctx context.Context, obj *policy.Reference) (*string, error)
+
+	Citations(ctx context.Context, obj *policy.Reference, kinds []policy.Kind) ([]*policy.Citation, error)
+	CitedBy(ctx context.Context, obj *policy.Reference, kinds []policy.Kind) ([]*policy.Provision, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -126,6 +201,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Citation.end":
+		if e.ComplexityRoot.Citation.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.End(childComplexity), true
+	case "Citation.form":
+		if e.ComplexityRoot.Citation.Form == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Form(childComplexity), true
+	case "Citation.id":
+		if e.ComplexityRoot.Citation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.ID(childComplexity), true
+	case "Citation.pinpoint":
+		if e.ComplexityRoot.Citation.Pinpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Pinpoint(childComplexity), true
+	case "Citation.source":
+		if e.ComplexityRoot.Citation.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Source(childComplexity), true
+	case "Citation.start":
+		if e.ComplexityRoot.Citation.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Start(childComplexity), true
+	case "Citation.target":
+		if e.ComplexityRoot.Citation.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Target(childComplexity), true
+	case "Citation.text":
+		if e.ComplexityRoot.Citation.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Text(childComplexity), true
+
+	case "DefinedTerm.definedIn":
+		if e.ComplexityRoot.DefinedTerm.DefinedIn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DefinedTerm.DefinedIn(childComplexity), true
+	case "DefinedTerm.meaning":
+		if e.ComplexityRoot.DefinedTerm.Meaning == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DefinedTerm.Meaning(childComplexity), true
+	case "DefinedTerm.reference":
+		if e.ComplexityRoot.DefinedTerm.Reference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DefinedTerm.Reference(childComplexity), true
+	case "DefinedTerm.term":
+		if e.ComplexityRoot.DefinedTerm.Term == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DefinedTerm.Term(childComplexity), true
+	case "DefinedTerm.uses":
+		if e.ComplexityRoot.DefinedTerm.Uses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DefinedTerm.Uses(childComplexity), true
 
 	case "Document.decidedBy":
 		if e.ComplexityRoot.Document.DecidedBy == nil {
@@ -205,6 +360,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Provision.Children(childComplexity), true
+	case "Provision.citations":
+		if e.ComplexityRoot.Provision.Citations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provision.Citations(childComplexity), true
+	case "Provision.crossReferences":
+		if e.ComplexityRoot.Provision.CrossReferences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provision.CrossReferences(childComplexity), true
 	case "Provision.document":
 		if e.ComplexityRoot.Provision.Document == nil {
 			break
@@ -271,6 +438,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Provision.Parent(childComplexity), true
+	case "Provision.referencedBy":
+		if e.ComplexityRoot.Provision.ReferencedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provision.ReferencedBy(childComplexity), true
+	case "Provision.references":
+		if e.ComplexityRoot.Provision.References == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provision.References(childComplexity), true
 	case "Provision.text":
 		if e.ComplexityRoot.Provision.Text == nil {
 			break
@@ -278,6 +457,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Provision.Text(childComplexity), true
 
+	case "Query.citations":
+		if e.ComplexityRoot.Query.Citations == nil {
+			break
+		}
+
+		args, err := ec.field_Query_citations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Citations(childComplexity, args["document"].(*string), args["target"].(*string)), true
 	case "Query.document":
 		if e.ComplexityRoot.Query.Document == nil {
 			break
@@ -329,6 +519,128 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Provisions(childComplexity, args["document"].(*string), args["kind"].(*policy.Kind), args["under"].(*string)), true
+	case "Query.reference":
+		if e.ComplexityRoot.Query.Reference == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reference_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Reference(childComplexity, args["id"].(string)), true
+	case "Query.references":
+		if e.ComplexityRoot.Query.References == nil {
+			break
+		}
+
+		args, err := ec.field_Query_references_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.References(childComplexity, args["kind"].(*policy.ReferenceKind), args["document"].(*string)), true
+	case "Query.terms":
+		if e.ComplexityRoot.Query.Terms == nil {
+			break
+		}
+
+		args, err := ec.field_Query_terms_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Terms(childComplexity, args["document"].(*string)), true
+
+	case "Reference.aliases":
+		if e.ComplexityRoot.Reference.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reference.Aliases(childComplexity), true
+	case "Reference.citations":
+		if e.ComplexityRoot.Reference.Citations == nil {
+			break
+		}
+
+		args, err := ec.field_Reference_citations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Reference.Citations(childComplexity, args["kinds"].([]policy.Kind)), true
+	case "Reference.citedBy":
+		if e.ComplexityRoot.Reference.CitedBy == nil {
+			break
+		}
+
+		args, err := ec.field_Reference_citedBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Reference.CitedBy(childComplexity, args["kinds"].([]policy.Kind)), true
+	case "Reference.eGovLawId":
+		if e.ComplexityRoot.Reference.EGovLawID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reference.EGovLawID(childComplexity), true
+	case "Reference.id":
+		if e.ComplexityRoot.Reference.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reference.ID(childComplexity), true
+	case "Reference.issuedOn":
+		if e.ComplexityRoot.Reference.IssuedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reference.IssuedOn(childComplexity), true
+	case "Reference.issuer":
+		if e.ComplexityRoot.Reference.Issuer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reference.Issuer(childComplexity), true
+	case "Reference.kind":
+		if e.ComplexityRoot.Reference.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reference.Kind(childComplexity), true
+	case "Reference.lawNumber":
+		if e.ComplexityRoot.Reference.LawNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reference.LawNumber(childComplexity), true
+	case "Reference.resolved":
+		if e.ComplexityRoot.Reference.Resolved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reference.Resolved(childComplexity), true
+	case "Reference.revisedOn":
+		if e.ComplexityRoot.Reference.RevisedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reference.RevisedOn(childComplexity), true
+	case "Reference.title":
+		if e.ComplexityRoot.Reference.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reference.Title(childComplexity), true
+	case "Reference.titleEn":
+		if e.ComplexityRoot.Reference.TitleEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reference.TitleEn(childComplexity), true
 
 	}
 	return 0, false
@@ -411,7 +723,7 @@ interface Node {
 }
 
 type Query {
-  "A document or provision by its ID."
+  "A document, provision, reference or citation by its ID."
   node(id: ID!): Node
   "Every document, ordered by ID."
   documents: [Document!]!
@@ -431,6 +743,14 @@ type Query {
   under (descendants of, not including) one provision.
   """
   provisions(document: ID, kind: ProvisionKind, under: ID): [Provision!]!
+  "The references the documents cite, by ID, optionally of one kind or cited by one document."
+  references(kind: ReferenceKind, document: ID): [Reference!]!
+  "A reference by its ID, such as ` + "`" + `ref:ci-action-plan-4` + "`" + `."
+  reference(id: ID!): Reference
+  "The terms the documents define (（以下「基本法」という。）), in document order."
+  terms(document: ID): [DefinedTerm!]!
+  "Citations in document order, optionally of one document or of one reference."
+  citations(document: ID, target: ID): [Citation!]!
 }
 
 "An ingested policy document."
@@ -497,6 +817,92 @@ type Provision implements Node {
   children: [Provision!]!
   "The provisions that enclose it, outermost first."
   ancestors: [Provision!]!
+  "Its citations of other documents, in text order."
+  citations: [Citation!]!
+  "The distinct references it cites, in the order of their first citation."
+  references: [Reference!]!
+  "The provisions of the same document it points to (上記１, ２に示す)."
+  crossReferences: [Provision!]!
+  "The provisions that point to it: the reverse of crossReferences."
+  referencedBy: [Provision!]!
+}
+
+"What a reference is."
+enum ReferenceKind {
+  LAW
+  CABINET_DECISION
+  HQ_DECISION
+  HQ_REPORT
+  PLAN
+  PROGRAMME
+  FRAMEWORK
+  STANDARD
+  ORGANIZATION
+  EVENT
+  OTHER
+}
+
+"A document (or organisation, event) that the policies cite."
+type Reference implements Node {
+  "` + "`" + `ref:<slug>` + "`" + `: the registry's slug, or one derived from the law number or title."
+  id: ID!
+  title: String!
+  titleEn: String
+  kind: ReferenceKind!
+  issuedOn: Date
+  revisedOn: [Date!]!
+  issuer: String
+  "` + "`" + `平成26年法律第104号` + "`" + `"
+  lawNumber: String
+  "The e-Gov law ID where the target is a law: ` + "`" + `426AC1000000104` + "`" + `."
+  eGovLawId: String
+  "Defined abbreviations and other names it is cited by."
+  aliases: [String!]!
+  "Its citations in document order, optionally only from provisions of some kinds."
+  citations(kinds: [ProvisionKind!]): [Citation!]!
+  "The distinct provisions that cite it, in document order, optionally of some kinds."
+  citedBy(kinds: [ProvisionKind!]): [Provision!]!
+  "True when the reference registry knows it."
+  resolved: Boolean!
+}
+
+"How a citation names its target."
+enum CitationForm {
+  "By title, usually with date and deciding body."
+  DIRECT
+  "By a term the document defines (基本法, 戦略)."
+  ABBREVIATION
+  "By 同プログラム, 同法 …: the nearest earlier citation of that kind."
+  ANAPHORA
+  "By a known name without date (統一基準)."
+  NAME
+}
+
+"One place where a provision cites a reference."
+type Citation implements Node {
+  "` + "`" + `<provision ID>~c<n>` + "`" + `, n counting the provision's citations from 1."
+  id: ID!
+  source: Provision!
+  target: Reference!
+  "The exact cited span as it stands in source.text."
+  text: String!
+  "Unicode code-point offsets of the span in source.text."
+  start: Int!
+  end: Int!
+  "A part of the target: ` + "`" + `第26条第１項第５号` + "`" + `, ` + "`" + `目標達成のための施策` + "`" + `."
+  pinpoint: String
+  form: CitationForm!
+}
+
+"An abbreviation a document defines, with the scope where it applies: from its definition to the end of the document."
+type DefinedTerm {
+  term: String!
+  meaning: String!
+  "The reference the term names, if it names one."
+  reference: Reference
+  definedIn: Provision!
+  "The provisions after the definition that use the term as a word of its own."
+  uses: [Provision!]!
 }
 `, BuiltIn: false},
 }
@@ -505,6 +911,44 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_Citation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Citation_id(ctx, field)
+	case "source":
+		return ec.fieldContext_Citation_source(ctx, field)
+	case "target":
+		return ec.fieldContext_Citation_target(ctx, field)
+	case "text":
+		return ec.fieldContext_Citation_text(ctx, field)
+	case "start":
+		return ec.fieldContext_Citation_start(ctx, field)
+	case "end":
+		return ec.fieldContext_Citation_end(ctx, field)
+	case "pinpoint":
+		return ec.fieldContext_Citation_pinpoint(ctx, field)
+	case "form":
+		return ec.fieldContext_Citation_form(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Citation", field.Name)
+}
+
+func (ec *executionContext) childFields_DefinedTerm(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "term":
+		return ec.fieldContext_DefinedTerm_term(ctx, field)
+	case "meaning":
+		return ec.fieldContext_DefinedTerm_meaning(ctx, field)
+	case "reference":
+		return ec.fieldContext_DefinedTerm_reference(ctx, field)
+	case "definedIn":
+		return ec.fieldContext_DefinedTerm_definedIn(ctx, field)
+	case "uses":
+		return ec.fieldContext_DefinedTerm_uses(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DefinedTerm", field.Name)
+}
 
 func (ec *executionContext) childFields_Document(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -562,8 +1006,48 @@ func (ec *executionContext) childFields_Provision(ctx context.Context, field gra
 		return ec.fieldContext_Provision_children(ctx, field)
 	case "ancestors":
 		return ec.fieldContext_Provision_ancestors(ctx, field)
+	case "citations":
+		return ec.fieldContext_Provision_citations(ctx, field)
+	case "references":
+		return ec.fieldContext_Provision_references(ctx, field)
+	case "crossReferences":
+		return ec.fieldContext_Provision_crossReferences(ctx, field)
+	case "referencedBy":
+		return ec.fieldContext_Provision_referencedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Provision", field.Name)
+}
+
+func (ec *executionContext) childFields_Reference(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Reference_id(ctx, field)
+	case "title":
+		return ec.fieldContext_Reference_title(ctx, field)
+	case "titleEn":
+		return ec.fieldContext_Reference_titleEn(ctx, field)
+	case "kind":
+		return ec.fieldContext_Reference_kind(ctx, field)
+	case "issuedOn":
+		return ec.fieldContext_Reference_issuedOn(ctx, field)
+	case "revisedOn":
+		return ec.fieldContext_Reference_revisedOn(ctx, field)
+	case "issuer":
+		return ec.fieldContext_Reference_issuer(ctx, field)
+	case "lawNumber":
+		return ec.fieldContext_Reference_lawNumber(ctx, field)
+	case "eGovLawId":
+		return ec.fieldContext_Reference_eGovLawId(ctx, field)
+	case "aliases":
+		return ec.fieldContext_Reference_aliases(ctx, field)
+	case "citations":
+		return ec.fieldContext_Reference_citations(ctx, field)
+	case "citedBy":
+		return ec.fieldContext_Reference_citedBy(ctx, field)
+	case "resolved":
+		return ec.fieldContext_Reference_resolved(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Reference", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -710,6 +1194,28 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_citations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "document",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["document"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "target",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["target"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_document_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -798,6 +1304,84 @@ func (ec *executionContext) field_Query_provisions_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_reference_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_references_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*policy.ReferenceKind, error) {
+			return ec.unmarshalOReferenceKind2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐReferenceKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "document",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["document"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_terms_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "document",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["document"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Reference_citations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]policy.Kind, error) {
+			return ec.unmarshalOProvisionKind2ᚕgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Reference_citedBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]policy.Kind, error) {
+			return ec.unmarshalOProvisionKind2ᚕgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field___Directive_args_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -871,6 +1455,350 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Citation_id(ctx context.Context, field graphql.CollectedField, obj *policy.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Citation_source(ctx context.Context, field graphql.CollectedField, obj *policy.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Citation().Source(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *policy.Provision) graphql.Marshaler {
+			return ec.marshalNProvision2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐProvision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Citation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Citation_target(ctx context.Context, field graphql.CollectedField, obj *policy.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Citation().Target(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *policy.Reference) graphql.Marshaler {
+			return ec.marshalNReference2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐReference(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Citation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reference(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Citation_text(ctx context.Context, field graphql.CollectedField, obj *policy.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Citation_start(ctx context.Context, field graphql.CollectedField, obj *policy.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Citation_end(ctx context.Context, field graphql.CollectedField, obj *policy.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Citation_pinpoint(ctx context.Context, field graphql.CollectedField, obj *policy.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_pinpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Citation().Pinpoint(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_pinpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, true, true, "String")
+}
+
+func (ec *executionContext) _Citation_form(ctx context.Context, field graphql.CollectedField, obj *policy.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_form(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Form, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v policy.CitationForm) graphql.Marshaler {
+			return ec.marshalNCitationForm2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐCitationForm(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_form(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, false, false, "CitationForm")
+}
+
+func (ec *executionContext) _DefinedTerm_term(ctx context.Context, field graphql.CollectedField, obj *policy.DefinedTerm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DefinedTerm_term(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Term, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DefinedTerm_term(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DefinedTerm", field, false, false, "String")
+}
+
+func (ec *executionContext) _DefinedTerm_meaning(ctx context.Context, field graphql.CollectedField, obj *policy.DefinedTerm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DefinedTerm_meaning(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meaning, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DefinedTerm_meaning(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DefinedTerm", field, false, false, "String")
+}
+
+func (ec *executionContext) _DefinedTerm_reference(ctx context.Context, field graphql.CollectedField, obj *policy.DefinedTerm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DefinedTerm_reference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DefinedTerm().Reference(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *policy.Reference) graphql.Marshaler {
+			return ec.marshalOReference2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐReference(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DefinedTerm_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DefinedTerm",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reference(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DefinedTerm_definedIn(ctx context.Context, field graphql.CollectedField, obj *policy.DefinedTerm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DefinedTerm_definedIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DefinedTerm().DefinedIn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *policy.Provision) graphql.Marshaler {
+			return ec.marshalNProvision2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐProvision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DefinedTerm_definedIn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DefinedTerm",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DefinedTerm_uses(ctx context.Context, field graphql.CollectedField, obj *policy.DefinedTerm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DefinedTerm_uses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DefinedTerm().Uses(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*policy.Provision) graphql.Marshaler {
+			return ec.marshalNProvision2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐProvisionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DefinedTerm_uses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DefinedTerm",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provision(ctx, field)
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _Document_id(ctx context.Context, field graphql.CollectedField, obj *policy.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -1481,6 +2409,134 @@ func (ec *executionContext) fieldContext_Provision_ancestors(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Provision_citations(ctx context.Context, field graphql.CollectedField, obj *policy.Provision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provision_citations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Provision().Citations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*policy.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provision_citations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Provision",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Provision_references(ctx context.Context, field graphql.CollectedField, obj *policy.Provision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provision_references(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Provision().References(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*policy.Reference) graphql.Marshaler {
+			return ec.marshalNReference2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐReferenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provision_references(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Provision",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reference(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Provision_crossReferences(ctx context.Context, field graphql.CollectedField, obj *policy.Provision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provision_crossReferences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Provision().CrossReferences(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*policy.Provision) graphql.Marshaler {
+			return ec.marshalNProvision2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐProvisionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provision_crossReferences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Provision",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Provision_referencedBy(ctx context.Context, field graphql.CollectedField, obj *policy.Provision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provision_referencedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Provision().ReferencedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*policy.Provision) graphql.Marshaler {
+			return ec.marshalNProvision2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐProvisionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provision_referencedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Provision",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1689,6 +2745,182 @@ func (ec *executionContext) fieldContext_Query_provisions(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_references(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_references(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().References(ctx, fc.Args["kind"].(*policy.ReferenceKind), fc.Args["document"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*policy.Reference) graphql.Marshaler {
+			return ec.marshalNReference2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐReferenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_references(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reference(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_references_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_reference(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_reference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Reference(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *policy.Reference) graphql.Marshaler {
+			return ec.marshalOReference2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐReference(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_reference(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reference(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_reference_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_terms(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_terms(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Terms(ctx, fc.Args["document"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*policy.DefinedTerm) graphql.Marshaler {
+			return ec.marshalNDefinedTerm2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐDefinedTermᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_terms(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DefinedTerm(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_terms_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_citations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_citations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Citations(ctx, fc.Args["document"].(*string), fc.Args["target"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*policy.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_citations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_citations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1763,6 +2995,347 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Reference_id(ctx context.Context, field graphql.CollectedField, obj *policy.Reference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reference_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reference_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reference", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Reference_title(ctx context.Context, field graphql.CollectedField, obj *policy.Reference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reference_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reference_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reference", field, false, false, "String")
+}
+
+func (ec *executionContext) _Reference_titleEn(ctx context.Context, field graphql.CollectedField, obj *policy.Reference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reference_titleEn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Reference().TitleEn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Reference_titleEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reference", field, true, true, "String")
+}
+
+func (ec *executionContext) _Reference_kind(ctx context.Context, field graphql.CollectedField, obj *policy.Reference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reference_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v policy.ReferenceKind) graphql.Marshaler {
+			return ec.marshalNReferenceKind2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐReferenceKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reference_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reference", field, false, false, "ReferenceKind")
+}
+
+func (ec *executionContext) _Reference_issuedOn(ctx context.Context, field graphql.CollectedField, obj *policy.Reference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reference_issuedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IssuedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v policy.Date) graphql.Marshaler {
+			return ec.marshalODate2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Reference_issuedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reference", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Reference_revisedOn(ctx context.Context, field graphql.CollectedField, obj *policy.Reference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reference_revisedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevisedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []policy.Date) graphql.Marshaler {
+			return ec.marshalNDate2ᚕgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐDateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reference_revisedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reference", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Reference_issuer(ctx context.Context, field graphql.CollectedField, obj *policy.Reference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reference_issuer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Reference().Issuer(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Reference_issuer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reference", field, true, true, "String")
+}
+
+func (ec *executionContext) _Reference_lawNumber(ctx context.Context, field graphql.CollectedField, obj *policy.Reference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reference_lawNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Reference().LawNumber(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Reference_lawNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reference", field, true, true, "String")
+}
+
+func (ec *executionContext) _Reference_eGovLawId(ctx context.Context, field graphql.CollectedField, obj *policy.Reference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reference_eGovLawId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Reference().EGovLawID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Reference_eGovLawId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reference", field, true, true, "String")
+}
+
+func (ec *executionContext) _Reference_aliases(ctx context.Context, field graphql.CollectedField, obj *policy.Reference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reference_aliases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aliases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reference_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reference", field, false, false, "String")
+}
+
+func (ec *executionContext) _Reference_citations(ctx context.Context, field graphql.CollectedField, obj *policy.Reference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reference_citations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Reference().Citations(ctx, obj, fc.Args["kinds"].([]policy.Kind))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*policy.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reference_citations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Reference",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Reference_citations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Reference_citedBy(ctx context.Context, field graphql.CollectedField, obj *policy.Reference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reference_citedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Reference().CitedBy(ctx, obj, fc.Args["kinds"].([]policy.Kind))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*policy.Provision) graphql.Marshaler {
+			return ec.marshalNProvision2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐProvisionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reference_citedBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Reference",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provision(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Reference_citedBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Reference_resolved(ctx context.Context, field graphql.CollectedField, obj *policy.Reference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reference_resolved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resolved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reference_resolved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reference", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -2846,6 +4419,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case policy.Reference:
+		return ec._Reference(ctx, sel, &obj)
+	case *policy.Reference:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Reference(ctx, sel, obj)
 	case policy.Provision:
 		return ec._Provision(ctx, sel, &obj)
 	case *policy.Provision:
@@ -2860,6 +4440,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Document(ctx, sel, obj)
+	case policy.Citation:
+		return ec._Citation(ctx, sel, &obj)
+	case *policy.Citation:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Citation(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -2872,6 +4459,133 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var citationImplementors = []string{"Citation", "Node"}
+
+func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet, obj *policy.Citation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, citationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Citation")
+		case "id":
+			out.Values[i] = ec._Citation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "source":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Citation_source(ctx, field, obj)
+				})
+		case "target":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Citation_target(ctx, field, obj)
+				})
+		case "text":
+			out.Values[i] = ec._Citation_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "start":
+			out.Values[i] = ec._Citation_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "end":
+			out.Values[i] = ec._Citation_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pinpoint":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Citation_pinpoint(ctx, field, obj)
+				})
+		case "form":
+			out.Values[i] = ec._Citation_form(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var definedTermImplementors = []string{"DefinedTerm"}
+
+func (ec *executionContext) _DefinedTerm(ctx context.Context, sel ast.SelectionSet, obj *policy.DefinedTerm) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, definedTermImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DefinedTerm")
+		case "term":
+			out.Values[i] = ec._DefinedTerm_term(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "meaning":
+			out.Values[i] = ec._DefinedTerm_meaning(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reference":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DefinedTerm_reference(ctx, field, obj)
+				})
+		case "definedIn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DefinedTerm_definedIn(ctx, field, obj)
+				})
+		case "uses":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DefinedTerm_uses(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var documentImplementors = []string{"Document", "Node"}
 
@@ -3043,6 +4757,30 @@ func (ec *executionContext) _Provision(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Provision_ancestors(ctx, field, obj)
 				})
+		case "citations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Provision_citations(ctx, field, obj)
+				})
+		case "references":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Provision_references(ctx, field, obj)
+				})
+		case "crossReferences":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Provision_crossReferences(ctx, field, obj)
+				})
+		case "referencedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Provision_referencedBy(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -3109,6 +4847,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_provisions(ctx, field)
 				})
+		case "references":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_references(ctx, field)
+				})
+		case "reference":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_reference(ctx, field)
+				})
+		case "terms":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_terms(ctx, field)
+				})
+		case "citations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_citations(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -3120,6 +4882,105 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___schema(ctx, field)
 			})
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var referenceImplementors = []string{"Reference", "Node"}
+
+func (ec *executionContext) _Reference(ctx context.Context, sel ast.SelectionSet, obj *policy.Reference) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, referenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Reference")
+		case "id":
+			out.Values[i] = ec._Reference_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Reference_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "titleEn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reference_titleEn(ctx, field, obj)
+				})
+		case "kind":
+			out.Values[i] = ec._Reference_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "issuedOn":
+			out.Values[i] = ec._Reference_issuedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revisedOn":
+			out.Values[i] = ec._Reference_revisedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "issuer":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reference_issuer(ctx, field, obj)
+				})
+		case "lawNumber":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reference_lawNumber(ctx, field, obj)
+				})
+		case "eGovLawId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reference_eGovLawId(ctx, field, obj)
+				})
+		case "aliases":
+			out.Values[i] = ec._Reference_aliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "citations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reference_citations(ctx, field, obj)
+				})
+		case "citedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reference_citedBy(ctx, field, obj)
+				})
+		case "resolved":
+			out.Values[i] = ec._Reference_resolved(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -3516,6 +5377,127 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCitation2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐCitationᚄ(ctx context.Context, sel ast.SelectionSet, v []*policy.Citation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCitation2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐCitation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCitation2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐCitation(ctx context.Context, sel ast.SelectionSet, v *policy.Citation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Citation!")
+		return graphql.Null
+	}
+	return ec._Citation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCitationForm2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐCitationForm(ctx context.Context, v any) (policy.CitationForm, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNCitationForm2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐCitationForm[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCitationForm2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐCitationForm(ctx context.Context, sel ast.SelectionSet, v policy.CitationForm) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNCitationForm2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐCitationForm[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CitationForm!")
+	}
+	return res
+}
+
+var (
+	unmarshalNCitationForm2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐCitationForm = map[string]policy.CitationForm{
+		"DIRECT":       policy.FormDirect,
+		"ABBREVIATION": policy.FormAbbreviation,
+		"ANAPHORA":     policy.FormAnaphora,
+		"NAME":         policy.FormName,
+	}
+	marshalNCitationForm2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐCitationForm = map[policy.CitationForm]string{
+		policy.FormDirect:       "DIRECT",
+		policy.FormAbbreviation: "ABBREVIATION",
+		policy.FormAnaphora:     "ANAPHORA",
+		policy.FormName:         "NAME",
+	}
+)
+
+func (ec *executionContext) unmarshalNDate2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐDate(ctx context.Context, v any) (policy.Date, error) {
+	res, err := model.UnmarshalDate(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐDate(ctx context.Context, sel ast.SelectionSet, v policy.Date) graphql.Marshaler {
+	_ = sel
+	res := model.MarshalDate(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNDate2ᚕgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐDateᚄ(ctx context.Context, v any) ([]policy.Date, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]policy.Date, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDate2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐDate(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNDate2ᚕgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐDateᚄ(ctx context.Context, sel ast.SelectionSet, v []policy.Date) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNDate2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐDate(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDefinedTerm2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐDefinedTermᚄ(ctx context.Context, sel ast.SelectionSet, v []*policy.DefinedTerm) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDefinedTerm2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐDefinedTerm(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDefinedTerm2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐDefinedTerm(ctx context.Context, sel ast.SelectionSet, v *policy.DefinedTerm) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DefinedTerm!")
+		return graphql.Null
+	}
+	return ec._DefinedTerm(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNDocument2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐDocumentᚄ(ctx context.Context, sel ast.SelectionSet, v []*policy.Document) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -3650,6 +5632,74 @@ var (
 		policy.KindArea:     "AREA",
 		policy.KindItem:     "ITEM",
 		policy.KindSubItem:  "SUBITEM",
+	}
+)
+
+func (ec *executionContext) marshalNReference2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐReferenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*policy.Reference) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReference2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐReference(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReference2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐReference(ctx context.Context, sel ast.SelectionSet, v *policy.Reference) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Reference!")
+		return graphql.Null
+	}
+	return ec._Reference(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReferenceKind2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐReferenceKind(ctx context.Context, v any) (policy.ReferenceKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNReferenceKind2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐReferenceKind[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReferenceKind2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐReferenceKind(ctx context.Context, sel ast.SelectionSet, v policy.ReferenceKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNReferenceKind2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐReferenceKind[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ReferenceKind!")
+	}
+	return res
+}
+
+var (
+	unmarshalNReferenceKind2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐReferenceKind = map[string]policy.ReferenceKind{
+		"LAW":              policy.RefLaw,
+		"CABINET_DECISION": policy.RefCabinetDecision,
+		"HQ_DECISION":      policy.RefHQDecision,
+		"HQ_REPORT":        policy.RefHQReport,
+		"PLAN":             policy.RefPlan,
+		"PROGRAMME":        policy.RefProgramme,
+		"FRAMEWORK":        policy.RefFramework,
+		"STANDARD":         policy.RefStandard,
+		"ORGANIZATION":     policy.RefOrganization,
+		"EVENT":            policy.RefEvent,
+		"OTHER":            policy.RefOther,
+	}
+	marshalNReferenceKind2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐReferenceKind = map[policy.ReferenceKind]string{
+		policy.RefLaw:             "LAW",
+		policy.RefCabinetDecision: "CABINET_DECISION",
+		policy.RefHQDecision:      "HQ_DECISION",
+		policy.RefHQReport:        "HQ_REPORT",
+		policy.RefPlan:            "PLAN",
+		policy.RefProgramme:       "PROGRAMME",
+		policy.RefFramework:       "FRAMEWORK",
+		policy.RefStandard:        "STANDARD",
+		policy.RefOrganization:    "ORGANIZATION",
+		policy.RefEvent:           "EVENT",
+		policy.RefOther:           "OTHER",
 	}
 )
 
@@ -3937,6 +5987,42 @@ func (ec *executionContext) marshalOProvision2ᚖgithubᚗcomᚋpolicykbᚋpolic
 	return ec._Provision(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOProvisionKind2ᚕgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐKindᚄ(ctx context.Context, v any) ([]policy.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]policy.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProvisionKind2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOProvisionKind2ᚕgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []policy.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProvisionKind2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOProvisionKind2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐKind(ctx context.Context, v any) (*policy.Kind, error) {
 	if v == nil {
 		return nil, nil
@@ -3970,6 +6056,61 @@ var (
 		policy.KindArea:     "AREA",
 		policy.KindItem:     "ITEM",
 		policy.KindSubItem:  "SUBITEM",
+	}
+)
+
+func (ec *executionContext) marshalOReference2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐReference(ctx context.Context, sel ast.SelectionSet, v *policy.Reference) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Reference(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOReferenceKind2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐReferenceKind(ctx context.Context, v any) (*policy.ReferenceKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOReferenceKind2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐReferenceKind[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOReferenceKind2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐReferenceKind(ctx context.Context, sel ast.SelectionSet, v *policy.ReferenceKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOReferenceKind2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐReferenceKind[*v])
+	return res
+}
+
+var (
+	unmarshalOReferenceKind2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐReferenceKind = map[string]policy.ReferenceKind{
+		"LAW":              policy.RefLaw,
+		"CABINET_DECISION": policy.RefCabinetDecision,
+		"HQ_DECISION":      policy.RefHQDecision,
+		"HQ_REPORT":        policy.RefHQReport,
+		"PLAN":             policy.RefPlan,
+		"PROGRAMME":        policy.RefProgramme,
+		"FRAMEWORK":        policy.RefFramework,
+		"STANDARD":         policy.RefStandard,
+		"ORGANIZATION":     policy.RefOrganization,
+		"EVENT":            policy.RefEvent,
+		"OTHER":            policy.RefOther,
+	}
+	marshalOReferenceKind2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐReferenceKind = map[policy.ReferenceKind]string{
+		policy.RefLaw:             "LAW",
+		policy.RefCabinetDecision: "CABINET_DECISION",
+		policy.RefHQDecision:      "HQ_DECISION",
+		policy.RefHQReport:        "HQ_REPORT",
+		policy.RefPlan:            "PLAN",
+		policy.RefProgramme:       "PROGRAMME",
+		policy.RefFramework:       "FRAMEWORK",
+		policy.RefStandard:        "STANDARD",
+		policy.RefOrganization:    "ORGANIZATION",
+		policy.RefEvent:           "EVENT",
+		policy.RefOther:           "OTHER",
 	}
 )
 

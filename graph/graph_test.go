@@ -14,9 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/policykb/policykb/corpus"
 	"github.com/policykb/policykb/graph"
-	"github.com/policykb/policykb/internal/parse"
+	"github.com/policykb/policykb/internal/ingest"
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/sqlite"
 )
@@ -54,17 +53,15 @@ func newServer(t *testing.T) (*httptest.Server, *countingStore) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	for _, f := range corpus.Files() {
-		doc, err := parse.Document(f.Name, f.Data, parse.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := db.Ingest(context.Background(), doc); err != nil {
-			t.Fatal(err)
-		}
+	in, err := ingest.New(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := in.Corpus(context.Background()); err != nil {
+		t.Fatal(err)
 	}
 	store := &countingStore{DB: db}
-	res := &graph.Resolver{Documents: store, Provisions: store}
+	res := &graph.Resolver{Documents: store, Provisions: store, References: store}
 	srv := httptest.NewServer(graph.NewMux(graph.NewHandler(res, graph.Options{})))
 	t.Cleanup(srv.Close)
 	return srv, store

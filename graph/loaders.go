@@ -21,6 +21,13 @@ type loaders struct {
 	children      *dataloader.Loader[string, []*policy.Provision] // by parent ID
 	document      *dataloader.Loader[string, *policy.Document]    // by ID
 	docProvisions *dataloader.Loader[string, []*policy.Provision] // by document ID
+
+	reference         *dataloader.Loader[string, *policy.Reference]        // by ID
+	citation          *dataloader.Loader[string, *policy.Citation]         // by ID
+	citationsBySource *dataloader.Loader[string, []*policy.Citation]       // by provision ID
+	citationsByTarget *dataloader.Loader[string, []*policy.Citation]       // by reference ID
+	xrefsBySource     *dataloader.Loader[string, []*policy.CrossReference] // by provision ID
+	xrefsByTarget     *dataloader.Loader[string, []*policy.CrossReference] // by provision ID
 }
 
 type loadersKey struct{}
@@ -45,6 +52,30 @@ func (r *Resolver) withLoaders(ctx context.Context) context.Context {
 		ps, err := r.Provisions.Provisions(ctx, policy.ProvisionFilter{DocumentIDs: ids})
 		l.prime(ps)
 		return groupBy(ps, func(p *policy.Provision) string { return p.DocumentID }), err
+	}, loaderWait, loaderMaxBatch)
+	l.reference = dataloader.New(func(ctx context.Context, ids []string) (map[string]*policy.Reference, error) {
+		rs, err := r.References.ReferencesByID(ctx, ids)
+		return byKey(rs, func(x *policy.Reference) string { return x.ID }), err
+	}, loaderWait, loaderMaxBatch)
+	l.citation = dataloader.New(func(ctx context.Context, ids []string) (map[string]*policy.Citation, error) {
+		cs, err := r.References.Citations(ctx, policy.CitationFilter{IDs: ids})
+		return byKey(cs, func(c *policy.Citation) string { return c.ID }), err
+	}, loaderWait, loaderMaxBatch)
+	l.citationsBySource = dataloader.New(func(ctx context.Context, ids []string) (map[string][]*policy.Citation, error) {
+		cs, err := r.References.Citations(ctx, policy.CitationFilter{SourceIDs: ids})
+		return groupBy(cs, func(c *policy.Citation) string { return c.SourceID }), err
+	}, loaderWait, loaderMaxBatch)
+	l.citationsByTarget = dataloader.New(func(ctx context.Context, ids []string) (map[string][]*policy.Citation, error) {
+		cs, err := r.References.Citations(ctx, policy.CitationFilter{TargetIDs: ids})
+		return groupBy(cs, func(c *policy.Citation) string { return c.TargetID }), err
+	}, loaderWait, loaderMaxBatch)
+	l.xrefsBySource = dataloader.New(func(ctx context.Context, ids []string) (map[string][]*policy.CrossReference, error) {
+		xs, err := r.References.CrossReferences(ctx, policy.CitationFilter{SourceIDs: ids})
+		return groupBy(xs, func(x *policy.CrossReference) string { return x.SourceID }), err
+	}, loaderWait, loaderMaxBatch)
+	l.xrefsByTarget = dataloader.New(func(ctx context.Context, ids []string) (map[string][]*policy.CrossReference, error) {
+		xs, err := r.References.CrossReferences(ctx, policy.CitationFilter{TargetIDs: ids})
+		return groupBy(xs, func(x *policy.CrossReference) string { return x.TargetID }), err
 	}, loaderWait, loaderMaxBatch)
 	return context.WithValue(ctx, loadersKey{}, l)
 }

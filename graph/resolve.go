@@ -12,6 +12,20 @@ import (
 // argument checks, and conversions of zero values to null.
 
 func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
+	switch {
+	case strings.HasPrefix(id, policy.ReferenceIDPrefix):
+		ref, err := r.referenceByID(ctx, id)
+		if ref == nil {
+			return nil, err
+		}
+		return ref, nil
+	case strings.Contains(id, "~c"):
+		c, err := r.citationByID(ctx, id)
+		if c == nil {
+			return nil, err
+		}
+		return c, nil
+	}
 	if _, _, ok := policy.SplitID(id); ok {
 		p, err := r.provisionByID(ctx, id)
 		if p == nil {

@@ -14,6 +14,7 @@ import (
 type Resolver struct {
 	Documents  DocumentReader
 	Provisions policy.ProvisionService
+	References policy.ReferenceService
 }
 
 // DocumentReader reads documents and their source texts.

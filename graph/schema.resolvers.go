@@ -12,6 +12,39 @@ import (
 	"github.com/policykb/policykb/internal/policy"
 )
 
+// Source is the resolver for the source field.
+func (r *citationResolver) Source(ctx context.Context, obj *policy.Citation) (*policy.Provision, error) {
+	return r.provisionByID(ctx, obj.SourceID)
+}
+
+// Target is the resolver for the target field.
+func (r *citationResolver) Target(ctx context.Context, obj *policy.Citation) (*policy.Reference, error) {
+	return r.referenceByID(ctx, obj.TargetID)
+}
+
+// Pinpoint is the resolver for the pinpoint field.
+func (r *citationResolver) Pinpoint(ctx context.Context, obj *policy.Citation) (*string, error) {
+	return nonEmpty(obj.Pinpoint), nil
+}
+
+// Reference is the resolver for the reference field.
+func (r *definedTermResolver) Reference(ctx context.Context, obj *policy.DefinedTerm) (*policy.Reference, error) {
+	if obj.ReferenceID == "" {
+		return nil, nil
+	}
+	return r.referenceByID(ctx, obj.ReferenceID)
+}
+
+// DefinedIn is the resolver for the definedIn field.
+func (r *definedTermResolver) DefinedIn(ctx context.Context, obj *policy.DefinedTerm) (*policy.Provision, error) {
+	return r.provisionByID(ctx, obj.DefinedIn)
+}
+
+// Uses is the resolver for the uses field.
+func (r *definedTermResolver) Uses(ctx context.Context, obj *policy.DefinedTerm) ([]*policy.Provision, error) {
+	return loadersFrom(ctx).provision.LoadMany(ctx, obj.Uses)
+}
+
 // FiscalYear is the resolver for the fiscalYear field.
 func (r *documentResolver) FiscalYear(ctx context.Context, obj *policy.Document) (*int, error) {
 	return nonZero(obj.FiscalYear), nil
@@ -84,6 +117,35 @@ func (r *provisionResolver) Ancestors(ctx context.Context, obj *policy.Provision
 	return loadersFrom(ctx).provision.LoadMany(ctx, policy.AncestorIDs(obj.ID))
 }
 
+// Citations is the resolver for the citations field.
+func (r *provisionResolver) Citations(ctx context.Context, obj *policy.Provision) ([]*policy.Citation, error) {
+	cs, err := loadersFrom(ctx).citationsBySource.Load(ctx, obj.ID)
+	return orEmpty(cs), err
+}
+
+// References is the resolver for the references field.
+func (r *provisionResolver) References(ctx context.Context, obj *policy.Provision) ([]*policy.Reference, error) {
+	return r.provisionReferences(ctx, obj)
+}
+
+// CrossReferences is the resolver for the crossReferences field.
+func (r *provisionResolver) CrossReferences(ctx context.Context, obj *policy.Provision) ([]*policy.Provision, error) {
+	xs, err := loadersFrom(ctx).xrefsBySource.Load(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	return distinctProvisions(ctx, xs, func(x *policy.CrossReference) string { return x.TargetID })
+}
+
+// ReferencedBy is the resolver for the referencedBy field.
+func (r *provisionResolver) ReferencedBy(ctx context.Context, obj *policy.Provision) ([]*policy.Provision, error) {
+	xs, err := loadersFrom(ctx).xrefsByTarget.Load(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	return distinctProvisions(ctx, xs, func(x *policy.CrossReference) string { return x.SourceID })
+}
+
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
 	return r.node(ctx, id)
@@ -110,6 +172,66 @@ func (r *queryResolver) Provisions(ctx context.Context, document *string, kind *
 	return r.provisions(ctx, document, kind, under)
 }
 
+// References is the resolver for the references field.
+func (r *queryResolver) References(ctx context.Context, kind *policy.ReferenceKind, document *string) ([]*policy.Reference, error) {
+	return r.references(ctx, kind, document)
+}
+
+// Reference is the resolver for the reference field.
+func (r *queryResolver) Reference(ctx context.Context, id string) (*policy.Reference, error) {
+	return r.referenceByID(ctx, id)
+}
+
+// Terms is the resolver for the terms field.
+func (r *queryResolver) Terms(ctx context.Context, document *string) ([]*policy.DefinedTerm, error) {
+	return r.terms(ctx, document)
+}
+
+// Citations is the resolver for the citations field.
+func (r *queryResolver) Citations(ctx context.Context, document *string, target *string) ([]*policy.Citation, error) {
+	return r.citations(ctx, document, target)
+}
+
+// TitleEn is the resolver for the titleEn field.
+func (r *referenceResolver) TitleEn(ctx context.Context, obj *policy.Reference) (*string, error) {
+	return nonEmpty(obj.TitleEn), nil
+}
+
+// Issuer is the resolver for the issuer field.
+func (r *referenceResolver) Issuer(ctx context.Context, obj *policy.Reference) (*string, error) {
+	return nonEmpty(obj.Issuer), nil
+}
+
+// LawNumber is the resolver for the lawNumber field.
+func (r *referenceResolver) LawNumber(ctx context.Context, obj *policy.Reference) (*string, error) {
+	return nonEmpty(obj.LawNumber), nil
+}
+
+// EGovLawID is the resolver for the eGovLawId field.
+func (r *referenceResolver) EGovLawID(ctx context.Context, obj *policy.Reference) (*string, error) {
+	return nonEmpty(obj.EGovLawID), nil
+}
+
+// Citations is the resolver for the citations field.
+func (r *referenceResolver) Citations(ctx context.Context, obj *policy.Reference, kinds []policy.Kind) ([]*policy.Citation, error) {
+	return r.referenceCitations(ctx, obj, kinds)
+}
+
+// CitedBy is the resolver for the citedBy field.
+func (r *referenceResolver) CitedBy(ctx context.Context, obj *policy.Reference, kinds []policy.Kind) ([]*policy.Provision, error) {
+	cs, err := r.referenceCitations(ctx, obj, kinds)
+	if err != nil {
+		return nil, err
+	}
+	return distinctProvisions(ctx, cs, func(c *policy.Citation) string { return c.SourceID })
+}
+
+// Citation returns CitationResolver implementation.
+func (r *Resolver) Citation() CitationResolver { return &citationResolver{r} }
+
+// DefinedTerm returns DefinedTermResolver implementation.
+func (r *Resolver) DefinedTerm() DefinedTermResolver { return &definedTermResolver{r} }
+
 // Document returns DocumentResolver implementation.
 func (r *Resolver) Document() DocumentResolver { return &documentResolver{r} }
 
@@ -119,8 +241,14 @@ func (r *Resolver) Provision() ProvisionResolver { return &provisionResolver{r} 
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// Reference returns ReferenceResolver implementation.
+func (r *Resolver) Reference() ReferenceResolver { return &referenceResolver{r} }
+
 type (
-	documentResolver  struct{ *Resolver }
-	provisionResolver struct{ *Resolver }
-	queryResolver     struct{ *Resolver }
+	citationResolver    struct{ *Resolver }
+	definedTermResolver struct{ *Resolver }
+	documentResolver    struct{ *Resolver }
+	provisionResolver   struct{ *Resolver }
+	queryResolver       struct{ *Resolver }
+	referenceResolver   struct{ *Resolver }
 )

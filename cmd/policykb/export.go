@@ -34,5 +34,5 @@ func export(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 }
 
 func resolver(db *sqlite.DB) *graph.Resolver {
-	return &graph.Resolver{Documents: db, Provisions: db}
+	return &graph.Resolver{Documents: db, Provisions: db, References: db}
 }

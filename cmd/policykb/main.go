@@ -58,7 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "serve":
 		err = serve(ctx, args[1:], stdout, stderr, log)
 	case "ingest":
-		err = ingest(ctx, args[1:], stdout, stderr)
+		err = ingestCmd(ctx, args[1:], stdout, stderr)
 	case "export":
 		err = export(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":

@@ -10,9 +10,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/policykb/policykb/corpus"
 	"github.com/policykb/policykb/graph"
-	"github.com/policykb/policykb/internal/parse"
+	"github.com/policykb/policykb/internal/ingest"
 	"github.com/policykb/policykb/internal/sqlite"
 )
 
@@ -77,12 +76,15 @@ func loadCorpusIfEmpty(ctx context.Context, db *sqlite.DB, log *slog.Logger) err
 	if err != nil || len(docs) > 0 {
 		return err
 	}
-	for _, f := range corpus.Files() {
-		doc, err := ingestBytes(ctx, db, "corpus/"+f.Name, f.Data, parse.Options{})
-		if err != nil {
-			return err
-		}
-		log.Info("loaded the embedded corpus", "document", doc.ID, "provisions", len(doc.Provisions))
+	in, err := ingest.New(db)
+	if err != nil {
+		return err
+	}
+	if docs, err = in.Corpus(ctx); err != nil {
+		return err
+	}
+	for _, doc := range docs {
+		log.Info("loaded the embedded corpus", "document", doc.ID, "provisions", len(doc.Provisions), "citations", len(doc.Citations))
 	}
 	return nil
 }

@@ -30,6 +30,6 @@ func UnmarshalDate(v any) (policy.Date, error) {
 	return policy.ParseDate(s)
 }
 
-// Node is any object that the node query resolves: a *policy.Document or a
-// *policy.Provision.
+// Node is any object that the node query resolves: a *policy.Document,
+// *policy.Provision, *policy.Reference or *policy.Citation.
 type Node any

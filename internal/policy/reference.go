@@ -98,15 +98,22 @@ type CrossReference struct {
 // CitationFilter selects citations and cross-references. Zero fields do not
 // filter.
 type CitationFilter struct {
+	IDs        []string // citations only
 	DocumentID string
 	SourceIDs  []string
 	TargetIDs  []string
 }
 
+// ReferenceFilter selects references. Zero fields do not filter.
+type ReferenceFilter struct {
+	Kind       ReferenceKind
+	DocumentID string // only references this document cites
+}
+
 // ReferenceService reads references, citations, terms and cross-references.
 type ReferenceService interface {
-	// References returns the references of one kind, or all for "", by ID.
-	References(ctx context.Context, kind ReferenceKind) ([]*Reference, error)
+	// References returns the references that pass f, by ID.
+	References(ctx context.Context, f ReferenceFilter) ([]*Reference, error)
 	// ReferencesByID returns the references with the given IDs.
 	ReferencesByID(ctx context.Context, ids []string) ([]*Reference, error)
 	// Citations returns the citations that pass f, in document order.

@@ -10,7 +10,7 @@ import (
 	"github.com/policykb/policykb/internal/policy"
 )
 
-// Ingest stores doc and its provisions in one transaction, replacing any
+// Ingest stores doc, its provisions and what it cites in one transaction, replacing any
 // stored document with the same ID. On error the store is left as it was.
 func (db *DB) Ingest(ctx context.Context, doc *policy.Document) error {
 	tx, err := db.rw.BeginTx(ctx, nil)
@@ -43,6 +43,9 @@ func (db *DB) Ingest(ctx context.Context, doc *policy.Document) error {
 			p.Line, p.HeadingLine, mustJSON(p.ParagraphLines)); err != nil {
 			return fmt.Errorf("insert %s: %w", p.ID, err)
 		}
+	}
+	if err := ingestReferences(ctx, tx, doc); err != nil {
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'`); err != nil {
 		return err
