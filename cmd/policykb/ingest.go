@@ -47,4 +47,3 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	return nil
 }
-
