@@ -1,0 +1,226 @@
+// Package search is the full-text search over provisions: a bleve index
+// derived from the store, with Japanese morphological analysis (kagome, IPA
+// dictionary) after NFKC folding, a small query language, expansion through
+// the terms documents define, filters, cursors and highlights.
+//
+// The store stays the source of truth. The index records the store
+// generation it was built from and is rebuilt whenever the store has moved
+// on (an ingest, in this process or another) or the index format changed.
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/policykb/policykb/internal/policy"
+)
+
+// schemaVersion changes whenever the mapping or the analysis changes, so
+// that older indexes are rebuilt.
+const schemaVersion = 1
+
+const metaKey = "policykb-meta"
+
+// Store is what the index is built from.
+type Store interface {
+	Generation(ctx context.Context) (int64, error)
+	Provisions(ctx context.Context, f policy.ProvisionFilter) ([]*policy.Provision, error)
+	Citations(ctx context.Context, f policy.CitationFilter) ([]*policy.Citation, error)
+	Terms(ctx context.Context, documentID string) ([]*policy.DefinedTerm, error)
+}
+
+// Index is a search index over the provisions of a store.
+type Index struct {
+	store Store
+	path  string // "" for an index in memory
+
+	mu    sync.RWMutex
+	idx   bleve.Index
+	gen   int64
+	texts map[string]string // provision ID → text, for highlights
+	seqs  map[string]int    // provision ID → position in its document
+	terms []*policy.DefinedTerm
+}
+
+type meta struct {
+	Schema     int   `json:"schema"`
+	Generation int64 `json:"generation"`
+}
+
+// Open opens the index at path (a directory), or in memory for "", and
+// brings it up to date with store.
+func Open(ctx context.Context, path string, store Store) (*Index, error) {
+	if _, err := japanese(); err != nil {
+		return nil, fmt.Errorf("load the Japanese dictionary: %w", err)
+	}
+	x := &Index{store: store, path: path, gen: -1}
+	if path != "" {
+		if idx, err := bleve.Open(path); err == nil {
+			x.idx = idx
+			if b, err := idx.GetInternal([]byte(metaKey)); err == nil && b != nil {
+				var m meta
+				if json.Unmarshal(b, &m) == nil && m.Schema == schemaVersion {
+					x.gen = m.Generation
+				}
+			}
+		} else if !errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+			// Unreadable or of another format: rebuild it.
+			if err := os.RemoveAll(path); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := x.Sync(ctx); err != nil {
+		x.Close()
+		return nil, err
+	}
+	return x, nil
+}
+
+// Close closes the index.
+func (x *Index) Close() error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.idx == nil {
+		return nil
+	}
+	err := x.idx.Close()
+	x.idx = nil
+	return err
+}
+
+// Sync rebuilds the index if the store has changed since it was built, and
+// loads what highlights and term expansion need.
+func (x *Index) Sync(ctx context.Context) error {
+	gen, err := x.store.Generation(ctx)
+	if err != nil {
+		return err
+	}
+	x.mu.RLock()
+	current := x.gen == gen && x.texts != nil
+	x.mu.RUnlock()
+	if current {
+		return nil
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.gen == gen && x.texts != nil {
+		return nil
+	}
+	provs, err := x.store.Provisions(ctx, policy.ProvisionFilter{})
+	if err != nil {
+		return err
+	}
+	terms, err := x.store.Terms(ctx, "")
+	if err != nil {
+		return err
+	}
+	if x.gen != gen || x.idx == nil {
+		cites, err := x.store.Citations(ctx, policy.CitationFilter{})
+		if err != nil {
+			return err
+		}
+		if err := x.rebuild(provs, cites, gen); err != nil {
+			return err
+		}
+	}
+	x.texts = make(map[string]string, len(provs))
+	x.seqs = make(map[string]int, len(provs))
+	for _, p := range provs {
+		x.texts[p.ID] = p.Text()
+		x.seqs[p.ID] = p.Seq
+	}
+	x.terms, x.gen = terms, gen
+	return nil
+}
+
+// rebuild replaces the index with one built from provs.
+func (x *Index) rebuild(provs []*policy.Provision, cites []*policy.Citation, gen int64) error {
+	if x.idx != nil {
+		x.idx.Close()
+		x.idx = nil
+	}
+	var idx bleve.Index
+	var err error
+	if x.path == "" {
+		idx, err = bleve.NewMemOnly(indexMapping())
+	} else {
+		if err := os.RemoveAll(x.path); err != nil {
+			return err
+		}
+		idx, err = bleve.New(x.path, indexMapping())
+	}
+	if err != nil {
+		return fmt.Errorf("create the search index: %w", err)
+	}
+	cited := map[string][]string{}
+	for _, c := range cites {
+		if s := cited[c.SourceID]; len(s) == 0 || s[len(s)-1] != c.TargetID {
+			cited[c.SourceID] = append(s, c.TargetID)
+		}
+	}
+	b := idx.NewBatch()
+	for _, p := range provs {
+		doc := map[string]any{
+			"text":      p.Text(),
+			"document":  p.DocumentID,
+			"kind":      string(p.Kind),
+			"ancestors": policy.AncestorIDs(p.ID),
+			"cites":     cited[p.ID],
+			"seq":       float64(p.Seq),
+		}
+		if err := b.Index(p.ID, doc); err != nil {
+			idx.Close()
+			return err
+		}
+		if b.Size() >= 1000 {
+			if err := idx.Batch(b); err != nil {
+				idx.Close()
+				return err
+			}
+			b = idx.NewBatch()
+		}
+	}
+	if err := idx.Batch(b); err != nil {
+		idx.Close()
+		return err
+	}
+	m, _ := json.Marshal(meta{Schema: schemaVersion, Generation: gen})
+	if err := idx.SetInternal([]byte(metaKey), m); err != nil {
+		idx.Close()
+		return err
+	}
+	x.idx = idx
+	return nil
+}
+
+func indexMapping() mapping.IndexMapping {
+	text := bleve.NewTextFieldMapping()
+	text.Analyzer = analyzerName
+	text.Store = false
+	text.IncludeTermVectors = true
+	keyword := bleve.NewKeywordFieldMapping()
+	keyword.Store = false
+	keyword.IncludeInAll = false
+	keyword.IncludeTermVectors = false
+	number := bleve.NewNumericFieldMapping()
+	number.Store = false
+	number.IncludeInAll = false
+	doc := bleve.NewDocumentStaticMapping()
+	doc.AddFieldMappingsAt("text", text)
+	for _, f := range []string{"document", "kind", "ancestors", "cites"} {
+		doc.AddFieldMappingsAt(f, keyword)
+	}
+	doc.AddFieldMappingsAt("seq", number)
+	m := bleve.NewIndexMapping()
+	m.DefaultMapping = doc
+	m.DefaultAnalyzer = analyzerName
+	m.DefaultField = "text"
+	return m
+}

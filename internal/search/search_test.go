@@ -1,0 +1,265 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	blevesearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/policykb/policykb/internal/policy"
+)
+
+const doc = "cs-budget-policy-fy2020:"
+
+// TestEval measures recall@10 and MRR on testdata/search_eval.json and
+// fails below recall@10 = 1.0 or MRR 0.95; traps must find nothing.
+func TestEval(t *testing.T) {
+	_, x := corpusIndex(t, "")
+	b, err := os.ReadFile("testdata/search_eval.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var eval struct {
+		Queries []struct {
+			Q, Kind  string
+			Relevant []string
+		}
+	}
+	if err := json.Unmarshal(b, &eval); err != nil {
+		t.Fatal(err)
+	}
+	if len(eval.Queries) < 40 {
+		t.Fatalf("%d queries, want at least 40", len(eval.Queries))
+	}
+	var recall, mrr float64
+	n := 0
+	for _, q := range eval.Queries {
+		r, err := x.Search(context.Background(), policy.SearchQuery{Query: q.Q, First: 10})
+		if err != nil {
+			t.Fatalf("%q: %v", q.Q, err)
+		}
+		got := ids(r)
+		if len(q.Relevant) == 0 {
+			if r.TotalCount != 0 {
+				t.Errorf("trap %q (%s) found %v", q.Q, q.Kind, got)
+			}
+			continue
+		}
+		n++
+		rel := map[string]bool{}
+		for _, id := range q.Relevant {
+			rel[doc+id] = true
+		}
+		found, rr := 0, 0.0
+		for i, id := range got {
+			if rel[id] {
+				found++
+				if rr == 0 {
+					rr = 1 / float64(i+1)
+				}
+			}
+		}
+		recall += float64(found) / float64(len(rel))
+		mrr += rr
+		if found < len(rel) || rr < 1 {
+			t.Logf("%q (%s): top 10 %v, relevant %v", q.Q, q.Kind, got, q.Relevant)
+		}
+	}
+	recall /= float64(n)
+	mrr /= float64(n)
+	t.Logf("%d queries (+ %d traps): recall@10 %.3f, MRR %.3f", n, len(eval.Queries)-n, recall, mrr)
+	if recall < 1 || mrr < 0.95 {
+		t.Errorf("recall@10 %.3f (want 1.0), MRR %.3f (want ≥ 0.95)", recall, mrr)
+	}
+}
+
+func TestWidthsMatchAlike(t *testing.T) {
+	_, x := corpusIndex(t, "")
+	for _, pair := range [][2]string{{"ＩｏＴ", "IoT"}, {"ＤＸ", "dx"}, {"ｻﾌﾟﾗｲﾁｪｰﾝ", "サプライチェーン"}, {"ＮＩＳＣ", "nisc"}} {
+		a, b := run(t, x, pair[0]), run(t, x, pair[1])
+		if !reflect.DeepEqual(ids(a), ids(b)) || len(a.Hits) == 0 {
+			t.Errorf("%s → %v, %s → %v", pair[0], ids(a), pair[1], ids(b))
+		}
+	}
+}
+
+func TestExpansion(t *testing.T) {
+	_, x := corpusIndex(t, "")
+	got := ids(run(t, x, "デジタルトランスフォーメーション"))
+	want := []string{doc + "2.1.1", doc + "2.4.1"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("デジタルトランスフォーメーション → %v, want %v (the definition and the use of ＤＸ)", got, want)
+	}
+	// サイバーセキュリティ戦略 through 戦略, but only where the definition
+	// applies: from section １ on, not in the preamble.
+	r := run(t, x, "\"サイバーセキュリティ戦略\" OR 戦略")
+	for _, id := range ids(r) {
+		if id == doc+"preamble" {
+			t.Errorf("preamble found through 戦略, which is defined later")
+		}
+	}
+}
+
+// TestHighlights checks that highlights mark the right characters of the
+// original text, full-width included, and escape the rest.
+func TestHighlights(t *testing.T) {
+	_, x := corpusIndex(t, "")
+	tests := []struct {
+		q, id string
+		want  []string
+	}{
+		{"iot", "2.1.3", []string{
+			"安全な<mark>IoT</mark>システムの構築",
+			"「安全な<mark>IoT</mark>システムのためのセキュリティに関する一般的枠組」",
+			"）を踏まえた取組を推進するものであること。また、<mark>IoT</mark>機器の脆弱性についてライフサイクル全体を見通したサイバーセキュリティ対策やネットワーク上の脆弱な<mark>IoT</mark>機器の対策等のための体制整備に資するものであるこ",
+		}},
+		{"dx", "2.4.1", []string{
+			"７日サイバーセキュリティ戦略本部報告）を踏まえ、<mark>ＤＸ</mark>の推進に際してますます重要性が増すと考えられる戦",
+		}},
+		{"人材育成", "2.4", []string{"横断的施策（<mark>人材育成</mark>等）"}},
+	}
+	for _, tt := range tests {
+		r := run(t, x, tt.q)
+		var hl []string
+		for _, h := range r.Hits {
+			if h.ProvisionID == doc+tt.id {
+				hl = h.Highlights
+			}
+		}
+		if !reflect.DeepEqual(hl, tt.want) {
+			t.Errorf("%q in %s: %q\nwant %q", tt.q, tt.id, hl, tt.want)
+		}
+	}
+	// Offsets from the locations, checked against the text itself.
+	text := "ＩｏＴ機器 <b>&</b> ｻﾌﾟﾗｲﾁｪｰﾝ"
+	k, _ := japanese()
+	var got []string
+	for _, tok := range k.Tokenize([]byte(text)) {
+		got = append(got, text[tok.Start:tok.End])
+	}
+	if strings.Join(got, "|") != "ＩｏＴ|機器|b|b|ｻﾌﾟﾗｲ|ﾁｪｰﾝ" {
+		t.Errorf("token spans %q", got)
+	}
+	// Escaping around marks.
+	hl := highlight(`a<b>&"ＩｏＴ"`, blevesearch.TermLocationMap{"iot": {&blevesearch.Location{Start: 6, End: 15}}})
+	if want := []string{"a&lt;b&gt;&amp;&#34;<mark>ＩｏＴ</mark>&#34;"}; !reflect.DeepEqual(hl, want) {
+		t.Errorf("highlight %q, want %q", hl, want)
+	}
+}
+
+func TestFiltersAndPaging(t *testing.T) {
+	_, x := corpusIndex(t, "")
+	ctx := context.Background()
+	r, err := x.Search(ctx, policy.SearchQuery{Query: "施策", First: 100, Filter: policy.SearchFilter{Under: doc + "2.4"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Hits) == 0 {
+		t.Fatal("no hits under 2.4")
+	}
+	for _, id := range ids(r) {
+		if !strings.HasPrefix(id, doc+"2.4.") {
+			t.Errorf("%s is not under (4)", id)
+		}
+	}
+	r, _ = x.Search(ctx, policy.SearchQuery{Query: "サイバー", First: 100, Filter: policy.SearchFilter{Kinds: []policy.Kind{policy.KindSubItem}}})
+	for _, id := range ids(r) {
+		if strings.Count(id, ".") != 3 {
+			t.Errorf("%s is not a sub-item", id)
+		}
+	}
+	r, _ = x.Search(ctx, policy.SearchQuery{Query: "取組", First: 100, Filter: policy.SearchFilter{Cites: "ref:cybersecurity-awareness-programme"}})
+	if got := ids(r); !reflect.DeepEqual(got, []string{doc + "2.4.3"}) {
+		t.Errorf("cites filter: %v", got)
+	}
+	// Paging: every hit exactly once, in the order of one big page.
+	all, _ := x.Search(ctx, policy.SearchQuery{Query: "サイバー", First: 100})
+	var paged []string
+	after := ""
+	for pages := 0; ; pages++ {
+		p, err := x.Search(ctx, policy.SearchQuery{Query: "サイバー", First: 4, After: after})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.TotalCount != all.TotalCount {
+			t.Fatalf("total %d on a page, %d in all", p.TotalCount, all.TotalCount)
+		}
+		paged = append(paged, ids(p)...)
+		if !p.HasNextPage {
+			break
+		}
+		after = p.Hits[len(p.Hits)-1].Cursor
+		if pages > 100 {
+			t.Fatal("paging does not end")
+		}
+	}
+	if !reflect.DeepEqual(paged, ids(all)) || len(paged) != all.TotalCount || all.TotalCount < 10 {
+		t.Errorf("paged %d hits, all %d (%d total)", len(paged), len(all.Hits), all.TotalCount)
+	}
+}
+
+func TestBadQueries(t *testing.T) {
+	_, x := corpusIndex(t, "")
+	ctx := context.Background()
+	for _, q := range []policy.SearchQuery{
+		{Query: "", First: 10},
+		{Query: "   ", First: 10},
+		{Query: strings.Repeat("あ", policy.MaxQueryLength+1), First: 10},
+		{Query: "-防護", First: 10},
+		{Query: "防護", First: 0},
+		{Query: "防護", First: 101},
+		{Query: "防護", First: 10, After: "bogus"},
+	} {
+		if _, err := x.Search(ctx, q); policy.ErrorCode(err) != policy.EINVALID {
+			t.Errorf("%+v: err %v, want BAD_USER_INPUT", q, err)
+		}
+	}
+	// Odd but harmless input is answered.
+	for _, q := range []string{`"unclosed 人材`, `OR`, `人材 OR`, `- -`, `の`, `((`, `*`, `"" 人材`, `a:b`} {
+		if _, err := x.Search(ctx, policy.SearchQuery{Query: q, First: 10}); err != nil && policy.ErrorCode(err) != policy.EINVALID {
+			t.Errorf("%q: %v", q, err)
+		}
+	}
+}
+
+// TestFollowsStore checks that the index never disagrees with the store
+// after an ingest: the on-disk index is rebuilt when the store moves on.
+func TestFollowsStore(t *testing.T) {
+	dir := t.TempDir() + "/index"
+	db, x := corpusIndex(t, dir)
+	if n := run(t, x, "暗号").TotalCount; n != 1 {
+		t.Fatalf("暗号: %d hits", n)
+	}
+	// Replace the document with one where 暗号 is gone.
+	provs, _ := db.Provisions(context.Background(), policy.ProvisionFilter{})
+	docs, _ := db.Documents(context.Background())
+	d := docs[0]
+	for _, p := range provs {
+		for i := range p.Paragraphs {
+			p.Paragraphs[i] = strings.ReplaceAll(p.Paragraphs[i], "暗号", "符号")
+		}
+	}
+	d.Provisions = provs
+	if err := db.Ingest(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	if n := run(t, x, "暗号").TotalCount; n != 0 {
+		t.Errorf("暗号 after the ingest: %d hits, want 0", n)
+	}
+	if n := run(t, x, "符号").TotalCount; n != 1 {
+		t.Errorf("符号 after the ingest: %d hits, want 1", n)
+	}
+	// Reopening the on-disk index finds it current.
+	x.Close()
+	y, err := Open(context.Background(), dir, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer y.Close()
+	if n := run(t, y, "符号").TotalCount; n != 1 {
+		t.Errorf("reopened: %d hits", n)
+	}
+}
