@@ -16,6 +16,7 @@ import (
 
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/internal/ingest"
+	"github.com/policykb/policykb/internal/search"
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/sqlite"
 )
@@ -60,8 +61,13 @@ func newServer(t *testing.T) (*httptest.Server, *countingStore) {
 	if _, err := in.Corpus(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	idx, err := search.Open(context.Background(), "", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idx.Close() })
 	store := &countingStore{DB: db}
-	res := &graph.Resolver{Documents: store, Provisions: store, References: store}
+	res := &graph.Resolver{Documents: store, Provisions: store, References: store, Search: idx}
 	srv := httptest.NewServer(graph.NewMux(graph.NewHandler(res, graph.Options{})))
 	t.Cleanup(srv.Close)
 	return srv, store

@@ -15,6 +15,7 @@ type Resolver struct {
 	Documents  DocumentReader
 	Provisions policy.ProvisionService
 	References policy.ReferenceService
+	Search     policy.SearchService
 }
 
 // DocumentReader reads documents and their source texts.

@@ -192,6 +192,11 @@ func (r *queryResolver) Citations(ctx context.Context, document *string, target 
 	return r.citations(ctx, document, target)
 }
 
+// Search is the resolver for the search field.
+func (r *queryResolver) Search(ctx context.Context, query string, first *int, after *string, filter *model.SearchFilter) (*model.SearchConnection, error) {
+	return r.search(ctx, query, first, after, filter)
+}
+
 // TitleEn is the resolver for the titleEn field.
 func (r *referenceResolver) TitleEn(ctx context.Context, obj *policy.Reference) (*string, error) {
 	return nonEmpty(obj.TitleEn), nil
@@ -226,6 +231,11 @@ func (r *referenceResolver) CitedBy(ctx context.Context, obj *policy.Reference, 
 	return distinctProvisions(ctx, cs, func(c *policy.Citation) string { return c.SourceID })
 }
 
+// Provision is the resolver for the provision field.
+func (r *searchHitResolver) Provision(ctx context.Context, obj *policy.SearchHit) (*policy.Provision, error) {
+	return r.provisionByID(ctx, obj.ProvisionID)
+}
+
 // Citation returns CitationResolver implementation.
 func (r *Resolver) Citation() CitationResolver { return &citationResolver{r} }
 
@@ -244,6 +254,9 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 // Reference returns ReferenceResolver implementation.
 func (r *Resolver) Reference() ReferenceResolver { return &referenceResolver{r} }
 
+// SearchHit returns SearchHitResolver implementation.
+func (r *Resolver) SearchHit() SearchHitResolver { return &searchHitResolver{r} }
+
 type (
 	citationResolver    struct{ *Resolver }
 	definedTermResolver struct{ *Resolver }
@@ -251,4 +264,5 @@ type (
 	provisionResolver   struct{ *Resolver }
 	queryResolver       struct{ *Resolver }
 	referenceResolver   struct{ *Resolver }
+	searchHitResolver   struct{ *Resolver }
 )

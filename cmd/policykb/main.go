@@ -4,6 +4,7 @@
 //
 //	policykb serve  [--addr 127.0.0.1:8080] [--data DIR]
 //	policykb ingest [--data DIR] [--id ID] FILE…
+//	policykb search [--data DIR] [--first N] [--document ID] QUERY
 //	policykb export [--data DIR] [--document ID]
 //
 // --data defaults to $POLICYKB_DATA, else to policykb under the user's data
@@ -31,6 +32,7 @@ const usage = `policykb — Japan's cybersecurity budget-priority policy as a kn
 Usage:
   policykb serve  [--addr 127.0.0.1:8080] [--data DIR]   serve GraphQL at /graphql, an IDE at /
   policykb ingest [--data DIR] [--id ID] FILE…           parse and store policy texts
+  policykb search [--data DIR] [--first N] QUERY         print hits with IDs, labels and snippets
   policykb export [--data DIR] [--document ID]           print the graph as JSON
 
 Run 'policykb COMMAND --help' for the options of a command.
@@ -61,6 +63,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = ingestCmd(ctx, args[1:], stdout, stderr)
 	case "export":
 		err = export(ctx, args[1:], stdout, stderr)
+	case "search":
+		err = searchCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -12,6 +12,7 @@ import (
 
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/internal/ingest"
+	"github.com/policykb/policykb/internal/search"
 	"github.com/policykb/policykb/internal/sqlite"
 )
 
@@ -36,7 +37,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	if err := loadCorpusIfEmpty(ctx, db, log); err != nil {
 		return err
 	}
-	api := graph.NewHandler(resolver(db), graph.Options{Logger: log, NoIntrospection: *noIntrospection})
+	idx, err := search.Open(ctx, indexPath(*data), db)
+	if err != nil {
+		return err
+	}
+	defer idx.Close()
+	res := resolver(db)
+	res.Search = idx
+	api := graph.NewHandler(res, graph.Options{Logger: log, NoIntrospection: *noIntrospection})
 	srv := &http.Server{
 		Handler:           graph.NewMux(api),
 		ReadHeaderTimeout: 5 * time.Second,

@@ -2,5 +2,38 @@
 
 package model
 
+import (
+	"github.com/policykb/policykb/internal/policy"
+)
+
+type PageInfo struct {
+	HasNextPage bool    `json:"hasNextPage"`
+	EndCursor   *string `json:"endCursor,omitempty"`
+}
+
 type Query struct {
+}
+
+// A page of search hits (a Relay connection).
+type SearchConnection struct {
+	Edges    []*SearchEdge `json:"edges"`
+	PageInfo *PageInfo     `json:"pageInfo"`
+	// All hits of the query, on every page.
+	TotalCount int `json:"totalCount"`
+}
+
+type SearchEdge struct {
+	// Opaque; pass it as `after` to get the hits that follow.
+	Cursor string            `json:"cursor"`
+	Node   *policy.SearchHit `json:"node"`
+}
+
+// Narrows a search.
+type SearchFilter struct {
+	Document *string       `json:"document,omitempty"`
+	Kinds    []policy.Kind `json:"kinds,omitempty"`
+	// Only descendants of this provision.
+	Under *string `json:"under,omitempty"`
+	// Only provisions that cite this reference.
+	Cites *string `json:"cites,omitempty"`
 }

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -61,7 +62,9 @@ func Open(ctx context.Context, path string, store Store) (*Index, error) {
 	}
 	x := &Index{store: store, path: path, gen: -1}
 	if path != "" {
-		if idx, err := bleve.Open(path); err == nil {
+		idx, err := bleve.OpenUsing(path, map[string]any{"bolt_timeout": "2s"})
+		switch {
+		case err == nil:
 			x.idx = idx
 			if b, err := idx.GetInternal([]byte(metaKey)); err == nil && b != nil {
 				var m meta
@@ -69,7 +72,12 @@ func Open(ctx context.Context, path string, store Store) (*Index, error) {
 					x.gen = m.Generation
 				}
 			}
-		} else if !errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+		case errors.Is(err, bleve.ErrorIndexPathDoesNotExist):
+		case strings.Contains(err.Error(), "timeout"):
+			// Another process (a running server) holds the index: work
+			// from an index in memory rather than wait or disturb it.
+			x.path = ""
+		default:
 			// Unreadable or of another format: rebuild it.
 			if err := os.RemoveAll(path); err != nil {
 				return nil, err
@@ -82,6 +90,9 @@ func Open(ctx context.Context, path string, store Store) (*Index, error) {
 	}
 	return x, nil
 }
+
+// InMemory reports whether the index lives in memory only.
+func (x *Index) InMemory() bool { return x.path == "" }
 
 // Close closes the index.
 func (x *Index) Close() error {

@@ -1,0 +1,53 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/policykb/policykb/graph/model"
+	"github.com/policykb/policykb/internal/policy"
+)
+
+func (r *Resolver) search(ctx context.Context, query string, first *int, after *string, filter *model.SearchFilter) (*model.SearchConnection, error) {
+	q := policy.SearchQuery{Query: query, First: 10}
+	if first != nil {
+		q.First = *first
+	}
+	if after != nil {
+		q.After = *after
+	}
+	if filter != nil {
+		if filter.Document != nil {
+			if _, err := r.document(ctx, *filter.Document); err != nil {
+				return nil, err
+			}
+			q.Filter.DocumentID = *filter.Document
+		}
+		if filter.Under != nil {
+			if _, err := r.provisionByID(ctx, *filter.Under); err != nil {
+				return nil, err
+			}
+			q.Filter.Under = *filter.Under
+		}
+		if filter.Cites != nil {
+			if _, err := r.referenceByID(ctx, *filter.Cites); err != nil {
+				return nil, err
+			}
+			q.Filter.Cites = *filter.Cites
+		}
+		q.Filter.Kinds = filter.Kinds
+	}
+	res, err := r.Search.Search(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.SearchConnection{Edges: make([]*model.SearchEdge, len(res.Hits)), TotalCount: res.TotalCount,
+		PageInfo: &model.PageInfo{HasNextPage: res.HasNextPage}}
+	for i := range res.Hits {
+		h := &res.Hits[i]
+		conn.Edges[i] = &model.SearchEdge{Cursor: h.Cursor, Node: h}
+	}
+	if n := len(res.Hits); n > 0 {
+		conn.PageInfo.EndCursor = &res.Hits[n-1].Cursor
+	}
+	return conn, nil
+}
