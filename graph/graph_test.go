@@ -16,8 +16,8 @@ import (
 
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/internal/ingest"
-	"github.com/policykb/policykb/internal/search"
 	"github.com/policykb/policykb/internal/policy"
+	"github.com/policykb/policykb/internal/search"
 	"github.com/policykb/policykb/internal/sqlite"
 )
 
