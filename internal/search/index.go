@@ -18,6 +18,7 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/policykb/policykb/internal/policy"
 )
@@ -36,10 +37,23 @@ type Store interface {
 	Terms(ctx context.Context, documentID string) ([]*policy.DefinedTerm, error)
 }
 
+// Strategy is how the text is analysed and matched. Morphology is what the
+// service uses; the others exist to measure the choice (see analysis_test.go
+// and BENCHMARKS.md).
+type Strategy int
+
+// The strategies.
+const (
+	Morphology Strategy = iota // kagome words
+	Bigrams                    // bleve's cjk analyzer: overlapping character bigrams
+	Both                       // kagome words, or bigrams with a lower boost
+)
+
 // Index is a search index over the provisions of a store.
 type Index struct {
-	store Store
-	path  string // "" for an index in memory
+	store    Store
+	path     string // "" for an index in memory
+	strategy Strategy
 
 	mu    sync.RWMutex
 	idx   bleve.Index
@@ -57,10 +71,19 @@ type meta struct {
 // Open opens the index at path (a directory), or in memory for "", and
 // brings it up to date with store.
 func Open(ctx context.Context, path string, store Store) (*Index, error) {
+	return OpenWith(ctx, path, store, Morphology)
+}
+
+// OpenWith is Open with another analysis strategy; the index is in memory
+// unless the strategy is Morphology.
+func OpenWith(ctx context.Context, path string, store Store, strategy Strategy) (*Index, error) {
 	if _, err := japanese(); err != nil {
 		return nil, fmt.Errorf("load the Japanese dictionary: %w", err)
 	}
-	x := &Index{store: store, path: path, gen: -1}
+	if strategy != Morphology {
+		path = ""
+	}
+	x := &Index{store: store, path: path, gen: -1, strategy: strategy}
 	if path != "" {
 		idx, err := bleve.OpenUsing(path, map[string]any{"bolt_timeout": "2s"})
 		switch {
@@ -160,12 +183,12 @@ func (x *Index) rebuild(provs []*policy.Provision, cites []*policy.Citation, gen
 	var idx bleve.Index
 	var err error
 	if x.path == "" {
-		idx, err = bleve.NewMemOnly(indexMapping())
+		idx, err = bleve.NewMemOnly(indexMapping(x.strategy))
 	} else {
 		if err := os.RemoveAll(x.path); err != nil {
 			return err
 		}
-		idx, err = bleve.New(x.path, indexMapping())
+		idx, err = bleve.New(x.path, indexMapping(x.strategy))
 	}
 	if err != nil {
 		return fmt.Errorf("create the search index: %w", err)
@@ -180,6 +203,7 @@ func (x *Index) rebuild(provs []*policy.Provision, cites []*policy.Citation, gen
 	for _, p := range provs {
 		doc := map[string]any{
 			"text":      p.Text(),
+			"bigram":    p.Text(),
 			"document":  p.DocumentID,
 			"kind":      string(p.Kind),
 			"ancestors": policy.AncestorIDs(p.ID),
@@ -211,11 +235,15 @@ func (x *Index) rebuild(provs []*policy.Provision, cites []*policy.Citation, gen
 	return nil
 }
 
-func indexMapping() mapping.IndexMapping {
+func indexMapping(strategy Strategy) mapping.IndexMapping {
 	text := bleve.NewTextFieldMapping()
 	text.Analyzer = analyzerName
 	text.Store = false
 	text.IncludeTermVectors = true
+	bigram := bleve.NewTextFieldMapping()
+	bigram.Analyzer = cjk.AnalyzerName
+	bigram.Store = false
+	bigram.IncludeInAll = false
 	keyword := bleve.NewKeywordFieldMapping()
 	keyword.Store = false
 	keyword.IncludeInAll = false
@@ -225,6 +253,9 @@ func indexMapping() mapping.IndexMapping {
 	number.IncludeInAll = false
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt("text", text)
+	if strategy != Morphology {
+		doc.AddFieldMappingsAt("bigram", bigram)
+	}
 	for _, f := range []string{"document", "kind", "ancestors", "cites"} {
 		doc.AddFieldMappingsAt(f, keyword)
 	}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/policykb/policykb/internal/policy"
@@ -118,7 +119,7 @@ func (x *Index) clauseQuery(c clause) query.Query {
 		}
 		return bleve.NewDisjunctionQuery(qs...)
 	}
-	base := textQuery(c.text, c.phrase)
+	base := x.textQuery(c.text, c.phrase)
 	if base == nil {
 		return nil
 	}
@@ -137,7 +138,7 @@ func (x *Index) clauseQuery(c clause) query.Query {
 		default:
 			continue
 		}
-		q := textQuery(alt, true) // the whole defined name, not its words anywhere
+		q := x.textQuery(alt, true) // the whole defined name, not its words anywhere
 		if q == nil {
 			continue
 		}
@@ -155,10 +156,29 @@ func (x *Index) clauseQuery(c clause) query.Query {
 
 // textQuery matches all the words of s, or s as a phrase; nil if s has no
 // word the index keeps.
-func textQuery(s string, phrase bool) query.Query {
+func (x *Index) textQuery(s string, phrase bool) query.Query {
 	if len(Analyze(s)) == 0 {
 		return nil
 	}
+	switch x.strategy {
+	case Bigrams:
+		return bigramQuery(s, 1)
+	case Both:
+		return bleve.NewDisjunctionQuery(morphQuery(s, phrase), bigramQuery(s, 0.3))
+	}
+	return morphQuery(s, phrase)
+}
+
+// bigramQuery matches the character bigrams of s, all of them, as a phrase.
+func bigramQuery(s string, boost float64) query.Query {
+	q := bleve.NewMatchPhraseQuery(s)
+	q.SetField("bigram")
+	q.Analyzer = cjk.AnalyzerName
+	q.SetBoost(boost)
+	return q
+}
+
+func morphQuery(s string, phrase bool) query.Query {
 	if phrase {
 		q := bleve.NewMatchPhraseQuery(s)
 		q.SetField("text")
