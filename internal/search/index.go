@@ -19,6 +19,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/policykb/policykb/internal/policy"
 )
@@ -160,7 +161,7 @@ func (x *Index) Sync(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if err := x.rebuild(provs, cites, gen); err != nil {
+		if err := x.rebuild(provs, cites, terms, gen); err != nil {
 			return err
 		}
 	}
@@ -175,7 +176,7 @@ func (x *Index) Sync(ctx context.Context) error {
 }
 
 // rebuild replaces the index with one built from provs.
-func (x *Index) rebuild(provs []*policy.Provision, cites []*policy.Citation, gen int64) error {
+func (x *Index) rebuild(provs []*policy.Provision, cites []*policy.Citation, terms []*policy.DefinedTerm, gen int64) error {
 	if x.idx != nil {
 		x.idx.Close()
 		x.idx = nil
@@ -183,7 +184,7 @@ func (x *Index) rebuild(provs []*policy.Provision, cites []*policy.Citation, gen
 	var idx bleve.Index
 	var err error
 	if x.path == "" {
-		idx, err = bleve.NewMemOnly(indexMapping(x.strategy))
+		idx, err = bleve.NewUsing("", indexMapping(x.strategy), scorch.Name, scorch.Name, nil)
 	} else {
 		if err := os.RemoveAll(x.path); err != nil {
 			return err
@@ -192,6 +193,16 @@ func (x *Index) rebuild(provs []*policy.Provision, cites []*policy.Citation, gen
 	}
 	if err != nil {
 		return fmt.Errorf("create the search index: %w", err)
+	}
+	// The terms in scope at each provision: from the definition on, in its
+	// document.
+	defined := map[string][]*policy.DefinedTerm{}
+	seq := map[string]int{}
+	for _, p := range provs {
+		seq[p.ID] = p.Seq
+	}
+	for _, t := range terms {
+		defined[t.DocumentID] = append(defined[t.DocumentID], t)
 	}
 	cited := map[string][]string{}
 	for _, c := range cites {
@@ -208,7 +219,7 @@ func (x *Index) rebuild(provs []*policy.Provision, cites []*policy.Citation, gen
 			"kind":      string(p.Kind),
 			"ancestors": policy.AncestorIDs(p.ID),
 			"cites":     cited[p.ID],
-			"seq":       float64(p.Seq),
+			"scope":     scope(defined[p.DocumentID], seq, p.Seq),
 		}
 		if err := b.Index(p.ID, doc); err != nil {
 			idx.Close()
@@ -248,21 +259,29 @@ func indexMapping(strategy Strategy) mapping.IndexMapping {
 	keyword.Store = false
 	keyword.IncludeInAll = false
 	keyword.IncludeTermVectors = false
-	number := bleve.NewNumericFieldMapping()
-	number.Store = false
-	number.IncludeInAll = false
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt("text", text)
 	if strategy != Morphology {
 		doc.AddFieldMappingsAt("bigram", bigram)
 	}
-	for _, f := range []string{"document", "kind", "ancestors", "cites"} {
+	for _, f := range []string{"document", "kind", "ancestors", "cites", "scope"} {
 		doc.AddFieldMappingsAt(f, keyword)
 	}
-	doc.AddFieldMappingsAt("seq", number)
 	m := bleve.NewIndexMapping()
 	m.DefaultMapping = doc
 	m.DefaultAnalyzer = analyzerName
 	m.DefaultField = "text"
 	return m
+}
+
+// scope returns the keys of the terms whose definition applies at position
+// at of a document defining terms.
+func scope(terms []*policy.DefinedTerm, seq map[string]int, at int) []string {
+	var keys []string
+	for _, t := range terms {
+		if seq[t.DefinedIn] <= at {
+			keys = append(keys, foldKey(t.Term))
+		}
+	}
+	return keys
 }

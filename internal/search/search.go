@@ -128,6 +128,7 @@ func (x *Index) clauseQuery(c clause) query.Query {
 	}
 	alts := []query.Query{base}
 	key := foldKey(c.text)
+	seen := map[[2]string]bool{}
 	for _, t := range x.terms {
 		var alt string
 		switch key {
@@ -138,15 +139,16 @@ func (x *Index) clauseQuery(c clause) query.Query {
 		default:
 			continue
 		}
+		k := [2]string{alt, foldKey(t.Term)}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
 		q := x.textQuery(alt, true) // the whole defined name, not its words anywhere
 		if q == nil {
 			continue
 		}
-		from := float64(x.seqs[t.DefinedIn])
-		inclusive := true
-		scope := bleve.NewNumericRangeInclusiveQuery(&from, nil, &inclusive, nil)
-		scope.SetField("seq")
-		alts = append(alts, bleve.NewConjunctionQuery(q, termQuery("document", t.DocumentID), scope))
+		alts = append(alts, bleve.NewConjunctionQuery(q, termQuery("scope", k[1])))
 	}
 	if len(alts) == 1 {
 		return base
