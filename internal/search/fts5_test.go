@@ -1,0 +1,139 @@
+//go:build sqlite_fts5
+
+package search
+
+// The peer a user might pick instead of this package: SQLite FTS5 with the
+// trigram tokenizer, over the same provisions, with the same evaluation
+// queries. It needs SQLite built with FTS5:
+//
+//	go test -tags sqlite_fts5 -run FTS5 -bench FTS5 -benchtime 20x ./internal/search
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3"
+	"github.com/policykb/policykb/internal/policy"
+)
+
+// fts5 is a trigram index of the provisions' text, NFKC-folded and in lower
+// case as this package folds it, so that widths are no handicap.
+type fts5 struct{ db *sql.DB }
+
+func newFTS5(t testing.TB, store Store) *fts5 {
+	t.Helper()
+	db, err := sql.Open("sqlite3", filepath.Join(t.TempDir(), "fts.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec(`CREATE VIRTUAL TABLE p USING fts5(id UNINDEXED, text, tokenize = 'trigram')`); err != nil {
+		t.Fatal(err)
+	}
+	provs, err := store.Provisions(context.Background(), policy.ProvisionFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, _ := db.Begin()
+	for _, p := range provs {
+		if _, err := tx.Exec(`INSERT INTO p (id, text) VALUES (?, ?)`, p.ID, foldKey(p.Text())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	return &fts5{db: db}
+}
+
+// search translates the query language: words ANDed as quoted strings, OR,
+// NOT for -word. Trigram MATCH cannot find strings shorter than three
+// characters; those queries fall back to LIKE, a full scan.
+func (f *fts5) search(q string) ([]string, int, error) {
+	var parts, likes []string
+	short := false
+	var args []any
+	for _, w := range strings.Fields(q) {
+		switch {
+		case w == "OR":
+			parts = append(parts, "OR")
+		case strings.HasPrefix(w, "-"):
+			parts = append(parts, `NOT "`+foldKey(strings.Trim(w[1:], `"`))+`"`)
+		default:
+			w = foldKey(strings.Trim(w, `"`))
+			if len([]rune(w)) < 3 {
+				short = true
+			}
+			parts = append(parts, `"`+w+`"`)
+			likes = append(likes, "text LIKE ?")
+			args = append(args, "%"+w+"%")
+		}
+	}
+	var rows *sql.Rows
+	var err error
+	if short {
+		rows, err = f.db.Query(`SELECT id FROM p WHERE `+strings.Join(likes, " AND "), args...)
+	} else {
+		rows, err = f.db.Query(`SELECT id FROM p WHERE p MATCH ? ORDER BY bm25(p)`, strings.Join(parts, " "))
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	total := len(ids)
+	if len(ids) > 10 {
+		ids = ids[:10]
+	}
+	return ids, total, rows.Err()
+}
+
+func TestFTS5Eval(t *testing.T) {
+	db, x := corpusIndex(t, "")
+	f := newFTS5(t, db)
+	queries := loadEval(t)
+	s := evaluate(t, queries, func(q string) ([]string, int) {
+		ids, total, err := f.search(q)
+		if err != nil {
+			t.Logf("%q: %v", q, err)
+		}
+		return ids, total
+	})
+	m := evaluate(t, queries, indexSearch(t, x))
+	t.Logf("FTS5 trigram: recall@10 %.3f, MRR %.3f, trap hits %d, misses %q", s.recall, s.mrr, s.trapHits, s.misses)
+	t.Logf("this package: recall@10 %.3f, MRR %.3f, trap hits %d", m.recall, m.mrr, m.trapHits)
+}
+
+func BenchmarkFTS5Corpus(b *testing.B) {
+	db, _ := corpusIndex(b, "")
+	benchFTS5(b, newFTS5(b, db))
+}
+
+func BenchmarkFTS5Synthetic1000(b *testing.B) {
+	benchFTS5(b, newFTS5(b, synthetic(b)))
+}
+
+func benchFTS5(b *testing.B, f *fts5) {
+	var lat []time.Duration
+	queries := loadEval(b)
+	b.ResetTimer()
+	for range b.N {
+		for _, q := range queries {
+			t0 := time.Now()
+			f.search(q.Q)
+			lat = append(lat, time.Since(t0))
+		}
+	}
+	b.StopTimer()
+	reportPercentiles(b, lat)
+}
