@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,12 +15,17 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/internal/ingest"
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/search"
+	"github.com/policykb/policykb/internal/server"
 	"github.com/policykb/policykb/internal/sqlite"
 )
+
+// quietLog keeps access logs out of test output.
+var quietLog = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
@@ -68,7 +74,10 @@ func newServer(t *testing.T) (*httptest.Server, *countingStore) {
 	t.Cleanup(func() { idx.Close() })
 	store := &countingStore{DB: db}
 	res := &graph.Resolver{Documents: store, Provisions: store, References: store, Search: idx}
-	srv := httptest.NewServer(graph.NewMux(graph.NewHandler(res, graph.Options{})))
+	srv := httptest.NewServer(server.New(server.Config{
+		API: graph.NewHandler(res, graph.Options{Logger: quietLog}), IDE: playground.Handler("policykb", "/graphql"),
+		Generation: db.Generation, Ready: func() error { return nil }, Logger: quietLog,
+	}))
 	t.Cleanup(srv.Close)
 	return srv, store
 }

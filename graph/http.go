@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"runtime/debug"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -14,7 +13,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -26,20 +24,26 @@ type Options struct {
 	// NoIntrospection switches introspection off. The data is public, so it
 	// is on by default.
 	NoIntrospection bool
+	// Limits bound what one request may ask.
+	Limits Limits
 }
 
 // NewHandler returns the GraphQL endpoint over res: POST and GET requests,
 // automatic persisted queries, and errors carrying extensions.code.
 func NewHandler(res *Resolver, opt Options) *handler.Server {
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: res}))
+	limits := opt.Limits.withDefaults()
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: res, Complexity: complexity()}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(limits.Tokens)
 	if !opt.NoIntrospection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(shapeLimit{depth: limits.Depth, fields: limits.Fields})
+	srv.Use(extension.FixedComplexityLimit(limits.Complexity))
 	configure(srv, res, opt)
 	return srv
 }
@@ -95,14 +99,6 @@ func presentError(ctx context.Context, log *slog.Logger, err error) *gqlerror.Er
 		gerr.Err = nil
 	}
 	return gerr
-}
-
-// NewMux routes /graphql to the API and / to an in-browser GraphQL IDE.
-func NewMux(api http.Handler) *http.ServeMux {
-	mux := http.NewServeMux()
-	mux.Handle("/graphql", api)
-	mux.Handle("GET /{$}", playground.Handler("policykb", "/graphql"))
-	return mux
 }
 
 // newExecutor returns an executor for in-process queries such as Export.

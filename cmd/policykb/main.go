@@ -25,6 +25,7 @@ import (
 	"syscall"
 
 	"github.com/policykb/policykb/internal/policy"
+	"github.com/policykb/policykb/internal/server"
 )
 
 const usage = `policykb — Japan's cybersecurity budget-priority policy as a knowledge base
@@ -50,7 +51,7 @@ func main() {
 
 // run runs the command line args and returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log := slog.New(server.LogHandler(slog.NewTextHandler(stderr, nil)))
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2

@@ -10,9 +10,11 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/internal/ingest"
 	"github.com/policykb/policykb/internal/search"
+	"github.com/policykb/policykb/internal/server"
 	"github.com/policykb/policykb/internal/sqlite"
 )
 
@@ -21,6 +23,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	addr := fs.String("addr", "127.0.0.1:8080", "`address` to listen on")
 	data := dataFlag(fs)
 	noIntrospection := fs.Bool("no-introspection", false, "switch GraphQL introspection off")
+	timeout := fs.Duration("timeout", 10*time.Second, "longest time one request may take")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -37,16 +40,21 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	if err := loadCorpusIfEmpty(ctx, db, log); err != nil {
 		return err
 	}
-	idx, err := search.Open(ctx, indexPath(*data), db)
-	if err != nil {
-		return err
-	}
+	// The index (and the dictionary it needs) opens in the background: other
+	// queries are answered at once, searches wait for it.
+	idx := search.OpenInBackground(indexPath(*data), db)
 	defer idx.Close()
 	res := resolver(db)
 	res.Search = idx
 	api := graph.NewHandler(res, graph.Options{Logger: log, NoIntrospection: *noIntrospection})
+	handler := server.New(server.Config{
+		API: api, IDE: playground.Handler("policykb", "/graphql"), Logger: log,
+		Generation: db.Generation,
+		Ready:      idx.Ready,
+		Timeout:    *timeout,
+	})
 	srv := &http.Server{
-		Handler:           graph.NewMux(api),
+		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
