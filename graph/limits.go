@@ -103,7 +103,7 @@ var _ interface {
 	graphql.OperationContextMutator
 } = shapeLimit{}
 
-func (shapeLimit) ExtensionName() string                         { return "ShapeLimit" }
+func (shapeLimit) ExtensionName() string                          { return "ShapeLimit" }
 func (shapeLimit) Validate(schema graphql.ExecutableSchema) error { return nil }
 
 func (l shapeLimit) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
