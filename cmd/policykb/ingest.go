@@ -23,6 +23,12 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fs.Usage()
 		return errUsage
 	}
+	// One ingest at a time: a second waits for the first.
+	unlock, err := ingest.Lock(*data, func() { fmt.Fprintln(stderr, "policykb ingest: waiting for another ingest to finish") })
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	db, err := sqlite.Open(storePath(*data))
 	if err != nil {
 		return err
@@ -33,7 +39,14 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	failed := 0
-	for _, name := range files {
+	progress := len(files) > 1 && isTerminal(stderr)
+	for i, name := range files {
+		if progress {
+			fmt.Fprintf(stderr, "\r\x1b[K[%d/%d] %s", i+1, len(files), name)
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		doc, err := in.File(ctx, name, parse.Options{ID: *id})
 		if err != nil {
 			fmt.Fprintf(stderr, "policykb ingest: %s\n", message(err))
@@ -41,6 +54,9 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			continue
 		}
 		fmt.Fprintf(stdout, "%s: ingested %s (%d provisions, %d pages, %s)\n", name, doc.ID, len(doc.Provisions), doc.PageCount, doc.Encoding)
+	}
+	if progress {
+		fmt.Fprint(stderr, "\r\x1b[K")
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d files not ingested; the store holds what it held before for them", failed, len(files))

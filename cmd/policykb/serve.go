@@ -37,7 +37,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 		return err
 	}
 	defer db.Close()
-	if err := loadCorpusIfEmpty(ctx, db, log); err != nil {
+	if err := loadCorpusIfEmpty(ctx, *data, db, log); err != nil {
 		return err
 	}
 	// The index (and the dictionary it needs) opens in the background: other
@@ -87,10 +87,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 
 // loadCorpusIfEmpty ingests the embedded corpus into a store that holds no
 // document, so that a new server answers with no set-up.
-func loadCorpusIfEmpty(ctx context.Context, db *sqlite.DB, log *slog.Logger) error {
+func loadCorpusIfEmpty(ctx context.Context, dir string, db *sqlite.DB, log *slog.Logger) error {
 	docs, err := db.Documents(ctx)
 	if err != nil || len(docs) > 0 {
 		return err
+	}
+	unlock, err := ingest.Lock(dir, func() { log.Info("waiting for an ingest to finish") })
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if docs, err = db.Documents(ctx); err != nil || len(docs) > 0 {
+		return err // an ingest filled the store meanwhile
 	}
 	in, err := ingest.New(db)
 	if err != nil {

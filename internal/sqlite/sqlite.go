@@ -141,6 +141,19 @@ func (db *DB) Generation(ctx context.Context) (int64, error) {
 	return g, err
 }
 
+// IntegrityCheck runs SQLite's integrity check and returns its complaint, if
+// any.
+func (db *DB) IntegrityCheck(ctx context.Context) error {
+	var res string
+	if err := db.ro.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res); err != nil {
+		return err
+	}
+	if res != "ok" {
+		return fmt.Errorf("integrity check: %s", res)
+	}
+	return nil
+}
+
 // placeholders returns "?, ?, ?" for n values.
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
