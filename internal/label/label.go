@@ -11,16 +11,23 @@ import (
 )
 
 // Key returns the lookup key of a label: its NFKC form without blanks, in
-// lower case, without a trailing closing parenthesis. "前文" and "preamble"
+// lower case, without trailing closing parentheses. "前文" and "preamble"
 // both give "前文".
 func Key(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
+	// Removing blanks can bring combining marks together, which NFKC then
+	// orders anew: repeat until nothing changes (twice, for real labels).
+	for range 4 {
+		k := strings.TrimRight(strings.Map(func(r rune) rune {
+			if unicode.IsSpace(r) {
+				return -1
+			}
+			return unicode.ToLower(r)
+		}, norm.NFKC.String(s)), ")")
+		if k == s {
+			break
 		}
-		return unicode.ToLower(r)
-	}, norm.NFKC.String(s))
-	s = strings.TrimSuffix(s, ")")
+		s = k
+	}
 	if s == "preamble" {
 		return "前文"
 	}
