@@ -54,6 +54,12 @@ func (s *countingStore) DocumentsByID(ctx context.Context, ids []string) ([]*pol
 
 // newServer serves the embedded corpus from a fresh store over real HTTP.
 func newServer(t *testing.T) (*httptest.Server, *countingStore) {
+	srv, store, _ := newServerIngester(t)
+	return srv, store
+}
+
+// newServerIngester is newServer that also returns an ingester into its store.
+func newServerIngester(t *testing.T) (*httptest.Server, *countingStore, *ingest.Ingester) {
 	t.Helper()
 	db, err := sqlite.Open(filepath.Join(t.TempDir(), "policykb.db"))
 	if err != nil {
@@ -79,7 +85,7 @@ func newServer(t *testing.T) (*httptest.Server, *countingStore) {
 		Generation: db.Generation, Ready: func() error { return nil }, Logger: quietLog,
 	}))
 	t.Cleanup(srv.Close)
-	return srv, store
+	return srv, store, in
 }
 
 type response struct {
