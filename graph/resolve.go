@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/policykb/policykb/graph/model"
 	"github.com/policykb/policykb/internal/policy"
 )
@@ -41,7 +42,12 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 }
 
 func (r *Resolver) document(ctx context.Context, id string) (*policy.Document, error) {
-	d, err := loadersFrom(ctx).document.Load(ctx, id)
+	l := loadersFrom(ctx).document
+	load := l.Load
+	if isRoot(ctx) {
+		load = l.LoadNow
+	}
+	d, err := load(ctx, id)
 	if err == nil && d == nil {
 		err = policy.Errorf(policy.ENOTFOUND, "no document %q", id)
 	}
@@ -49,7 +55,12 @@ func (r *Resolver) document(ctx context.Context, id string) (*policy.Document, e
 }
 
 func (r *Resolver) provisionByID(ctx context.Context, id string) (*policy.Provision, error) {
-	p, err := loadersFrom(ctx).provision.Load(ctx, id)
+	l := loadersFrom(ctx).provision
+	load := l.Load
+	if isRoot(ctx) {
+		load = l.LoadNow
+	}
+	p, err := load(ctx, id)
 	if err == nil && p == nil {
 		err = policy.Errorf(policy.ENOTFOUND, "no provision %q", id)
 	}
@@ -113,6 +124,13 @@ func (r *Resolver) provisions(ctx context.Context, document *string, kind *polic
 	}
 	loadersFrom(ctx).prime(ps)
 	return orEmpty(ps), nil
+}
+
+// isRoot reports whether ctx is that of a root field, whose lookups have no
+// siblings to be batched with.
+func isRoot(ctx context.Context) bool {
+	fc := graphql.GetFieldContext(ctx)
+	return fc != nil && fc.Parent == nil
 }
 
 func nonZero(n int) *int {

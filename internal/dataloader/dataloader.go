@@ -70,6 +70,29 @@ func (l *Loader[K, V]) Load(ctx context.Context, key K) (V, error) {
 	}
 }
 
+// LoadNow is Load without waiting for other keys: for a lone lookup, such
+// as the root field of a query, that has nothing to batch with. The value is
+// cached like any other.
+func (l *Loader[K, V]) LoadNow(ctx context.Context, key K) (V, error) {
+	l.mu.Lock()
+	b, ok := l.cache[key]
+	if !ok {
+		b = &batch[K, V]{done: make(chan struct{}), keys: []K{key}}
+		l.cache[key] = b
+	}
+	l.mu.Unlock()
+	if !ok {
+		l.dispatch(ctx, b)
+	}
+	select {
+	case <-b.done:
+		return b.results[key], b.err
+	case <-ctx.Done():
+		var zero V
+		return zero, ctx.Err()
+	}
+}
+
 // LoadMany loads several keys in one batch and returns their values in order.
 func (l *Loader[K, V]) LoadMany(ctx context.Context, keys []K) ([]V, error) {
 	out := make([]V, len(keys))

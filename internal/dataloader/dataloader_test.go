@@ -91,3 +91,21 @@ func TestContextCancelled(t *testing.T) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }
+
+func TestLoadNow(t *testing.T) {
+	var calls atomic.Int32
+	l := New(func(ctx context.Context, keys []int) (map[int]int, error) {
+		calls.Add(1)
+		return map[int]int{keys[0]: keys[0] * 2}, nil
+	}, time.Hour, 10)
+	start := time.Now()
+	if v, err := l.LoadNow(context.Background(), 21); v != 42 || err != nil {
+		t.Errorf("LoadNow = %d, %v", v, err)
+	}
+	if time.Since(start) > time.Second {
+		t.Error("LoadNow waited for a batch")
+	}
+	if v, _ := l.Load(context.Background(), 21); v != 42 || calls.Load() != 1 {
+		t.Errorf("cached value %d after %d fetches", v, calls.Load())
+	}
+}

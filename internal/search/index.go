@@ -62,6 +62,7 @@ type Index struct {
 	texts map[string]string // provision ID → text, for highlights
 	seqs  map[string]int    // provision ID → position in its document
 	terms []*policy.DefinedTerm
+	cache *resultCache
 }
 
 type meta struct {
@@ -84,7 +85,7 @@ func OpenWith(ctx context.Context, path string, store Store, strategy Strategy) 
 	if strategy != Morphology {
 		path = ""
 	}
-	x := &Index{store: store, path: path, gen: -1, strategy: strategy}
+	x := &Index{store: store, path: path, gen: -1, strategy: strategy, cache: newResultCache(1024)}
 	if path != "" {
 		idx, err := bleve.OpenUsing(path, map[string]any{"bolt_timeout": "2s"})
 		switch {

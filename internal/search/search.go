@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"html"
 	"sort"
 	"strconv"
@@ -40,6 +41,10 @@ func (x *Index) Search(ctx context.Context, q policy.SearchQuery) (*policy.Searc
 	}
 	x.mu.RLock()
 	defer x.mu.RUnlock()
+	key := cacheKey(q)
+	if res, ok := x.cache.get(key, x.gen); ok {
+		return res, nil
+	}
 	bq := x.build(clauses, q.Filter)
 	if bq == nil {
 		return &policy.SearchResult{Hits: []policy.SearchHit{}}, nil
@@ -59,7 +64,14 @@ func (x *Index) Search(ctx context.Context, q policy.SearchQuery) (*policy.Searc
 		})
 	}
 	out.HasNextPage = offset+len(out.Hits) < out.TotalCount
+	x.cache.put(key, x.gen, out)
 	return out, nil
+}
+
+// cacheKey identifies a search request.
+func cacheKey(q policy.SearchQuery) string {
+	b, _ := json.Marshal(q)
+	return string(b)
 }
 
 // build turns the clauses and filter into a bleve query; nil if nothing in

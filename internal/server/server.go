@@ -31,6 +31,9 @@ type Config struct {
 	// work of one request (default 10 s).
 	MaxBody int64
 	Timeout time.Duration
+	// CacheBytes bounds the cache of answers to repeated queries (default
+	// 32 MiB; negative: no cache).
+	CacheBytes int
 }
 
 // New returns the handler of the whole service.
@@ -60,7 +63,14 @@ func New(c Config) http.Handler {
 		}
 		fmt.Fprintln(w, "ready")
 	})
-	api := limit(c, etag(c, c.API))
+	api := c.API
+	if c.CacheBytes == 0 {
+		c.CacheBytes = 32 << 20
+	}
+	if c.CacheBytes > 0 {
+		api = cache(newResponses(c.CacheBytes), c.Generation, api)
+	}
+	api = limit(c, etag(c, api))
 	mux.Handle("/graphql", api)
 	if c.IDE != nil {
 		mux.Handle("GET /{$}", c.IDE)

@@ -16,8 +16,15 @@ const provisionColumns = `id, document_id, parent_id, seq, kind, number, label, 
 
 // ProvisionsByID returns the provisions with the given IDs, in document order.
 func (db *DB) ProvisionsByID(ctx context.Context, ids []string) ([]*policy.Provision, error) {
-	if len(ids) == 0 {
+	switch len(ids) {
+	case 0:
 		return nil, nil
+	case 1:
+		rows, err := db.provisionStmt.QueryContext(ctx, ids[0])
+		if err != nil {
+			return nil, err
+		}
+		return scanProvisions(rows)
 	}
 	return db.provisions(ctx, `SELECT `+provisionColumns+` FROM provisions WHERE id IN (`+placeholders(len(ids))+`)
 		ORDER BY document_id, seq`, anys(ids)...)
@@ -78,6 +85,10 @@ func (db *DB) provisions(ctx context.Context, query string, args ...any) ([]*pol
 	if err != nil {
 		return nil, err
 	}
+	return scanProvisions(rows)
+}
+
+func scanProvisions(rows *sql.Rows) ([]*policy.Provision, error) {
 	defer rows.Close()
 	var out []*policy.Provision
 	for rows.Next() {

@@ -32,6 +32,9 @@ type DB struct {
 	path string
 	rw   *sql.DB // one connection: migrations and ingests
 	ro   *sql.DB // read-only pool: every query
+
+	// Statements of the hottest queries, prepared once.
+	generationStmt, provisionStmt *sql.Stmt
 }
 
 // Open opens the store at path, creating it and its directory if need be,
@@ -66,6 +69,14 @@ func Open(path string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if db.generationStmt, err = db.ro.Prepare(`SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'`); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if db.provisionStmt, err = db.ro.Prepare(`SELECT ` + provisionColumns + ` FROM provisions WHERE id = ?`); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -79,6 +90,11 @@ func (db *DB) Path() string { return db.path }
 // Close closes the store.
 func (db *DB) Close() error {
 	var errs []error
+	for _, st := range []*sql.Stmt{db.generationStmt, db.provisionStmt} {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
+	}
 	if db.ro != nil {
 		errs = append(errs, db.ro.Close())
 	}
@@ -137,7 +153,7 @@ func (db *DB) apply(ctx context.Context, version int, name string) error {
 // Generation returns a number that changes whenever the stored data changes.
 func (db *DB) Generation(ctx context.Context) (int64, error) {
 	var g int64
-	err := db.ro.QueryRowContext(ctx, `SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'`).Scan(&g)
+	err := db.generationStmt.QueryRowContext(ctx).Scan(&g)
 	return g, err
 }
 
