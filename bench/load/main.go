@@ -51,7 +51,7 @@ var scenarios = []scenario{
 		"variables": map[string]any{"id": "cs-budget-policy-fy2020:2.2.3.1"},
 	})},
 	{"search", mustJSON(map[string]any{
-		"query": `query($q: String!) { search(query: $q, first: 10) { totalCount edges { node { score highlights provision { id label } } } } }`,
+		"query":     `query($q: String!) { search(query: $q, first: 10) { totalCount edges { node { score highlights provision { id label } } } } }`,
 		"variables": map[string]any{"q": "サプライチェーン"},
 	})},
 }
