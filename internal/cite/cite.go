@@ -48,7 +48,6 @@ type extractor struct {
 	obs     []Observation
 	xrefs   []*policy.CrossReference
 	byLabel map[string]*policy.Provision
-	provSeq map[string]int
 }
 
 // Extract finds the citations, defined terms and cross-references of doc
@@ -57,10 +56,9 @@ type extractor struct {
 // reference's dates and issuer.
 func Extract(doc *policy.Document, reg *Registry) []Observation {
 	x := &extractor{doc: doc, reg: reg, refs: map[string]*policy.Reference{},
-		termPos: map[*policy.DefinedTerm]span{}, byLabel: map[string]*policy.Provision{}, provSeq: map[string]int{}}
+		termPos: map[*policy.DefinedTerm]span{}, byLabel: map[string]*policy.Provision{}}
 	for _, p := range doc.Provisions {
 		x.byLabel[p.Label] = p
-		x.provSeq[p.ID] = p.Seq
 	}
 	for _, p := range doc.Provisions {
 		x.provision(p)
@@ -83,16 +81,16 @@ func (x *extractor) provision(p *policy.Provision) {
 	t := []rune(p.Text())
 	var covered []span
 	var found []*policy.Citation
-	var found0 []Observation
+	var observed []Observation
 	add := func(c *policy.Citation, o *Observation) {
 		c.DocumentID, c.SourceID, c.Text = x.doc.ID, p.ID, string(t[c.Start:c.End])
 		found = append(found, c)
 		covered = append(covered, span{c.Start, c.End})
 		if o != nil {
 			o.ReferenceID = c.TargetID
-			found0 = append(found0, *o)
+			observed = append(observed, *o)
 		} else {
-			found0 = append(found0, Observation{ReferenceID: c.TargetID})
+			observed = append(observed, Observation{ReferenceID: c.TargetID})
 		}
 	}
 	// Laws by name and number: サイバーセキュリティ基本法（平成26年法律第104号）.
@@ -224,7 +222,7 @@ func (x *extractor) provision(p *policy.Provision) {
 		c := found[i]
 		c.ID = fmt.Sprintf("%s~c%d", p.ID, n+1)
 		x.cites = append(x.cites, c)
-		o := found0[i]
+		o := observed[i]
 		o.CitationID = c.ID
 		x.obs = append(x.obs, o)
 	}

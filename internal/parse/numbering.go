@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -201,12 +202,12 @@ func labelPart(k policy.Kind, n int) string {
 	switch k {
 	case policy.KindSection:
 		var b strings.Builder
-		for _, c := range itoa(n) {
+		for _, c := range strconv.Itoa(n) {
 			b.WriteRune(c - '0' + '０')
 		}
 		return b.String()
 	case policy.KindArea:
-		return "(" + itoa(n) + ")"
+		return "(" + strconv.Itoa(n) + ")"
 	case policy.KindItem:
 		switch {
 		case n <= 20:
@@ -216,7 +217,7 @@ func labelPart(k policy.Kind, n int) string {
 		case n <= 50:
 			return string(rune('㊱' + n - 36))
 		}
-		return "(" + itoa(n) + ")"
+		return "(" + strconv.Itoa(n) + ")"
 	case policy.KindSubItem:
 		if n <= 12 {
 			return string(rune('ⅰ'+n-1)) + "）"
@@ -226,21 +227,7 @@ func labelPart(k policy.Kind, n int) string {
 				return s + "）"
 			}
 		}
-		return itoa(n) + "）"
+		return strconv.Itoa(n) + "）"
 	}
 	return ""
-}
-
-func itoa(n int) string {
-	var buf [20]byte
-	i := len(buf)
-	for {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			break
-		}
-	}
-	return string(buf[i:])
 }

@@ -6,6 +6,7 @@ package policy
 
 import (
 	"context"
+	"strconv"
 	"strings"
 )
 
@@ -116,7 +117,7 @@ func ProvisionID(doc string, path []int) string {
 		if i > 0 {
 			b.WriteByte('.')
 		}
-		b.WriteString(itoa(n))
+		b.WriteString(strconv.Itoa(n))
 	}
 	return b.String()
 }
@@ -145,28 +146,6 @@ func AncestorIDs(id string) []string {
 		}
 	}
 	return out
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	var buf [20]byte
-	i := len(buf)
-	for n > 0 {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		buf[i] = '-'
-	}
-	return string(buf[i:])
 }
 
 // ProvisionFilter selects provisions. Zero fields do not filter.
