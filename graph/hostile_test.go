@@ -3,6 +3,8 @@ package graph_test
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -172,5 +174,34 @@ func TestHTTPFeatures(t *testing.T) {
 	small := get("/graphql?query="+url.QueryEscape(`{ documents { id } }`), map[string]string{"Accept-Encoding": "gzip"})
 	if small.Header.Get("Content-Encoding") != "" {
 		t.Errorf("small response gzipped")
+	}
+}
+
+// TestPersistedQueries follows the automatic persisted query protocol: a
+// hash alone is unknown at first, then known once sent with its query.
+func TestPersistedQueries(t *testing.T) {
+	srv, _ := newServer(t)
+	query := `{ provision(label: "(4)②") { id } }`
+	sum := sha256.Sum256([]byte(query))
+	ext := map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hex.EncodeToString(sum[:])}}
+	send := func(body map[string]any) response {
+		b, _ := json.Marshal(body)
+		resp, err := http.Post(srv.URL+"/graphql", "application/json", bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var r response
+		json.NewDecoder(resp.Body).Decode(&r)
+		return r
+	}
+	if r := send(map[string]any{"extensions": ext}); len(r.Errors) != 1 || r.Errors[0].Message != "PersistedQueryNotFound" {
+		t.Fatalf("unknown hash: %+v", r)
+	}
+	if r := send(map[string]any{"query": query, "extensions": ext}); string(r.Data) != `{"provision":{"id":"cs-budget-policy-fy2020:2.4.2"}}` {
+		t.Fatalf("hash with query: %+v", r)
+	}
+	if r := send(map[string]any{"extensions": ext}); string(r.Data) != `{"provision":{"id":"cs-budget-policy-fy2020:2.4.2"}}` {
+		t.Fatalf("known hash: %+v", r)
 	}
 }
