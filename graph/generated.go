@@ -57,6 +57,7 @@ type ComplexityRoot struct {
 		DefinedIn func(childComplexity int) int
 		Meaning   func(childComplexity int) int
 		Reference func(childComplexity int) int
+		Scope     func(childComplexity int) int
 		Term      func(childComplexity int) int
 		Uses      func(childComplexity int) int
 	}
@@ -161,6 +162,7 @@ type DefinedTermResolver interface {
 	Reference(ctx context.Context, obj *policy.DefinedTerm) (*policy.Reference, error)
 	DefinedIn(ctx context.Context, obj *policy.DefinedTerm) (*policy.Provision, error)
 	Uses(ctx context.Context, obj *policy.DefinedTerm) ([]*policy.Provision, error)
+	Scope(ctx context.Context, obj *policy.DefinedTerm) ([]*policy.Provision, error)
 }
 type DocumentResolver interface {
 	FiscalYear(ctx context.Context, obj *policy.Document) (*int, error)
@@ -297,6 +299,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DefinedTerm.Reference(childComplexity), true
+	case "DefinedTerm.scope":
+		if e.ComplexityRoot.DefinedTerm.Scope == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DefinedTerm.Scope(childComplexity), true
 	case "DefinedTerm.term":
 		if e.ComplexityRoot.DefinedTerm.Term == nil {
 			break
@@ -1054,6 +1062,8 @@ type DefinedTerm {
   definedIn: Provision!
   "The provisions after the definition that use the term as a word of its own."
   uses: [Provision!]!
+  "Where the definition applies: its provision and every later one of the document, in document order."
+  scope: [Provision!]!
 }
 `, BuiltIn: false},
 }
@@ -1097,6 +1107,8 @@ func (ec *executionContext) childFields_DefinedTerm(ctx context.Context, field g
 		return ec.fieldContext_DefinedTerm_definedIn(ctx, field)
 	case "uses":
 		return ec.fieldContext_DefinedTerm_uses(ctx, field)
+	case "scope":
+		return ec.fieldContext_DefinedTerm_scope(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DefinedTerm", field.Name)
 }
@@ -2021,6 +2033,38 @@ func (ec *executionContext) _DefinedTerm_uses(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_DefinedTerm_uses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DefinedTerm",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DefinedTerm_scope(ctx context.Context, field graphql.CollectedField, obj *policy.DefinedTerm) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DefinedTerm_scope(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DefinedTerm().Scope(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*policy.Provision) graphql.Marshaler {
+			return ec.marshalNProvision2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐProvisionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DefinedTerm_scope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "DefinedTerm",
 		Field:      field,
@@ -5175,6 +5219,12 @@ func (ec *executionContext) _DefinedTerm(ctx context.Context, sel ast.SelectionS
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._DefinedTerm_uses(ctx, field, obj)
+				})
+		case "scope":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DefinedTerm_scope(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

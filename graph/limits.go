@@ -91,6 +91,7 @@ func complexity() ComplexityRoot {
 	c.Reference.Citations = func(child int, _ []policy.Kind) int { return cost(20, child) }
 	c.Reference.CitedBy = func(child int, _ []policy.Kind) int { return cost(20, child) }
 	c.DefinedTerm.Uses = times(10)
+	c.DefinedTerm.Scope = times(50)
 	c.SearchConnection.Edges = times(1) // counted by search's first
 	return c
 }

@@ -122,3 +122,23 @@ func (r *Resolver) references(ctx context.Context, kind *policy.ReferenceKind, d
 	refs, err := r.References.References(ctx, f)
 	return orEmpty(refs), err
 }
+
+// termScope returns the provisions where t's definition applies: from its
+// provision to the end of its document.
+func (r *Resolver) termScope(ctx context.Context, t *policy.DefinedTerm) ([]*policy.Provision, error) {
+	def, err := r.provisionByID(ctx, t.DefinedIn)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := loadersFrom(ctx).docProvisions.Load(ctx, t.DocumentID)
+	if err != nil {
+		return nil, err
+	}
+	out := []*policy.Provision{}
+	for _, p := range ps {
+		if p.Seq >= def.Seq {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}

@@ -45,6 +45,11 @@ func (r *definedTermResolver) Uses(ctx context.Context, obj *policy.DefinedTerm)
 	return loadersFrom(ctx).provision.LoadMany(ctx, obj.Uses)
 }
 
+// Scope is the resolver for the scope field.
+func (r *definedTermResolver) Scope(ctx context.Context, obj *policy.DefinedTerm) ([]*policy.Provision, error) {
+	return r.termScope(ctx, obj)
+}
+
 // FiscalYear is the resolver for the fiscalYear field.
 func (r *documentResolver) FiscalYear(ctx context.Context, obj *policy.Document) (*int, error) {
 	return nonZero(obj.FiscalYear), nil
