@@ -1,0 +1,71 @@
+package ingest
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/policykb/policykb/internal/parse"
+	"github.com/policykb/policykb/internal/policy"
+	"github.com/policykb/policykb/internal/sqlite"
+)
+
+func TestLockWaits(t *testing.T) {
+	dir := t.TempDir()
+	unlock, err := Lock(dir, func() { t.Error("the first lock waited") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var waited, got atomic.Bool
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		u, err := Lock(dir, func() { waited.Store(true) })
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		got.Store(true)
+		u()
+	}()
+	time.Sleep(100 * time.Millisecond)
+	if got.Load() {
+		t.Fatal("a second lock was taken while the first was held")
+	}
+	unlock()
+	<-done
+	if !waited.Load() || !got.Load() {
+		t.Errorf("waited %v, got %v", waited.Load(), got.Load())
+	}
+}
+
+func TestIngest(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "policykb.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	in, err := New(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, err := in.Corpus(ctx)
+	if err != nil || len(docs) != 1 || len(docs[0].Citations) != 20 {
+		t.Fatalf("corpus: %v", err)
+	}
+	refs, _ := db.References(ctx, policy.ReferenceFilter{})
+	if len(refs) != 17 {
+		t.Errorf("%d references stored, want 17", len(refs))
+	}
+	big := []byte(strings.Repeat("あ", MaxFileSize/3+1))
+	if _, err := in.Bytes(ctx, "big.txt", big, parse.Options{}); err == nil || !strings.Contains(err.Error(), "big.txt:1: file larger") {
+		t.Errorf("a file over the limit: %v", err)
+	}
+	if _, err := in.File(ctx, "/nonexistent/x.txt", parse.Options{}); err == nil {
+		t.Error("a missing file was ingested")
+	}
+}
