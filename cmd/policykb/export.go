@@ -12,13 +12,8 @@ func export(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs := newFlags("export", "[--data DIR] [--document ID]", stderr)
 	data := dataFlag(fs)
 	document := fs.String("document", "", "export only the document with this `ID`")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		fs.Usage()
-		return errUsage
 	}
 	db, err := sqlite.Open(storePath(*data))
 	if err != nil {

@@ -24,13 +24,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	data := dataFlag(fs)
 	noIntrospection := fs.Bool("no-introspection", false, "switch GraphQL introspection off")
 	timeout := fs.Duration("timeout", 10*time.Second, "longest time one request may take")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	}
-	if len(rest) > 0 {
-		fs.Usage()
-		return errUsage
 	}
 	db, err := sqlite.Open(storePath(*data))
 	if err != nil {

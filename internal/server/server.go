@@ -63,6 +63,9 @@ func New(c Config) http.Handler {
 		}
 		fmt.Fprintln(w, "ready")
 	})
+	if c.Generation != nil {
+		c.Generation = onceGeneration(c.Generation)
+	}
 	api := c.API
 	if c.CacheBytes == 0 {
 		c.CacheBytes = 32 << 20
@@ -105,6 +108,7 @@ func etag(c Config, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		r = r.WithContext(context.WithValue(r.Context(), genKey{}, gen))
 		sum := sha256.Sum256([]byte(r.URL.RawQuery))
 		tag := fmt.Sprintf(`"g%d-%s"`, gen, hex.EncodeToString(sum[:12]))
 		w.Header().Set("ETag", tag)
@@ -120,6 +124,20 @@ func etag(c Config, next http.Handler) http.Handler {
 }
 
 type ctxKey struct{}
+
+// genKey holds the generation a request has already read.
+type genKey struct{}
+
+// onceGeneration wraps gen so that a request reads the generation once:
+// the ETag and the answer cache both need it.
+func onceGeneration(gen func(context.Context) (int64, error)) func(context.Context) (int64, error) {
+	return func(ctx context.Context) (int64, error) {
+		if g, ok := ctx.Value(genKey{}).(int64); ok {
+			return g, nil
+		}
+		return gen(ctx)
+	}
+}
 
 var idRe = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 
