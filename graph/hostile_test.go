@@ -28,8 +28,13 @@ func TestHostileRequests(t *testing.T) {
 		b.WriteString(" }")
 		return b.String()
 	}
-	fragmentBomb := `query { ...A } fragment A on Query { ` + strings.Repeat("documents { id } ", 10) + ` a1: documents { ...B } a2: documents { ...B } }
-		fragment B on Document { ` + strings.Repeat("provisions { id label } ", 40) + ` }`
+	var spreads strings.Builder
+	for i := range 40 {
+		spreads.WriteString(" p" + itoa(i) + ": provisions { id label }")
+	}
+	fragmentBomb := `query { ...A } fragment A on Query { ` + strings.Repeat("documents { id } ", 10) + strings.Repeat(` a1: documents { ...B } a2: documents { ...B } a3: documents { ...B } a4: documents { ...B }`, 2) + ` }
+		fragment B on Document { ` + spreads.String() + ` }`
+	shortTokens := "{ documents {" + strings.Repeat(" a:id", 4000) + " } }"
 	wide := `{ provisions { children { children { children { citations { target { citations { source { id } } } } } } } } }`
 	tests := []struct {
 		name        string
@@ -42,7 +47,8 @@ func TestHostileRequests(t *testing.T) {
 	}{
 		{name: "deep nesting", body: gql(deep), wantCode: "DEPTH_LIMIT_EXCEEDED"},
 		{name: "alias bomb", body: gql(aliasBomb(1100)), wantCode: "COMPLEXITY_LIMIT_EXCEEDED"},
-		{name: "alias bomb past the token limit", body: gql(aliasBomb(5000)), wantCode: "GRAPHQL_PARSE_FAILED"},
+		{name: "past the token limit", body: gql(shortTokens), wantCode: "GRAPHQL_PARSE_FAILED"},
+		{name: "query text over 64 KiB", body: gql(aliasBomb(5000)), wantCode: "REQUEST_TOO_LARGE"},
 		{name: "fragment bomb", body: gql(fragmentBomb), wantCode: "COMPLEXITY_LIMIT_EXCEEDED"},
 		{name: "wide lists", body: gql(wide), wantCode: "COMPLEXITY_LIMIT_EXCEEDED"},
 		{name: "first 100000", body: gql(`{ search(query: "施策", first: 100000) { totalCount } }`), wantCode: "BAD_USER_INPUT"},

@@ -11,7 +11,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/executor"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -29,21 +28,23 @@ type Options struct {
 }
 
 // NewHandler returns the GraphQL endpoint over res: POST and GET requests,
-// automatic persisted queries, and errors carrying extensions.code.
+// automatic persisted queries, limits checked before execution, and errors
+// carrying extensions.code.
 func NewHandler(res *Resolver, opt Options) *handler.Server {
 	limits := opt.Limits.withDefaults()
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: res, Complexity: complexity()}))
+	es := NewExecutableSchema(Config{Resolvers: res, Complexity: complexity()})
+	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.AddTransport(httpTransport{})
+	srv.SetQueryCache(newQueryCache[*ast.QueryDocument](queryCacheBytes, 16))
 	srv.SetParserTokenLimit(limits.Tokens)
 	if !opt.NoIntrospection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	srv.Use(shapeLimit{depth: limits.Depth, fields: limits.Fields})
-	srv.Use(extension.FixedComplexityLimit(limits.Complexity))
+	srv.Use(queryLength{max: maxQueryBytes})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: newQueryCache[string](queryCacheBytes/4, 1)})
+	srv.Use(newLimiter(limits, es, res, !opt.NoIntrospection))
+	srv.Use(answerLimit{limit: limits.AnswerBytes})
 	configure(srv, res, opt)
 	return srv
 }
@@ -81,6 +82,7 @@ func presentError(ctx context.Context, log *slog.Logger, err error) *gqlerror.Er
 	if gerr.Extensions == nil {
 		gerr.Extensions = map[string]any{}
 	}
+	defer func() { gerr.Message = shortenMessage(gerr.Message) }()
 	var perr *policy.Error
 	switch {
 	case errors.As(err, &perr):

@@ -2,53 +2,85 @@ package graph
 
 import (
 	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
-	"github.com/policykb/policykb/graph/model"
+	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/policykb/policykb/internal/policy"
+	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
-// Limits bound what one request may ask. Zero fields take the defaults.
+// Limits bound what one request may ask and answer. Zero fields take the
+// defaults.
 type Limits struct {
-	// Complexity is the largest query cost: every field costs 1, and lists
-	// multiply what is selected in them by the size they can reach (search:
-	// first; a document's provisions: 50 …).
+	// Complexity is the largest query cost. Every field costs 1, plus 1 for
+	// every 64 bytes its name (alias) and, for long texts (a document's
+	// source, a provision's text …), its value can take; a list multiplies
+	// what is selected in it by the largest size the store can return for
+	// it, level by level (the children of a section: at most as many as the
+	// section with the most children has). Introspection is counted too,
+	// exactly, over the schema.
 	Complexity int
-	// Depth is the deepest nesting of fields, not counting introspection.
-	// Relay queries such as search { edges { node { provision { parent
-	// { id } } } } } are 6 deep.
+	// Depth is the deepest nesting of fields, introspection included. Relay
+	// queries such as search { edges { node { provision { parent { id } } } } }
+	// are 6 deep; the standard introspection queries 13.
 	Depth int
 	// Fields is the most fields (aliases included, fragments expanded) one
 	// operation may select.
 	Fields int
 	// Tokens is the most lexical tokens a query document may have.
 	Tokens int
+	// ListLength is the longest list an argument may hold, at any nesting
+	// (filter.kinds, ids …), given literally or in variables.
+	ListLength int
+	// Values is the most values the variables of one request may hold
+	// together (every list element and input field counts).
+	Values int
+	// AnswerBytes is the largest answer: beyond it the request gets an
+	// ANSWER_TOO_LARGE error instead, and execution stops as soon as the
+	// fields resolved so far pass it.
+	AnswerBytes int
 }
 
 // Default limits.
 const (
-	DefaultComplexity = 20000
-	DefaultDepth      = 15
-	DefaultFields     = 1000
-	DefaultTokens     = 10000
+	DefaultComplexity  = 20000
+	DefaultDepth       = 15
+	DefaultFields      = 1000
+	DefaultTokens      = 10000
+	DefaultListLength  = 100
+	DefaultValues      = 1000
+	DefaultAnswerBytes = 2 << 20
+)
+
+// Error codes of the limits, beyond those of package policy.
+const (
+	CodeComplexity            = "COMPLEXITY_LIMIT_EXCEEDED"
+	CodeDepth                 = "DEPTH_LIMIT_EXCEEDED"
+	CodeAnswerTooLarge        = "ANSWER_TOO_LARGE"
+	CodeIntrospectionDisabled = "INTROSPECTION_DISABLED"
 )
 
 func (l Limits) withDefaults() Limits {
-	if l.Complexity == 0 {
-		l.Complexity = DefaultComplexity
+	def := func(v *int, d int) {
+		if *v == 0 {
+			*v = d
+		}
 	}
-	if l.Depth == 0 {
-		l.Depth = DefaultDepth
-	}
-	if l.Fields == 0 {
-		l.Fields = DefaultFields
-	}
-	if l.Tokens == 0 {
-		l.Tokens = DefaultTokens
-	}
+	def(&l.Complexity, DefaultComplexity)
+	def(&l.Depth, DefaultDepth)
+	def(&l.Fields, DefaultFields)
+	def(&l.Tokens, DefaultTokens)
+	def(&l.ListLength, DefaultListLength)
+	def(&l.Values, DefaultValues)
+	def(&l.AnswerBytes, DefaultAnswerBytes)
 	return l
 }
 
@@ -56,96 +88,720 @@ func (l Limits) withDefaults() Limits {
 // overflow the sum into a small number.
 const maxCost = 1 << 40
 
-// cost is the cost of a list of up to n elements of child cost each.
-func cost(n, child int) int {
-	if child >= maxCost/n {
+// byteUnit is how many bytes of a name or a long text cost 1.
+const byteUnit = 64
+
+// add and mul saturate at maxCost.
+func add(a, b int) int { return min(a+b, maxCost) }
+
+func mul(n, c int) int {
+	if n <= 0 || c <= 0 {
+		return 0
+	}
+	if c >= maxCost/n {
 		return maxCost
 	}
-	return 1 + n*child
+	return n * c
 }
 
-// complexity weights list fields by how long they can be.
+// complexity gives gqlgen's complexity of the list fields that the limiter
+// does not know (fields added to the schema later): a list costs 100 times
+// what it selects unless a function here says otherwise.
 func complexity() ComplexityRoot {
 	var c ComplexityRoot
-	times := func(n int) func(int) int { return func(child int) int { return cost(n, child) } }
-	c.Query.Documents = times(10)
-	c.Query.Provisions = func(child int, _ *string, _ *policy.Kind, _ *string) int { return cost(100, child) }
-	c.Query.References = func(child int, _ *policy.ReferenceKind, _ *string) int { return cost(50, child) }
-	c.Query.Terms = func(child int, _ *string) int { return cost(20, child) }
-	c.Query.Citations = func(child int, _, _ *string) int { return cost(100, child) }
-	c.Query.Search = func(child int, _ string, first *int, _ *string, _ *model.SearchFilter) int {
-		n := 10
-		if first != nil && *first > 0 {
-			n = min(*first, policy.MaxSearchFirst+1) // more is refused by the resolver
-		}
-		return cost(n, child)
-	}
-	c.Document.Provisions = func(child int, _ *policy.Kind) int { return cost(50, child) }
-	c.Provision.Children = times(10)
-	c.Provision.Ancestors = times(4)
-	c.Provision.Citations = times(5)
-	c.Provision.References = times(5)
-	c.Provision.CrossReferences = times(5)
-	c.Provision.ReferencedBy = times(5)
-	c.Provision.Paragraphs = times(5)
-	c.Reference.Citations = func(child int, _ []policy.Kind) int { return cost(20, child) }
-	c.Reference.CitedBy = func(child int, _ []policy.Kind) int { return cost(20, child) }
-	c.DefinedTerm.Uses = times(10)
-	c.DefinedTerm.Scope = times(50)
-	c.SearchConnection.Edges = times(1) // counted by search's first
+	c.SearchConnection.Edges = func(child int) int { return 1 + child } // counted by search's first
 	return c
 }
 
-// shapeLimit rejects operations nested too deep or selecting too many fields.
-type shapeLimit struct{ depth, fields int }
+func limitError(code, format string, args ...any) *gqlerror.Error {
+	err := gqlerror.Errorf(format, args...)
+	errcode.Set(err, code)
+	return err
+}
+
+// limiter checks an operation against the limits before it runs: list
+// arguments, variables, depth, fields, introspection and cost.
+type limiter struct {
+	limits        Limits
+	es            graphql.ExecutableSchema
+	schema        *ast.Schema
+	fan           *fanOuts
+	introspection bool
+	types         []*ast.Definition // as __schema.types lists them
+	introLimit    int               // twice the cost of the standard introspection query
+}
+
+// standardIntrospection is graphql-js's getIntrospectionQuery with every
+// option on, as GraphQL code generators send it: the largest of the
+// standard introspection queries.
+//
+//go:embed testdata/introspection/graphql-codegen.graphql
+var standardIntrospection string
 
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationContextMutator
-} = shapeLimit{}
+} = (*limiter)(nil)
 
-func (shapeLimit) ExtensionName() string                          { return "ShapeLimit" }
-func (shapeLimit) Validate(schema graphql.ExecutableSchema) error { return nil }
+func newLimiter(l Limits, es graphql.ExecutableSchema, res *Resolver, introspection bool) *limiter {
+	lim := &limiter{limits: l, es: es, schema: es.Schema(), fan: &fanOuts{res: res}, introspection: introspection}
+	for _, t := range lim.schema.Types {
+		lim.types = append(lim.types, t)
+	}
+	lim.introLimit = maxCost
+	if doc, err := gqlparser.LoadQuery(lim.schema, standardIntrospection); err == nil && len(doc.Operations) == 1 {
+		w := &walker{l: lim, doc: doc, fan: &fanOut{}}
+		if c := w.selections(doc.Operations[0].SelectionSet, "", allKinds, 0); c < maxCost {
+			lim.introLimit = 2 * c
+		}
+	}
+	return lim
+}
 
-func (l shapeLimit) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
-	op := rc.Doc.Operations.ForName(rc.OperationName)
+func (*limiter) ExtensionName() string                          { return "Limits" }
+func (*limiter) Validate(schema graphql.ExecutableSchema) error { return nil }
+
+func (l *limiter) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
+	op := rc.Operation
 	if op == nil {
 		return nil
 	}
-	fields, depth := 0, 0
-	var walk func(set ast.SelectionSet, d int, spreads int)
-	walk = func(set ast.SelectionSet, d int, spreads int) {
-		if fields > l.fields || spreads > 50 {
-			return
+	if err := l.checkVariables(rc.Variables); err != nil {
+		return err
+	}
+	fan, err := l.fan.get(ctx)
+	if err != nil {
+		return nil // the resolvers will meet the same failure and report it
+	}
+	w := &walker{l: l, doc: rc.Doc, vars: rc.Variables, fan: fan}
+	w.shape(op.SelectionSet, 0, 0)
+	if w.err != nil {
+		return w.err
+	}
+	cost := w.selections(op.SelectionSet, "", allKinds, 0)
+	switch {
+	case w.err != nil:
+		return w.err
+	case w.intro > l.introLimit:
+		return limitError(CodeComplexity, "operation introspects with complexity %s, more than the limit of %d (twice the standard introspection query)", costString(w.intro), l.introLimit)
+	case cost > l.limits.Complexity:
+		return limitError(CodeComplexity, "operation has complexity %s, more than the limit of %d", costString(cost), l.limits.Complexity)
+	}
+	return nil
+}
+
+func costString(c int) string {
+	if c >= maxCost {
+		return "beyond measure"
+	}
+	return fmt.Sprint(c)
+}
+
+// checkVariables bounds the lists and the number of values in vars.
+func (l *limiter) checkVariables(vars map[string]any) *gqlerror.Error {
+	values := 0
+	var walk func(name string, v any, depth int) *gqlerror.Error
+	walk = func(name string, v any, depth int) *gqlerror.Error {
+		values++
+		if values > l.limits.Values {
+			return limitError(policy.EINVALID, "the variables hold more than %d values", l.limits.Values)
 		}
-		for _, s := range set {
-			switch s := s.(type) {
-			case *ast.Field:
-				fields++
-				if len(s.Name) > 1 && s.Name[:2] == "__" {
-					continue // introspection may nest deep
+		if depth > 16 {
+			return limitError(policy.EINVALID, "variable $%s is nested more than 16 deep", name)
+		}
+		switch v := v.(type) {
+		case []any:
+			if len(v) > l.limits.ListLength {
+				return limitError(policy.EINVALID, "variable $%s holds a list of %d values, more than the limit of %d", name, len(v), l.limits.ListLength)
+			}
+			for _, e := range v {
+				if err := walk(name, e, depth+1); err != nil {
+					return err
 				}
-				depth = max(depth, d+1)
-				walk(s.SelectionSet, d+1, spreads)
-			case *ast.InlineFragment:
-				walk(s.SelectionSet, d, spreads)
-			case *ast.FragmentSpread:
-				if f := rc.Doc.Fragments.ForName(s.Name); f != nil {
-					walk(f.SelectionSet, d, spreads+1)
+			}
+		case map[string]any:
+			for _, e := range v {
+				if err := walk(name, e, depth+1); err != nil {
+					return err
 				}
 			}
 		}
+		return nil
 	}
-	walk(op.SelectionSet, 0, 0)
-	switch {
-	case depth > l.depth:
-		err := gqlerror.Errorf("operation is %d fields deep, more than the limit of %d", depth, l.depth)
-		errcode.Set(err, "DEPTH_LIMIT_EXCEEDED")
-		return err
-	case fields > l.fields:
-		err := gqlerror.Errorf("operation selects more than %d fields (aliases and fragments included)", l.fields)
-		errcode.Set(err, "COMPLEXITY_LIMIT_EXCEEDED")
-		return err
+	for name, v := range vars {
+		if err := walk(shorten(name), v, 0); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// walker measures one operation: depth and fields as written (fragments
+// expanded), list arguments, and cost.
+type walker struct {
+	l      *limiter
+	doc    *ast.QueryDocument
+	vars   map[string]any
+	fan    *fanOut
+	fields int
+	steps  int // selections visited while costing introspection
+	intro  int // the cost of the introspection fields
+	err    *gqlerror.Error
+}
+
+func (w *walker) fail(err *gqlerror.Error) int {
+	if w.err == nil {
+		w.err = err
+	}
+	return maxCost
+}
+
+// keyCost is what the name of a field costs in the answer.
+func keyCost(f *ast.Field) int { return len(f.Alias) / byteUnit }
+
+// selections returns the cost of set, selected on an object of type typ;
+// kinds are the kinds the object can have when it is a provision.
+func (w *walker) selections(set ast.SelectionSet, typ string, kinds kindSet, d int) int {
+	total := 0
+	for _, s := range set {
+		if w.err != nil {
+			return maxCost
+		}
+		switch s := s.(type) {
+		case *ast.Field:
+			total = add(total, w.field(s, kinds, d))
+		case *ast.InlineFragment:
+			total = add(total, w.selections(s.SelectionSet, typ, kinds, d))
+		case *ast.FragmentSpread:
+			def := s.Definition
+			if def == nil {
+				def = w.doc.Fragments.ForName(s.Name)
+			}
+			if def != nil {
+				total = add(total, w.selections(def.SelectionSet, typ, kinds, d))
+			}
+		}
+		if total > w.l.limits.Complexity {
+			return maxCost // no need to look further
+		}
+	}
+	return total
+}
+
+// shape walks the operation as written, fragments expanded, and checks
+// the number of fields, their depth, their list arguments and whether they
+// ask for introspection.
+func (w *walker) shape(set ast.SelectionSet, d, spreads int) {
+	for _, s := range set {
+		if w.err != nil {
+			return
+		}
+		switch s := s.(type) {
+		case *ast.Field:
+			w.fields++
+			switch {
+			case w.fields > w.l.limits.Fields:
+				w.fail(limitError(CodeComplexity, "operation selects more than %d fields (aliases and fragments included)", w.l.limits.Fields))
+			case d+1 > w.l.limits.Depth:
+				w.fail(limitError(CodeDepth, "operation is more than %d fields deep", w.l.limits.Depth))
+			case !w.l.introspection && (s.Name == "__schema" || s.Name == "__type"):
+				w.fail(limitError(CodeIntrospectionDisabled, "introspection is switched off on this server"))
+			}
+			for _, a := range s.Arguments {
+				if n := longestList(a.Value); n > w.l.limits.ListLength {
+					w.fail(limitError(policy.EINVALID, "argument %s of %s holds a list of %d values, more than the limit of %d",
+						shorten(a.Name), shorten(s.Name), n, w.l.limits.ListLength))
+				}
+			}
+			w.shape(s.SelectionSet, d+1, spreads)
+		case *ast.InlineFragment:
+			w.shape(s.SelectionSet, d, spreads)
+		case *ast.FragmentSpread:
+			if def := w.doc.Fragments.ForName(s.Name); def != nil && spreads < 64 {
+				w.shape(def.SelectionSet, d, spreads+1)
+			}
+		}
+	}
+}
+
+// longestList is the length of the longest list literal in v.
+func longestList(v *ast.Value) int {
+	if v == nil {
+		return 0
+	}
+	n := 0
+	if v.Kind == ast.ListValue {
+		n = len(v.Children)
+	}
+	for _, c := range v.Children {
+		n = max(n, longestList(c.Value))
+	}
+	return n
+}
+
+func (w *walker) field(f *ast.Field, kinds kindSet, d int) int {
+	key := keyCost(f)
+	switch f.Name {
+	case "__typename":
+		return 1 + key
+	case "__schema", "__type":
+		c := 1 + key
+		if f.Name == "__schema" {
+			c = add(c, w.introspect(f.SelectionSet, ival{kind: "__Schema"}, d+1))
+		} else {
+			name, _ := f.ArgumentMap(w.vars)["name"].(string)
+			if t := w.l.schema.Types[name]; t != nil {
+				c = add(c, w.introspect(f.SelectionSet, ival{kind: "__Type", def: t}, d+1))
+			}
+		}
+		w.intro = add(w.intro, c)
+		return c
+	}
+	def := f.Definition
+	if def == nil || f.ObjectDefinition == nil {
+		return 1 + key
+	}
+	parent, named := f.ObjectDefinition.Name, def.Type.Name()
+	isList := def.Type.Elem != nil
+	var args map[string]any
+	if len(def.Arguments) > 0 {
+		args = f.ArgumentMap(w.vars)
+	}
+	n, childKinds, known := w.fanOut(parent, f.Name, args, kinds)
+	if !isList {
+		n = 1
+	}
+	if t := w.l.schema.Types[named]; t == nil || t.Kind == ast.Scalar || t.Kind == ast.Enum {
+		// A leaf: its value costs by the bytes it can take.
+		return add(1+key, mul(n, 1+w.fan.valueBytes(parent, f.Name)/byteUnit))
+	}
+	child := w.selections(f.SelectionSet, named, childKinds, d+1)
+	if !known && isList {
+		if c, ok := w.l.es.Complexity(context.Background(), parent, f.Name, child, args); ok {
+			return add(key, c)
+		}
+	}
+	return add(1+key, mul(n, child))
+}
+
+// fanOut returns how many elements the list field parent.name can have
+// at most, and the kinds of the provisions it returns. known is false for
+// a field the limiter does not know.
+func (w *walker) fanOut(parent, name string, args map[string]any, kinds kindSet) (n int, out kindSet, known bool) {
+	f := w.fan
+	kindArg := func() (policy.Kind, bool) {
+		switch k := args["kind"].(type) {
+		case string:
+			return policy.Kind(k), true
+		case policy.Kind:
+			return k, true
+		}
+		return "", false
+	}
+	hasDoc := args["document"] != nil
+	switch parent + "." + name {
+	case "Query.documents":
+		return f.documents, allKinds, true
+	case "Query.provisions", "Document.provisions":
+		if k, ok := kindArg(); ok {
+			if hasDoc || parent == "Document" {
+				return f.kindPerDoc[k], kindBit(k), true
+			}
+			return f.kindTotal[k], kindBit(k), true
+		}
+		if hasDoc || parent == "Document" {
+			return f.perDoc, allKinds, true
+		}
+		return f.total, allKinds, true
+	case "Query.references":
+		return f.referenceTotal, allKinds, true
+	case "Query.terms":
+		return f.terms, allKinds, true
+	case "Query.citations":
+		return f.citationTotal, allKinds, true
+	case "Query.search":
+		first := 10
+		switch v := args["first"].(type) {
+		case int:
+			first = v
+		case int64:
+			first = int(v)
+		case json.Number:
+			if i, err := v.Int64(); err == nil {
+				first = int(min(max(i, -1), 1<<20))
+			}
+		}
+		return min(max(first, 1), policy.MaxSearchFirst+1), allKinds, true // more is refused by the resolver
+	case "SearchConnection.edges":
+		return 1, allKinds, true // counted by search's first
+	case "SearchHit.highlights":
+		return 3, allKinds, true
+	case "Provision.children":
+		return kinds.maxOver(f.children), kinds.union(f.childKinds), true
+	case "Provision.parent":
+		return 1, kinds.union(f.parentKind), true
+	case "Provision.ancestors":
+		return kinds.maxOver(f.ancestors), kinds.union(f.upKinds), true
+	case "Provision.paragraphs":
+		return f.paragraphs, allKinds, true
+	case "Provision.pages":
+		return f.pages, allKinds, true
+	case "Provision.citations":
+		return f.citations, allKinds, true
+	case "Provision.references":
+		return f.references, allKinds, true
+	case "Provision.crossReferences":
+		return f.crossRefs, allKinds, true
+	case "Provision.referencedBy":
+		return f.refBy, allKinds, true
+	case "Reference.citations":
+		return f.refCitations, allKinds, true
+	case "Reference.citedBy":
+		return f.citedBy, allKinds, true
+	case "Reference.aliases":
+		return f.aliases, allKinds, true
+	case "Reference.revisedOn":
+		return f.revisedOn, allKinds, true
+	case "DefinedTerm.uses":
+		return f.uses, allKinds, true
+	case "DefinedTerm.scope":
+		return f.scope, allKinds, true
+	}
+	// A field added later: as long as its longest list argument (nodes(ids:)),
+	// else 100.
+	n = 0
+	for _, v := range args {
+		if l, ok := v.([]any); ok {
+			n = max(n, len(l))
+		}
+	}
+	if n == 0 {
+		n = 100
+	}
+	return n, allKinds, false
+}
+
+// valueBytes is the most bytes the value of a long text field can take;
+// 0 for short values.
+func (f *fanOut) valueBytes(parent, name string) int {
+	switch parent + "." + name {
+	case "Document.source":
+		return f.sourceBytes
+	case "Provision.text":
+		return f.textBytes
+	case "Provision.paragraphs":
+		return f.paragraphBytes
+	case "Provision.heading":
+		return f.headingBytes
+	case "Citation.text":
+		return f.citationBytes
+	case "DefinedTerm.meaning":
+		return f.meaningBytes
+	case "SearchHit.highlights":
+		return 512
+	}
+	return 0
+}
+
+// ival is an introspection object: the schema, a type (named, or a list
+// or non-null wrapper), a field, an argument or input field, an enum value
+// or a directive.
+type ival struct {
+	kind string // __Schema, __Type, __Field, __InputValue, __EnumValue, __Directive
+	def  *ast.Definition
+	typ  *ast.Type // for a wrapper type
+	fd   *ast.FieldDefinition
+	arg  *ast.ArgumentDefinition
+	enum *ast.EnumValueDefinition
+	dir  *ast.DirectiveDefinition
+}
+
+// typeOf returns the __Type of t: a wrapper, or the named definition.
+func (w *walker) typeOf(t *ast.Type) ival {
+	if t == nil {
+		return ival{}
+	}
+	if t.NonNull || t.Elem != nil {
+		return ival{kind: "__Type", typ: t}
+	}
+	return ival{kind: "__Type", def: w.l.schema.Types[t.NamedType]}
+}
+
+// introspect returns the exact cost of set selected on v: what the answer
+// holds, over the real schema.
+func (w *walker) introspect(set ast.SelectionSet, v ival, d int) int {
+	total := 0
+	for _, s := range set {
+		w.steps++
+		if w.err != nil || w.steps > 4*w.l.limits.Complexity {
+			return maxCost
+		}
+		switch s := s.(type) {
+		case *ast.Field:
+			total = add(total, w.introspectField(s, v, d))
+		case *ast.InlineFragment:
+			if s.TypeCondition == "" || s.TypeCondition == v.kind {
+				total = add(total, w.introspect(s.SelectionSet, v, d))
+			}
+		case *ast.FragmentSpread:
+			def := s.Definition
+			if def == nil {
+				def = w.doc.Fragments.ForName(s.Name)
+			}
+			if def != nil && def.TypeCondition == v.kind {
+				total = add(total, w.introspect(def.SelectionSet, v, d))
+			}
+		}
+		if total > w.l.limits.Complexity {
+			return maxCost
+		}
+	}
+	return total
+}
+
+// introspectField returns the cost of one field of an introspection object.
+func (w *walker) introspectField(f *ast.Field, v ival, d int) int {
+	cost := 1 + keyCost(f)
+	text := func(s string) int { return add(cost, len(s)/byteUnit) }
+	list := func(vs []ival) int {
+		for _, e := range vs {
+			cost = add(cost, w.introspect(f.SelectionSet, e, d+1))
+			if cost > w.l.limits.Complexity {
+				return maxCost
+			}
+		}
+		return cost
+	}
+	one := func(e ival) int {
+		if e.kind == "" {
+			return cost
+		}
+		return add(cost, w.introspect(f.SelectionSet, e, d+1))
+	}
+	s := w.l.schema
+	switch v.kind + "." + f.Name {
+	case "__Schema.types":
+		vs := make([]ival, len(w.l.types))
+		for i, t := range w.l.types {
+			vs[i] = ival{kind: "__Type", def: t}
+		}
+		return list(vs)
+	case "__Schema.queryType":
+		return one(named(s.Query))
+	case "__Schema.mutationType":
+		return one(named(s.Mutation))
+	case "__Schema.subscriptionType":
+		return one(named(s.Subscription))
+	case "__Schema.directives":
+		var vs []ival
+		for _, dir := range s.Directives {
+			vs = append(vs, ival{kind: "__Directive", dir: dir})
+		}
+		return list(vs)
+	case "__Schema.description":
+		return text(s.Description)
+	case "__Type.name", "__Type.description", "__Type.specifiedByURL":
+		if v.def == nil {
+			return cost
+		}
+		return text(v.def.Name + v.def.Description)
+	case "__Type.fields":
+		if v.def == nil || (v.def.Kind != ast.Object && v.def.Kind != ast.Interface) {
+			return cost
+		}
+		var vs []ival
+		for _, fd := range v.def.Fields {
+			if !strings.HasPrefix(fd.Name, "__") {
+				vs = append(vs, ival{kind: "__Field", fd: fd})
+			}
+		}
+		return list(vs)
+	case "__Type.inputFields":
+		if v.def == nil || v.def.Kind != ast.InputObject {
+			return cost
+		}
+		var vs []ival
+		for _, fd := range v.def.Fields {
+			vs = append(vs, ival{kind: "__InputValue", arg: &ast.ArgumentDefinition{Name: fd.Name, Description: fd.Description, Type: fd.Type, DefaultValue: fd.DefaultValue}})
+		}
+		return list(vs)
+	case "__Type.interfaces":
+		if v.def == nil {
+			return cost
+		}
+		var vs []ival
+		for _, name := range v.def.Interfaces {
+			vs = append(vs, ival{kind: "__Type", def: s.Types[name]})
+		}
+		return list(vs)
+	case "__Type.possibleTypes":
+		if v.def == nil || (v.def.Kind != ast.Interface && v.def.Kind != ast.Union) {
+			return cost
+		}
+		var vs []ival
+		for _, t := range s.GetPossibleTypes(v.def) {
+			vs = append(vs, ival{kind: "__Type", def: t})
+		}
+		return list(vs)
+	case "__Type.enumValues":
+		if v.def == nil || v.def.Kind != ast.Enum {
+			return cost
+		}
+		var vs []ival
+		for _, e := range v.def.EnumValues {
+			vs = append(vs, ival{kind: "__EnumValue", enum: e})
+		}
+		return list(vs)
+	case "__Type.ofType":
+		if v.typ == nil {
+			return cost
+		}
+		if v.typ.NonNull {
+			t := *v.typ
+			t.NonNull = false
+			return one(w.typeOf(&t))
+		}
+		return one(w.typeOf(v.typ.Elem))
+	case "__Field.name", "__Field.description", "__Field.deprecationReason":
+		return text(v.fd.Name + v.fd.Description)
+	case "__Field.args":
+		var vs []ival
+		for _, a := range v.fd.Arguments {
+			vs = append(vs, ival{kind: "__InputValue", arg: a})
+		}
+		return list(vs)
+	case "__Field.type":
+		return one(w.typeOf(v.fd.Type))
+	case "__InputValue.name", "__InputValue.description", "__InputValue.defaultValue", "__InputValue.deprecationReason":
+		t := v.arg.Name + v.arg.Description
+		if v.arg.DefaultValue != nil {
+			t += v.arg.DefaultValue.String()
+		}
+		return text(t)
+	case "__InputValue.type":
+		return one(w.typeOf(v.arg.Type))
+	case "__EnumValue.name", "__EnumValue.description", "__EnumValue.deprecationReason":
+		return text(v.enum.Name + v.enum.Description)
+	case "__Directive.name", "__Directive.description":
+		return text(v.dir.Name + v.dir.Description)
+	case "__Directive.locations":
+		return add(cost, len(v.dir.Locations))
+	case "__Directive.args":
+		var vs []ival
+		for _, a := range v.dir.Arguments {
+			vs = append(vs, ival{kind: "__InputValue", arg: a})
+		}
+		return list(vs)
+	}
+	return cost // scalars: kind, isDeprecated, isRepeatable, isOneOf, __typename …
+}
+
+func named(def *ast.Definition) ival {
+	if def == nil {
+		return ival{}
+	}
+	return ival{kind: "__Type", def: def}
+}
+
+// answerBudget counts the bytes of the answer as fields resolve.
+type answerBudget struct {
+	limit int64
+	bytes atomic.Int64
+	over  atomic.Bool
+}
+
+type budgetKey struct{}
+
+// answerLimit stops an operation whose answer passes limit bytes: fields
+// resolved after that fail at once, and the answer is replaced by one
+// ANSWER_TOO_LARGE error.
+type answerLimit struct{ limit int }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationInterceptor
+	graphql.FieldInterceptor
+	graphql.ResponseInterceptor
+} = answerLimit{}
+
+func (answerLimit) ExtensionName() string                          { return "AnswerLimit" }
+func (answerLimit) Validate(schema graphql.ExecutableSchema) error { return nil }
+
+func (a answerLimit) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	return next(context.WithValue(ctx, budgetKey{}, &answerBudget{limit: int64(a.limit)}))
+}
+
+var errTooLarge = &policy.Error{Code: CodeAnswerTooLarge}
+
+func (answerLimit) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
+	b, _ := ctx.Value(budgetKey{}).(*answerBudget)
+	if b == nil {
+		return next(ctx)
+	}
+	if b.over.Load() {
+		return nil, errTooLarge
+	}
+	res, err := next(ctx)
+	n := int64(8 + sizeOf(res))
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Field != nil {
+		n += int64(len(fc.Field.Alias))
+	}
+	if b.bytes.Add(n) > b.limit {
+		b.over.Store(true)
+		return nil, errTooLarge
+	}
+	return res, err
+}
+
+// sizeOf estimates the bytes v takes in the answer: exact for texts, a few
+// bytes for other values (their fields are counted as they resolve).
+func sizeOf(v any) int {
+	switch v := v.(type) {
+	case string:
+		return len(v)
+	case *string:
+		if v != nil {
+			return len(*v)
+		}
+	case []string:
+		n := 0
+		for _, s := range v {
+			n += len(s) + 3
+		}
+		return n
+	case []int:
+		return 4 * len(v)
+	case []*policy.Provision:
+		return 2 * len(v)
+	case []introspection.Type:
+		return 2 * len(v)
+	}
+	return 4
+}
+
+func (a answerLimit) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	b, _ := ctx.Value(budgetKey{}).(*answerBudget)
+	if resp == nil || b == nil {
+		return resp
+	}
+	if b.over.Load() || len(resp.Data) > a.limit {
+		err := limitError(CodeAnswerTooLarge, "the answer would be larger than %d bytes: ask for fewer fields or smaller lists", a.limit)
+		return &graphql.Response{Errors: gqlerror.List{err}}
+	}
+	return resp
+}
+
+// shorten returns s, or its first 40 characters and "…" when it is longer:
+// what an error message may quote of a user's input.
+func shorten(s string) string {
+	const n = 40
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j] + "…"
+		}
+		i++
+	}
+	return s
 }

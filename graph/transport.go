@@ -1,0 +1,285 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/hashicorp/golang-lru/v2/simplelru"
+	"github.com/policykb/policykb/internal/policy"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// Error codes of requests that are not GraphQL requests at all.
+const (
+	CodeBadRequest       = "BAD_REQUEST"            // unreadable JSON or query string, a batch
+	CodeMediaType        = "UNSUPPORTED_MEDIA_TYPE" // a POST that is not application/json
+	CodeMethod           = "METHOD_NOT_ALLOWED"     // neither GET nor POST
+	CodeRequestTooLarge  = "REQUEST_TOO_LARGE"      // a body or query text over its limit
+	CodeTimeout          = "TIMEOUT"
+	maxQueryBytes        = 64 << 10 // longest query text
+	queryCacheBytes      = 32 << 20 // parsed queries and persisted queries, by the length of their text
+	maxMessageQuoteRunes = 40
+)
+
+// httpTransport serves GraphQL over GET (queries only) and POST
+// (application/json), and answers every other request with a coded error.
+// Every error, including those about the HTTP request itself, goes through
+// the error presenter, so it has extensions.code and quotes at most a short
+// prefix of the input it complains about.
+type httpTransport struct{}
+
+var _ graphql.Transport = httpTransport{}
+
+func (httpTransport) Supports(r *http.Request) bool { return true }
+
+func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	ctx := r.Context()
+	w.Header().Set("Content-Type", "application/json")
+	fail := func(status int, code, format string, args ...any) {
+		err := gqlerror.Errorf(format, args...)
+		errcode.Set(err, code)
+		w.WriteHeader(status)
+		writeJSON(w, exec.DispatchError(ctx, gqlerror.List{err}))
+	}
+	start := graphql.Now()
+	params := &graphql.RawParams{Headers: r.Header}
+	switch {
+	case r.Header.Get("Upgrade") != "":
+		fail(http.StatusBadRequest, CodeBadRequest, "this server answers GraphQL over GET and POST only, not over %s", shorten(r.Header.Get("Upgrade")))
+		return
+	case r.Method == http.MethodGet:
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			fail(http.StatusBadRequest, CodeBadRequest, "the query string cannot be read")
+			return
+		}
+		params.Query, params.OperationName = q.Get("query"), q.Get("operationName")
+		for name, dst := range map[string]any{"variables": &params.Variables, "extensions": &params.Extensions} {
+			if v := q.Get(name); v != "" {
+				if err := decodeJSON(strings.NewReader(v), dst); err != nil {
+					fail(http.StatusBadRequest, CodeBadRequest, "the %s parameter is not a JSON object: %s", name, jsonError(err))
+					return
+				}
+			}
+		}
+	case r.Method == http.MethodPost:
+		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err != nil || mt != "application/json" {
+			fail(http.StatusUnsupportedMediaType, CodeMediaType, "a POST request must have Content-Type application/json, not %q", shorten(r.Header.Get("Content-Type")))
+			return
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				fail(http.StatusRequestEntityTooLarge, CodeRequestTooLarge, "the request body is larger than %d bytes", tooLarge.Limit)
+			} else {
+				fail(http.StatusBadRequest, CodeBadRequest, "the request body cannot be read")
+			}
+			return
+		}
+		if b := bytes.TrimLeft(body, " \t\r\n"); len(b) > 0 && b[0] == '[' {
+			fail(http.StatusBadRequest, CodeBadRequest, "batched requests are not supported: send one JSON object per request")
+			return
+		}
+		if err := decodeJSON(bytes.NewReader(body), params); err != nil {
+			fail(http.StatusBadRequest, CodeBadRequest, "the request body is not a JSON object with a query: %s", jsonError(err))
+			return
+		}
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		fail(http.StatusMethodNotAllowed, CodeMethod, "method %s is not allowed: use GET or POST", shorten(r.Method))
+		return
+	}
+	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+	rc, errs := exec.CreateOperationContext(ctx, params)
+	if errs != nil {
+		if errcode.GetErrorKind(errs) == errcode.KindProtocol {
+			w.WriteHeader(http.StatusUnprocessableEntity)
+		}
+		writeJSON(w, exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs))
+		return
+	}
+	if r.Method == http.MethodGet && rc.Operation.Operation != ast.Query {
+		fail(http.StatusMethodNotAllowed, CodeMethod, "GET requests may only run queries")
+		return
+	}
+	responses, ctx := exec.DispatchOperation(ctx, rc)
+	resp := responses(ctx)
+	if resp == nil { // the request's context ended first
+		fail(http.StatusServiceUnavailable, CodeTimeout, "the request took too long or was cancelled")
+		return
+	}
+	writeJSON(w, resp)
+}
+
+func decodeJSON(r io.Reader, v any) error {
+	dec := json.NewDecoder(r)
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("data after the JSON value")
+	}
+	return nil
+}
+
+// jsonError describes a JSON decoding error without quoting the input.
+func jsonError(err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("syntax error at byte %d", syn.Offset)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("%s where %s belongs, at byte %d", typ.Value, shorten(typ.Field), typ.Offset)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "it ends too soon"
+	}
+	return shorten(err.Error())
+}
+
+func writeJSON(w io.Writer, resp *graphql.Response) {
+	b, err := json.Marshal(resp)
+	if err != nil {
+		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"` + policy.EINTERNAL + `"}}],"data":null}`)
+	}
+	w.Write(b)
+}
+
+// shortenMessage shortens every quoted part and every long word of an
+// error message to its first characters, and the whole message to 300
+// bytes: an error never
+// echoes more than a short prefix of what it complains about.
+func shortenMessage(msg string) string {
+	if len(msg) <= 80 {
+		return msg
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(msg, '"')
+		if i < 0 {
+			b.WriteString(msg)
+			break
+		}
+		b.WriteString(msg[:i+1])
+		msg = msg[i+1:]
+		j := closingQuote(msg)
+		if j < 0 {
+			b.WriteString(shorten(msg))
+			msg = ""
+			break
+		}
+		b.WriteString(shorten(msg[:j]))
+		b.WriteByte('"')
+		msg = msg[j+1:]
+	}
+	words := strings.Split(b.String(), " ")
+	for i, w := range words {
+		words[i] = shorten(w)
+	}
+	out := strings.Join(words, " ")
+	if len(out) > 300 {
+		cut := 300
+		for cut > 0 && !utf8.RuneStart(out[cut]) {
+			cut--
+		}
+		out = out[:cut] + "…"
+	}
+	return out
+}
+
+// closingQuote returns the index of the quote that closes a quoted part
+// (skipping escaped quotes), or -1.
+func closingQuote(s string) int {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			return i
+		}
+	}
+	return -1
+}
+
+// queryLength refuses query texts longer than max bytes before they are
+// parsed or kept anywhere.
+type queryLength struct{ max int }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationParameterMutator
+} = queryLength{}
+
+func (queryLength) ExtensionName() string                          { return "QueryLength" }
+func (queryLength) Validate(schema graphql.ExecutableSchema) error { return nil }
+
+func (q queryLength) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	if len(p.Query) > q.max {
+		err := gqlerror.Errorf("the query text is %d bytes long, more than the limit of %d", len(p.Query), q.max)
+		errcode.Set(err, CodeRequestTooLarge)
+		return err
+	}
+	return nil
+}
+
+// queryCache keeps values by query text, least recently used first out,
+// within a budget of bytes: each entry counts the length of its key times
+// weight (a parsed query takes many times the bytes of its text).
+type queryCache[T any] struct {
+	mu            sync.Mutex
+	lru           *simplelru.LRU[string, T]
+	bytes, budget int
+	weight        int
+}
+
+var _ graphql.Cache[string] = (*queryCache[string])(nil)
+
+func newQueryCache[T any](budget, weight int) *queryCache[T] {
+	c := &queryCache[T]{budget: budget, weight: weight}
+	c.lru, _ = simplelru.NewLRU[string, T](1<<20, func(k string, _ T) { c.bytes -= c.size(k) })
+	return c
+}
+
+func (c *queryCache[T]) size(key string) int { return 64 + c.weight*len(key) }
+
+// Get returns the value kept for key.
+func (c *queryCache[T]) Get(_ context.Context, key string) (T, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lru.Get(key)
+}
+
+// Add keeps value for key, dropping the least recently used entries to
+// stay within the budget.
+func (c *queryCache[T]) Add(_ context.Context, key string, value T) {
+	n := c.size(key)
+	if n > c.budget/8 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lru.Contains(key) {
+		return
+	}
+	c.lru.Add(key, value)
+	c.bytes += n
+	for c.bytes > c.budget {
+		c.lru.RemoveOldest()
+	}
+}
