@@ -54,8 +54,14 @@ func TestHostileRequests(t *testing.T) {
 		{name: "first 100000", body: gql(`{ search(query: "施策", first: 100000) { totalCount } }`), wantCode: "BAD_USER_INPUT"},
 		{name: "10 MB body", body: gql("{ documents { id } }" + strings.Repeat(" ", 10<<20)), wantStatus: http.StatusRequestEntityTooLarge},
 		{name: "invalid UTF-8", body: []byte("{\"query\":\"{ provision(label: \\\"\xff\xfe\\\") { id } }\"}"), wantStatus: 0},
-		{name: "invalid JSON", body: []byte(`{"query": "{ documents { id } }"`), wantStatus: http.StatusBadRequest},
-		{name: "not JSON", body: []byte(`query=documents`), contentType: "text/plain", wantStatus: 0},
+		{name: "invalid JSON", body: []byte(`{"query": "{ documents { id } }"`), wantStatus: http.StatusBadRequest, wantCode: "BAD_REQUEST"},
+		{name: "not JSON", body: []byte(`query=documents`), contentType: "text/plain", wantStatus: http.StatusUnsupportedMediaType, wantCode: "UNSUPPORTED_MEDIA_TYPE"},
+		{name: "form", body: []byte(`query=%7B+documents+%7B+id+%7D+%7D`), contentType: "application/x-www-form-urlencoded", wantStatus: http.StatusUnsupportedMediaType, wantCode: "UNSUPPORTED_MEDIA_TYPE"},
+		{name: "no content type", body: gql(`{ documents { id } }`), contentType: "-", wantStatus: http.StatusUnsupportedMediaType, wantCode: "UNSUPPORTED_MEDIA_TYPE"},
+		{name: "JSON that is not an object", body: []byte(`"{ documents { id } }"`), wantStatus: http.StatusBadRequest, wantCode: "BAD_REQUEST"},
+		{name: "JSON with trailing data", body: []byte(`{"query": "{ documents { id } }"} {}`), wantStatus: http.StatusBadRequest, wantCode: "BAD_REQUEST"},
+		{name: "batch", body: []byte(`[` + strings.Repeat(`{"query": "{ documents { provisions { text } } }"},`, 1000) + `{}]`), wantStatus: http.StatusBadRequest, wantCode: "BAD_REQUEST"},
+		{name: "binary body", body: []byte("\x00\xff\xfe"), wantStatus: http.StatusBadRequest, wantCode: "BAD_REQUEST"},
 		{name: "unknown field", body: gql(`{ documents { id secret } }`), wantCode: "GRAPHQL_VALIDATION_FAILED"},
 		{name: "unknown operation", body: []byte(`{"query": "query A { documents { id } }", "operationName": "B"}`), wantStatus: 0},
 		{name: "huge query text", body: gql("{ " + strings.Repeat("documents { id } ", 5000) + "}"), wantStatus: 0},
@@ -63,7 +69,10 @@ func TestHostileRequests(t *testing.T) {
 		{name: "null query", body: []byte(`{"query": null}`), wantStatus: 0},
 		{name: "bad variables", body: []byte(`{"query": "query($k: ProvisionKind) { provisions(kind: $k) { id } }", "variables": {"k": "CHAPTER"}}`), wantStatus: 0},
 		{name: "GET with bad cursor", method: "GET", query: `{ search(query: "施策", after: "!!") { totalCount } }`, wantCode: "BAD_USER_INPUT"},
-		{name: "PUT", method: "PUT", body: gql(`{ documents { id } }`), wantStatus: 0},
+		{name: "PUT", method: "PUT", body: gql(`{ documents { id } }`), wantStatus: http.StatusMethodNotAllowed, wantCode: "METHOD_NOT_ALLOWED"},
+		{name: "DELETE", method: "DELETE", wantStatus: http.StatusMethodNotAllowed, wantCode: "METHOD_NOT_ALLOWED"},
+		{name: "GET without a query", method: "GET", query: "", wantStatus: http.StatusUnprocessableEntity},
+		{name: "websocket upgrade", method: "WS", wantStatus: http.StatusBadRequest, wantCode: "BAD_REQUEST"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -71,6 +80,11 @@ func TestHostileRequests(t *testing.T) {
 			switch tt.method {
 			case "GET":
 				req, _ = http.NewRequest("GET", srv.URL+"/graphql?query="+url.QueryEscape(tt.query), nil)
+			case "WS":
+				req, _ = http.NewRequest("GET", srv.URL+"/graphql", nil)
+				req.Header.Set("Connection", "Upgrade")
+				req.Header.Set("Upgrade", "websocket")
+				req.Header.Set("Sec-WebSocket-Protocol", "graphql-transport-ws")
 			case "":
 				req, _ = http.NewRequest("POST", srv.URL+"/graphql", bytes.NewReader(tt.body))
 			default:
@@ -80,7 +94,9 @@ func TestHostileRequests(t *testing.T) {
 			if ct == "" {
 				ct = "application/json"
 			}
-			req.Header.Set("Content-Type", ct)
+			if ct != "-" {
+				req.Header.Set("Content-Type", ct)
+			}
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)

@@ -2,130 +2,234 @@ package server
 
 import (
 	"bytes"
-	"container/list"
-	"context"
 	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
+	"time"
+
+	"github.com/hashicorp/golang-lru/v2/simplelru"
+	"golang.org/x/sync/semaphore"
 )
 
 // The data changes only on ingest, so the answer to a query stays right
 // until the store generation moves on. responses keeps the answers to
 // recent queries — GET and POST alike, keyed by the request and the
-// generation — and serves them again without running GraphQL. Answers with
-// errors are not kept.
+// generation — least recently used first out, within a budget of bytes.
 type responses struct {
 	mu       sync.Mutex
+	lru      *simplelru.LRU[[32]byte, *cached]
 	maxBytes int
 	bytes    int
-	order    *list.List // of *cached, most recent first
-	byKey    map[[32]byte]*list.Element
 }
 
 type cached struct {
-	key  [32]byte
 	gen  int64
 	body []byte
 	ct   string
 }
 
 func newResponses(maxBytes int) *responses {
-	return &responses{maxBytes: maxBytes, order: list.New(), byKey: map[[32]byte]*list.Element{}}
+	c := &responses{maxBytes: maxBytes}
+	c.lru, _ = simplelru.NewLRU[[32]byte, *cached](1<<20, func(_ [32]byte, v *cached) { c.bytes -= len(v.body) })
+	return c
 }
 
 func (c *responses) get(key [32]byte, gen int64) *cached {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.byKey[key]
+	v, ok := c.lru.Get(key)
 	if !ok {
 		return nil
 	}
-	if v := e.Value.(*cached); v.gen == gen {
-		c.order.MoveToFront(e)
-		return v
+	if v.gen != gen {
+		c.lru.Remove(key)
+		return nil
 	}
-	c.remove(e)
-	return nil
+	return v
 }
 
-func (c *responses) put(v *cached) {
+func (c *responses) put(key [32]byte, v *cached) {
 	if len(v.body) > c.maxBytes/16 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.byKey[v.key]; ok {
-		c.remove(e)
-	}
-	c.byKey[v.key] = c.order.PushFront(v)
+	c.lru.Add(key, v) // an older entry for key is evicted first
 	c.bytes += len(v.body)
 	for c.bytes > c.maxBytes {
-		c.remove(c.order.Back())
+		c.lru.RemoveOldest()
 	}
 }
 
-func (c *responses) remove(e *list.Element) {
-	v := c.order.Remove(e).(*cached)
-	delete(c.byKey, v.key)
-	c.bytes -= len(v.body)
+// answers runs the API for GET and POST requests and decides what may be
+// kept of the answer:
+//
+//   - an answer without errors gets, for GET, an ETag made of the data
+//     generation and the query (a request that already has it gets 304 Not
+//     Modified) and is kept in the cache of answers when there is one;
+//   - an answer with errors (a timeout, a refused query, a bad request)
+//     gets Cache-Control: no-store, no ETag, and is never kept.
+//
+// It bounds the memory of answers in flight: every execution reserves
+// reserve bytes of a shared budget of inflight bytes before it runs (and
+// waits for them, up to its deadline), holds the answer's size while the
+// client reads it, and the write has a deadline that grows with the size,
+// so that slow readers cannot pin more than the budget.
+type answers struct {
+	c        Config
+	cache    *responses // nil: no cache
+	budget   *semaphore.Weighted
+	reserve  int64
+	inflight int64
+	next     http.Handler
 }
 
-// cache serves repeated queries from c.
-func cache(c *responses, generation func(context.Context) (int64, error), next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if generation == nil || (r.Method != http.MethodGet && r.Method != http.MethodPost) {
-			next.ServeHTTP(w, r)
-			return
-		}
-		h := sha256.New()
-		io.WriteString(h, r.Method+"\x00"+r.URL.RawQuery+"\x00"+r.Header.Get("Content-Type")+"\x00")
-		if r.Method == http.MethodPost {
-			body, err := io.ReadAll(r.Body)
-			if err != nil {
-				next.ServeHTTP(w, r) // let the handler report the body error
+func newAnswers(c Config, next http.Handler) *answers {
+	a := &answers{c: c, next: next, reserve: int64(2 * c.MaxAnswer), inflight: c.MaxInFlight}
+	a.reserve = min(a.reserve, a.inflight)
+	a.budget = semaphore.NewWeighted(a.inflight)
+	if c.CacheBytes > 0 && c.Generation != nil {
+		a.cache = newResponses(c.CacheBytes)
+	}
+	return a
+}
+
+// gzipSuffix marks the ETag of a gzipped answer.
+const gzipSuffix = "-gzip"
+
+func (a *answers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		h.Set("Cache-Control", "no-store")
+		a.next.ServeHTTP(w, r)
+		return
+	}
+	gen, haveGen := int64(0), false
+	if a.c.Generation != nil {
+		g, err := a.c.Generation(r.Context())
+		gen, haveGen = g, err == nil
+	}
+	tag := ""
+	if r.Method == http.MethodGet && haveGen {
+		sum := sha256.Sum256([]byte(r.URL.RawQuery))
+		tag = fmt.Sprintf(`"g%d-%s"`, gen, hex.EncodeToString(sum[:12]))
+		for _, t := range strings.Split(r.Header.Get("If-None-Match"), ",") {
+			t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+			if t == tag || t == strings.TrimSuffix(tag, `"`)+gzipSuffix+`"` || t == "*" {
+				h.Set("ETag", t)
+				h.Set("Cache-Control", "public, max-age=0, must-revalidate")
+				w.WriteHeader(http.StatusNotModified)
 				return
 			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
-			h.Write(body)
 		}
-		var key [32]byte
-		h.Sum(key[:0])
-		gen, err := generation(r.Context())
-		if err != nil {
-			next.ServeHTTP(w, r)
+	}
+	var key [32]byte
+	useCache := a.cache != nil && haveGen
+	if useCache {
+		hash := sha256.New()
+		io.WriteString(hash, r.Method+"\x00"+r.URL.RawQuery+"\x00"+r.Header.Get("Content-Type")+"\x00")
+		if r.Method == http.MethodPost {
+			body, err := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
+			if err != nil {
+				useCache = false // the API reports the body error
+			}
+			hash.Write(body)
+		}
+		hash.Sum(key[:0])
+		if v := a.cache.get(key, gen); useCache && v != nil {
+			h.Set("Content-Type", v.ct)
+			if tag != "" {
+				h.Set("ETag", tag)
+				h.Set("Cache-Control", "public, max-age=0, must-revalidate")
+			}
+			a.write(w, http.StatusOK, v.body)
 			return
 		}
-		if v := c.get(key, gen); v != nil {
-			w.Header().Set("Content-Type", v.ct)
-			w.Write(v.body)
-			return
+	}
+	if err := a.budget.Acquire(r.Context(), a.reserve); err != nil {
+		h.Set("Cache-Control", "no-store")
+		h.Set("Retry-After", "1")
+		h.Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		io.WriteString(w, `{"errors":[{"message":"the server is busy: try again in a moment","extensions":{"code":"UNAVAILABLE"}}],"data":null}`)
+		return
+	}
+	held := a.reserve
+	defer func() { a.budget.Release(held) }()
+	rec := &buffer{header: h, limit: 2 * a.c.MaxAnswer}
+	a.next.ServeHTTP(rec, r)
+	status, body := rec.status, rec.buf.Bytes()
+	if status == 0 {
+		status = http.StatusOK
+	}
+	if rec.over {
+		status, body = http.StatusOK, []byte(`{"errors":[{"message":"the answer is too large","extensions":{"code":"ANSWER_TOO_LARGE"}}],"data":null}`)
+		h.Set("Content-Type", "application/json")
+	}
+	if n := int64(len(body)); n < held {
+		a.budget.Release(held - n) // hold only what the client has yet to read
+		held = n
+	}
+	if status == http.StatusOK && !bytes.HasPrefix(body, []byte(`{"errors":`)) {
+		if tag != "" {
+			h.Set("ETag", tag)
+			h.Set("Cache-Control", "public, max-age=0, must-revalidate")
 		}
-		rec := &capture{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
-		if (rec.status == 0 || rec.status == http.StatusOK) && !bytes.Contains(rec.buf.Bytes(), []byte(`"errors":`)) {
-			c.put(&cached{key: key, gen: gen, body: bytes.Clone(rec.buf.Bytes()), ct: w.Header().Get("Content-Type")})
+		if useCache {
+			a.cache.put(key, &cached{gen: gen, body: bytes.Clone(body), ct: h.Get("Content-Type")})
 		}
-	})
+	} else {
+		h.Del("ETag")
+		h.Set("Cache-Control", "no-store")
+	}
+	a.write(w, status, body)
 }
 
-// capture passes a response through and keeps a copy of its body.
-type capture struct {
-	http.ResponseWriter
+// write sends body with a write deadline of 10 s plus a second for every
+// 128 KiB.
+func (a *answers) write(w http.ResponseWriter, status int, body []byte) {
+	http.NewResponseController(w).SetWriteDeadline(time.Now().Add(10*time.Second + time.Duration(len(body)>>17)*time.Second))
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) {
+	if e.err == nil {
+		return 0, io.EOF
+	}
+	return 0, e.err
+}
+
+// buffer holds an answer (up to limit bytes) before it is sent.
+type buffer struct {
+	header http.Header
 	status int
 	buf    bytes.Buffer
+	limit  int
+	over   bool
 }
 
-func (c *capture) WriteHeader(code int) {
-	if c.status == 0 {
-		c.status = code
+func (b *buffer) Header() http.Header { return b.header }
+
+func (b *buffer) WriteHeader(code int) {
+	if b.status == 0 {
+		b.status = code
 	}
-	c.ResponseWriter.WriteHeader(code)
 }
 
-func (c *capture) Write(b []byte) (int, error) {
-	c.buf.Write(b)
-	return c.ResponseWriter.Write(b)
+func (b *buffer) Write(p []byte) (int, error) {
+	if b.buf.Len()+len(p) > b.limit {
+		b.over = true
+		return 0, errTooLarge
+	}
+	return b.buf.Write(p)
 }
 
-func (c *capture) Unwrap() http.ResponseWriter { return c.ResponseWriter }
+var errTooLarge = fmt.Errorf("answer too large")

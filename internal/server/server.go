@@ -1,20 +1,22 @@
 // Package server is the HTTP side of policykb: routes, health and readiness,
-// request IDs, structured access logs, body and time limits, gzip, and
+// request IDs, structured access logs, body and time limits, gzip, the
+// answer cache, a bound on the memory of answers in flight, and
 // ETag/Cache-Control on GET queries, around the GraphQL handler.
 package server
 
 import (
 	"context"
+	"compress/gzip"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"regexp"
 	"runtime/debug"
-	"strings"
 	"time"
+
+	"github.com/klauspost/compress/gzhttp"
 )
 
 // Config is what New needs.
@@ -34,6 +36,12 @@ type Config struct {
 	// CacheBytes bounds the cache of answers to repeated queries (default
 	// 32 MiB; negative: no cache).
 	CacheBytes int
+	// MaxAnswer is the largest answer the API gives (default 2 MiB, the
+	// GraphQL handler's default); MaxInFlight bounds the bytes of answers
+	// being made or sent at once (default 64 MiB): each execution reserves
+	// twice MaxAnswer of it.
+	MaxAnswer   int
+	MaxInFlight int64
 }
 
 // New returns the handler of the whole service.
@@ -46,6 +54,15 @@ func New(c Config) http.Handler {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
+	}
+	if c.MaxAnswer == 0 {
+		c.MaxAnswer = 2 << 20
+	}
+	if c.MaxInFlight == 0 {
+		c.MaxInFlight = 64 << 20
+	}
+	if c.CacheBytes == 0 {
+		c.CacheBytes = 32 << 20
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -63,29 +80,26 @@ func New(c Config) http.Handler {
 		}
 		fmt.Fprintln(w, "ready")
 	})
-	if c.Generation != nil {
-		c.Generation = onceGeneration(c.Generation)
-	}
-	api := c.API
-	if c.CacheBytes == 0 {
-		c.CacheBytes = 32 << 20
-	}
-	if c.CacheBytes > 0 {
-		api = cache(newResponses(c.CacheBytes), c.Generation, api)
-	}
-	api = limit(c, etag(c, api))
-	mux.Handle("/graphql", api)
+	mux.Handle("/graphql", limit(c, newAnswers(c, c.API)))
 	if c.IDE != nil {
 		mux.Handle("GET /{$}", c.IDE)
 	}
-	return requestID(accessLog(c.Logger, recoverer(c.Logger, gzipped(mux))))
+	gz, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.CompressionLevel(gzip.BestSpeed),
+		gzhttp.EnableZstd(false), gzhttp.SuffixETag(gzipSuffix))
+	if err != nil {
+		panic(err) // the options above are valid
+	}
+	return requestID(accessLog(c.Logger, recoverer(c.Logger, gz(mux))))
 }
 
 // limit bounds the body and the time of a request.
 func limit(c Config, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > c.MaxBody {
-			http.Error(w, fmt.Sprintf("request body larger than %d bytes", c.MaxBody), http.StatusRequestEntityTooLarge)
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Cache-Control", "no-store")
+			w.WriteHeader(http.StatusRequestEntityTooLarge)
+			fmt.Fprintf(w, `{"errors":[{"message":"the request body is larger than %d bytes","extensions":{"code":"REQUEST_TOO_LARGE"}}],"data":null}`, c.MaxBody)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, c.MaxBody)
@@ -95,49 +109,7 @@ func limit(c Config, next http.Handler) http.Handler {
 	})
 }
 
-// etag answers GET queries with an ETag made of the data generation and the
-// query; a request that already has that version gets 304 Not Modified.
-func etag(c Config, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet || c.Generation == nil {
-			next.ServeHTTP(w, r)
-			return
-		}
-		gen, err := c.Generation(r.Context())
-		if err != nil {
-			next.ServeHTTP(w, r)
-			return
-		}
-		r = r.WithContext(context.WithValue(r.Context(), genKey{}, gen))
-		sum := sha256.Sum256([]byte(r.URL.RawQuery))
-		tag := fmt.Sprintf(`"g%d-%s"`, gen, hex.EncodeToString(sum[:12]))
-		w.Header().Set("ETag", tag)
-		w.Header().Set("Cache-Control", "public, max-age=0, must-revalidate")
-		for _, t := range strings.Split(r.Header.Get("If-None-Match"), ",") {
-			if t = strings.TrimSpace(t); t == tag || t == "W/"+tag || t == "*" {
-				w.WriteHeader(http.StatusNotModified)
-				return
-			}
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
 type ctxKey struct{}
-
-// genKey holds the generation a request has already read.
-type genKey struct{}
-
-// onceGeneration wraps gen so that a request reads the generation once:
-// the ETag and the answer cache both need it.
-func onceGeneration(gen func(context.Context) (int64, error)) func(context.Context) (int64, error) {
-	return func(ctx context.Context) (int64, error) {
-		if g, ok := ctx.Value(genKey{}).(int64); ok {
-			return g, nil
-		}
-		return gen(ctx)
-	}
-}
 
 var idRe = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 

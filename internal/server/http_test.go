@@ -1,0 +1,187 @@
+package server
+
+import (
+	"compress/gzip"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// api answers like the GraphQL handler: a large answer, or errors for a
+// query that contains "bad" or "slow" (after its deadline).
+func testAPI(calls *atomic.Int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		q := r.URL.Query().Get("query")
+		if r.Method == http.MethodPost {
+			b, _ := io.ReadAll(r.Body)
+			q = string(b)
+		}
+		switch {
+		case strings.Contains(q, "slow"):
+			<-r.Context().Done()
+			io.WriteString(w, `{"errors":[{"message":"the request took too long","extensions":{"code":"TIMEOUT"}}],"data":null}`)
+		case strings.Contains(q, "bad"):
+			w.WriteHeader(http.StatusUnprocessableEntity)
+			io.WriteString(w, `{"errors":[{"message":"x","extensions":{"code":"GRAPHQL_VALIDATION_FAILED"}}],"data":null}`)
+		default:
+			io.WriteString(w, `{"data":{"text":"`+strings.Repeat("policy ", 1000)+`"}}`)
+		}
+	})
+}
+
+func TestEncodingsAndETags(t *testing.T) {
+	var calls atomic.Int64
+	srv := httptest.NewServer(New(Config{API: testAPI(&calls), Logger: quiet, Generation: func(context.Context) (int64, error) { return 7, nil }}))
+	defer srv.Close()
+	get := func(ae, inm string) (*http.Response, string) {
+		req, _ := http.NewRequest("GET", srv.URL+"/graphql?query=q", nil)
+		if ae != "" {
+			req.Header.Set("Accept-Encoding", ae)
+		}
+		if inm != "" {
+			req.Header.Set("If-None-Match", inm)
+		}
+		resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var body io.Reader = resp.Body
+		if resp.Header.Get("Content-Encoding") == "gzip" {
+			zr, err := gzip.NewReader(resp.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body = zr
+		}
+		b, _ := io.ReadAll(body)
+		return resp, string(b)
+	}
+	tests := []struct {
+		acceptEncoding string
+		wantGzip       bool
+	}{
+		{"", false},
+		{"gzip", true},
+		{"gzip;q=0", false},
+		{"gzip; q=0.0, identity", false},
+		{"br;q=1, gzip;q=0.5", true},
+		{"identity", false},
+		{"*;q=0", false},
+	}
+	tags := map[bool]string{}
+	for _, tt := range tests {
+		resp, body := get(tt.acceptEncoding, "")
+		gz := resp.Header.Get("Content-Encoding") == "gzip"
+		if gz != tt.wantGzip || !strings.Contains(body, "policy policy") {
+			t.Errorf("Accept-Encoding %q: gzip %v, want %v; body %.40q", tt.acceptEncoding, gz, tt.wantGzip, body)
+		}
+		tag := resp.Header.Get("ETag")
+		if prev, ok := tags[gz]; ok && prev != tag {
+			t.Errorf("Accept-Encoding %q: ETag %s, earlier %s for the same encoding", tt.acceptEncoding, tag, prev)
+		}
+		tags[gz] = tag
+	}
+	if tags[true] == "" || tags[true] == tags[false] {
+		t.Errorf("ETags gzip %q, plain %q: want two distinct tags", tags[true], tags[false])
+	}
+	for gz, tag := range tags {
+		ae := map[bool]string{true: "gzip", false: ""}[gz]
+		if resp, _ := get(ae, tag); resp.StatusCode != http.StatusNotModified || resp.Header.Get("ETag") != tag {
+			t.Errorf("If-None-Match %s: %d, ETag %q", tag, resp.StatusCode, resp.Header.Get("ETag"))
+		}
+	}
+}
+
+// TestErrorsAreNotKept checks that answers with errors, and timeouts, carry
+// Cache-Control: no-store and no ETag, are not kept by the answer cache,
+// and that the real answer that follows gets its ETag.
+func TestErrorsAreNotKept(t *testing.T) {
+	var calls atomic.Int64
+	h := New(Config{API: testAPI(&calls), Logger: quiet, Timeout: 20 * time.Millisecond,
+		Generation: func(context.Context) (int64, error) { return 1, nil }})
+	do := func(method, q string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		var req *http.Request
+		if method == "GET" {
+			req = httptest.NewRequest("GET", "/graphql?query="+q, nil)
+		} else {
+			req = httptest.NewRequest("POST", "/graphql", strings.NewReader(q))
+			req.Header.Set("Content-Type", "application/json")
+		}
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	for _, tt := range []struct{ method, query string }{
+		{"GET", "slow"}, {"POST", "slow"}, {"GET", "bad"}, {"POST", "bad"},
+	} {
+		before := calls.Load()
+		for range 2 {
+			rec := do(tt.method, tt.query)
+			if rec.Header().Get("ETag") != "" || rec.Header().Get("Cache-Control") != "no-store" {
+				t.Errorf("%s %s: ETag %q, Cache-Control %q", tt.method, tt.query, rec.Header().Get("ETag"), rec.Header().Get("Cache-Control"))
+			}
+		}
+		if calls.Load()-before != 2 {
+			t.Errorf("%s %s: an answer with errors was served from the cache", tt.method, tt.query)
+		}
+	}
+	rec := do("GET", "good")
+	if rec.Code != 200 || rec.Header().Get("ETag") == "" || !strings.HasPrefix(rec.Header().Get("Cache-Control"), "public") {
+		t.Errorf("good answer: %d, ETag %q, Cache-Control %q", rec.Code, rec.Header().Get("ETag"), rec.Header().Get("Cache-Control"))
+	}
+	large := httptest.NewRecorder()
+	req := httptest.NewRequest("POST", "/graphql", strings.NewReader(strings.Repeat("x", 2<<20)))
+	h.ServeHTTP(large, req)
+	if large.Code != http.StatusRequestEntityTooLarge || large.Header().Get("Cache-Control") != "no-store" || !strings.Contains(large.Body.String(), `"code":"REQUEST_TOO_LARGE"`) {
+		t.Errorf("large body: %d %q %s", large.Code, large.Header().Get("Cache-Control"), large.Body)
+	}
+}
+
+// TestInFlightBudget checks that executions wait for the budget of bytes in
+// flight, and that a request that cannot get it before its deadline gets
+// a coded 503 that is not kept.
+func TestInFlightBudget(t *testing.T) {
+	release := make(chan struct{})
+	var running, peak atomic.Int64
+	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := running.Add(1)
+		defer running.Add(-1)
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+		}
+		<-release
+		io.WriteString(w, `{"data":{}}`)
+	})
+	h := New(Config{API: api, Logger: quiet, CacheBytes: -1, MaxAnswer: 1 << 20, MaxInFlight: 4 << 20, Timeout: 200 * time.Millisecond})
+	done := make(chan *httptest.ResponseRecorder, 5)
+	for range 5 {
+		go func() {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest("GET", "/graphql?query=x", nil))
+			done <- rec
+		}()
+	}
+	var busy int
+	for i := range 5 {
+		if i == 3 {
+			close(release) // the three that waited have had their answer
+		}
+		rec := <-done
+		if rec.Code == http.StatusServiceUnavailable {
+			busy++
+			if !strings.Contains(rec.Body.String(), `"code":"UNAVAILABLE"`) || rec.Header().Get("Cache-Control") != "no-store" {
+				t.Errorf("busy answer: %q %s", rec.Header().Get("Cache-Control"), rec.Body)
+			}
+		}
+	}
+	if peak.Load() > 2 || busy != 3 {
+		t.Errorf("%d executions at once, %d refused; want 2 and 3 (4 MiB for 2 MiB each)", peak.Load(), busy)
+	}
+}
