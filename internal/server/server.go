@@ -5,8 +5,8 @@
 package server
 
 import (
-	"context"
 	"compress/gzip"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
