@@ -4,7 +4,6 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"sync/atomic"
 
@@ -183,18 +182,13 @@ func (l *limiter) MutateOperationContext(ctx context.Context, rc *graphql.Operat
 	case w.err != nil:
 		return w.err
 	case w.intro > l.introLimit:
-		return limitError(CodeComplexity, "operation introspects with complexity %s, more than the limit of %d (twice the standard introspection query)", costString(w.intro), l.introLimit)
+		return limitError(CodeComplexity, "operation introspects more than the limit of %d (twice the standard introspection query)", l.introLimit)
+	case cost >= maxCost:
+		return limitError(CodeComplexity, "operation costs more than the complexity limit of %d", l.limits.Complexity)
 	case cost > l.limits.Complexity:
-		return limitError(CodeComplexity, "operation has complexity %s, more than the limit of %d", costString(cost), l.limits.Complexity)
+		return limitError(CodeComplexity, "operation has complexity %d, more than the limit of %d", cost, l.limits.Complexity)
 	}
 	return nil
-}
-
-func costString(c int) string {
-	if c >= maxCost {
-		return "beyond measure"
-	}
-	return fmt.Sprint(c)
 }
 
 // checkVariables bounds the lists and the number of values in vars.

@@ -231,7 +231,7 @@ func TestWorstLegalAtOnce(t *testing.T) {
 		aliased(readQuery(t, "graphql-codegen.graphql"), 2),
 		"{" + strings.Repeat(" documents { source }", 1) + func() string {
 			var b strings.Builder
-			for i := range 95 {
+			for i := range 75 {
 				b.WriteString(" d" + itoa(i) + ": documents { source }")
 			}
 			return b.String()

@@ -153,12 +153,33 @@ func jsonError(err error) string {
 	return shorten(err.Error())
 }
 
+// writeJSON writes resp as gqlgen would (errors, data, extensions), but
+// without copying its data, as json.Marshal would to compact it.
 func writeJSON(w io.Writer, resp *graphql.Response) {
-	b, err := json.Marshal(resp)
-	if err != nil {
-		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"` + policy.EINTERNAL + `"}}],"data":null}`)
+	var head []byte
+	if len(resp.Errors) > 0 {
+		b, err := json.Marshal(resp.Errors)
+		if err != nil {
+			w.Write([]byte(`{"errors":[{"message":"internal error","extensions":{"code":"` + policy.EINTERNAL + `"}}],"data":null}`))
+			return
+		}
+		head = append(append([]byte(`{"errors":`), b...), `,"data":`...)
+	} else {
+		head = []byte(`{"data":`)
 	}
-	w.Write(b)
+	w.Write(head)
+	if len(resp.Data) == 0 {
+		w.Write([]byte("null"))
+	} else {
+		w.Write(resp.Data)
+	}
+	if len(resp.Extensions) > 0 {
+		if b, err := json.Marshal(resp.Extensions); err == nil {
+			w.Write([]byte(`,"extensions":`))
+			w.Write(b)
+		}
+	}
+	w.Write([]byte("}"))
 }
 
 // shortenMessage shortens every quoted part and every long word of an

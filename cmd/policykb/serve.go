@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/playground"
@@ -26,6 +28,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	timeout := fs.Duration("timeout", 10*time.Second, "longest time one request may take")
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(server.MemoryLimit)
 	}
 	db, err := sqlite.Open(storePath(*data))
 	if err != nil {

@@ -19,6 +19,12 @@ import (
 	"github.com/klauspost/compress/gzhttp"
 )
 
+// MemoryLimit is the soft memory limit a server process sets for the Go
+// runtime unless GOMEMLIMIT says otherwise: the garbage collector works
+// harder as the heap nears it, which keeps the RSS under load within the
+// bound measured by bench/memory (BENCHMARKS.md).
+const MemoryLimit = 384 << 20
+
 // Config is what New needs.
 type Config struct {
 	API    http.Handler // the GraphQL endpoint
@@ -38,7 +44,7 @@ type Config struct {
 	CacheBytes int
 	// MaxAnswer is the largest answer the API gives (default 2 MiB, the
 	// GraphQL handler's default); MaxInFlight bounds the bytes of answers
-	// being made or sent at once (default 64 MiB): each execution reserves
+	// being made or sent at once (default 32 MiB): each execution reserves
 	// twice MaxAnswer of it.
 	MaxAnswer   int
 	MaxInFlight int64
@@ -59,7 +65,7 @@ func New(c Config) http.Handler {
 		c.MaxAnswer = 2 << 20
 	}
 	if c.MaxInFlight == 0 {
-		c.MaxInFlight = 64 << 20
+		c.MaxInFlight = 32 << 20
 	}
 	if c.CacheBytes == 0 {
 		c.CacheBytes = 32 << 20
