@@ -5,6 +5,7 @@
 package corpusgen
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 
@@ -24,7 +25,7 @@ type File struct {
 // same n and seed give the same files.
 func Generate(n int, seed uint64) ([]File, error) {
 	src := corpus.Files()[0]
-	base, err := parse.Document(src.Name, src.Data, parse.Options{})
+	base, err := parse.Document(context.Background(), src.Name, src.Data, parse.Options{})
 	if err != nil {
 		return nil, err
 	}

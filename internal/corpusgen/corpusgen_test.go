@@ -2,6 +2,7 @@ package corpusgen
 
 import (
 	"bytes"
+	"context"
 	"testing"
 
 	"github.com/policykb/policykb/internal/parse"
@@ -17,7 +18,7 @@ func TestGenerate(t *testing.T) {
 		if !bytes.Equal(a[i].Data, b[i].Data) {
 			t.Fatalf("file %d differs between two runs", i)
 		}
-		doc, err := parse.Document(a[i].Name, a[i].Data, parse.Options{ID: a[i].ID})
+		doc, err := parse.Document(context.Background(), a[i].Name, a[i].Data, parse.Options{ID: a[i].ID})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -58,10 +58,9 @@ const (
 	allBrackets   = openBrackets + closeBrackets
 )
 
-// bracketDepth returns how many brackets opened in s are still open at its
-// end, never counting below zero.
-func bracketDepth(s string) int {
-	d := 0
+// bracketDepthFrom returns how many brackets are open after s when d were
+// open before it, never counting below zero.
+func bracketDepthFrom(d int, s string) int {
 	for _, r := range s {
 		switch {
 		case strings.ContainsRune(openBrackets, r):
@@ -94,7 +93,7 @@ type vline struct {
 }
 
 // paragraphs groups the lines of a region into paragraphs.
-func paragraphs(lines []pline) [][]pline {
+func paragraphs(c *canceller, lines []pline) [][]pline {
 	if len(lines) == 0 {
 		return nil
 	}
@@ -121,13 +120,17 @@ func paragraphs(lines []pline) [][]pline {
 	}
 	var out [][]pline
 	var cur []pline
-	var text strings.Builder
-	first, widest := true, 0
+	// depth: brackets open in the paragraph so far, kept as lines are added
+	// so that joining stays linear in the length of the paragraph.
+	first, widest, depth := true, 0, 0
 	for i, v := range vs {
+		if c.stop() {
+			return out
+		}
 		cur = append(cur, v.parts...)
-		text.WriteString(v.text)
+		depth = bracketDepthFrom(depth, v.text)
 		end := i == len(vs)-1
-		if !end && bracketDepth(text.String()) == 0 {
+		if !end && depth == 0 {
 			next := vs[i+1]
 			switch {
 			case v.lead == 0 && next.indent > v.indent,
@@ -145,8 +148,7 @@ func paragraphs(lines []pline) [][]pline {
 		first = false
 		if end {
 			out = append(out, cur)
-			cur, first, widest = nil, true, 0
-			text.Reset()
+			cur, first, widest, depth = nil, true, 0, 0
 		}
 	}
 	return out

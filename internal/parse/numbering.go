@@ -20,6 +20,10 @@ type marker struct {
 	rest   string // what follows on the line
 }
 
+// maxNumber bounds the value of a marker's number. Numbers must run on one by
+// one from 1, so no input the size limit admits reaches it.
+const maxNumber = 1 << 40
+
 // digitValue reads a run of ASCII or full-width digits. full reports whether
 // every digit was full-width.
 func digitValue(s string) (n int, full, ok bool) {
@@ -37,9 +41,9 @@ func digitValue(s string) (n int, full, ok bool) {
 		default:
 			return 0, false, false
 		}
-		if n > 9999 {
-			return 0, false, false
-		}
+		// No cap on numbering, but no overflow either: a number this
+		// large is out of any sequence the input can hold.
+		n = min(n, maxNumber)
 	}
 	return n, full, true
 }

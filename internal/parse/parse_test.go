@@ -2,6 +2,7 @@ package parse
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -33,7 +34,7 @@ func readCorpus(t testing.TB) []byte {
 
 func mustParse(t testing.TB, name string, src []byte) *policy.Document {
 	t.Helper()
-	doc, err := Document(name, src, Options{})
+	doc, err := Document(context.Background(), name, src, Options{})
 	if err != nil {
 		t.Fatalf("parse %s: %v", name, err)
 	}
@@ -272,7 +273,7 @@ func TestRewrapped(t *testing.T) {
 			if !indent {
 				plain++
 			}
-			doc, err := Document("rewrapped", []byte(text), Options{})
+			doc, err := Document(context.Background(), "rewrapped", []byte(text), Options{})
 			if err != nil {
 				t.Errorf("%+v: %v", l, err)
 				continue
@@ -322,7 +323,7 @@ func TestRefused(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Document(tt.name+".txt", tt.src, tt.opt)
+			_, err := Document(context.Background(), tt.name+".txt", tt.src, tt.opt)
 			var pe *Error
 			if !errors.As(err, &pe) {
 				t.Fatalf("err = %v, want a *parse.Error", err)
@@ -339,10 +340,10 @@ func TestRefused(t *testing.T) {
 
 func TestOtherDocumentsNeedID(t *testing.T) {
 	src := []byte("情報セキュリティ方針\n令和元年５月２３日\n某本部決定\n１\n\n基本\n本文である。\n")
-	if _, err := Document("x.txt", src, Options{}); err == nil || !strings.Contains(err.Error(), "--id") {
+	if _, err := Document(context.Background(), "x.txt", src, Options{}); err == nil || !strings.Contains(err.Error(), "--id") {
 		t.Errorf("err = %v, want a request for --id", err)
 	}
-	doc, err := Document("x.txt", src, Options{ID: "infosec-policy"})
+	doc, err := Document(context.Background(), "x.txt", src, Options{ID: "infosec-policy"})
 	if err != nil {
 		t.Fatal(err)
 	}

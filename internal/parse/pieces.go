@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"context"
 	"sort"
 
 	"github.com/policykb/policykb/internal/policy"
@@ -56,8 +57,9 @@ func Content(src []byte) string {
 	if err != nil {
 		return ""
 	}
-	lines := splitLines(text)
-	if classify(lines) != nil {
+	c := &canceller{ctx: context.Background()}
+	lines := splitLines(c, text)
+	if classify(c, lines) != nil {
 		return ""
 	}
 	var b []byte
