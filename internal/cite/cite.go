@@ -44,6 +44,14 @@ type extractor struct {
 	refs    map[string]*policy.Reference
 	terms   []*policy.DefinedTerm
 	termPos map[*policy.DefinedTerm]span // the definition's quote
+	// live are the terms in force, in the order of their definitions: a
+	// term defined again is replaced by its new definition from there on,
+	// so that a long text that repeats a definition costs time in
+	// proportion to its length, not to the square of its definitions.
+	live []*policy.DefinedTerm
+	// lastFor holds, for each word of anaphora, the target of the last
+	// citation so far whose title ends with it.
+	lastFor map[string]string
 	cites   []*policy.Citation
 	obs     []Observation
 	xrefs   []*policy.CrossReference
@@ -56,7 +64,7 @@ type extractor struct {
 // reference's dates and issuer.
 func Extract(doc *policy.Document, reg *Registry) []Observation {
 	x := &extractor{doc: doc, reg: reg, refs: map[string]*policy.Reference{},
-		termPos: map[*policy.DefinedTerm]span{}, byLabel: map[string]*policy.Provision{}}
+		termPos: map[*policy.DefinedTerm]span{}, byLabel: map[string]*policy.Provision{}, lastFor: map[string]string{}}
 	for _, p := range doc.Provisions {
 		x.byLabel[p.Label] = p
 	}
@@ -175,7 +183,7 @@ func (x *extractor) provision(p *policy.Provision) {
 		}
 	}
 	// Uses of defined terms.
-	for _, term := range x.terms {
+	for _, term := range x.live {
 		tr := []rune(term.Term)
 		used := false
 		for k := index(t, tr, 0); k >= 0; k = index(t, tr, k+1) {
@@ -222,6 +230,11 @@ func (x *extractor) provision(p *policy.Provision) {
 		c := found[i]
 		c.ID = fmt.Sprintf("%s~c%d", p.ID, n+1)
 		x.cites = append(x.cites, c)
+		for _, w := range anaphora {
+			if x.titleEnds(c.TargetID, w) {
+				x.lastFor[w] = c.TargetID
+			}
+		}
 		o := observed[i]
 		o.CitationID = c.ID
 		x.obs = append(x.obs, o)
@@ -244,12 +257,7 @@ func (x *extractor) nearest(w string, found []*policy.Citation, k int) string {
 	if best != "" {
 		return best
 	}
-	for i := len(x.cites) - 1; i >= 0; i-- {
-		if x.titleEnds(x.cites[i].TargetID, w) {
-			return x.cites[i].TargetID
-		}
-	}
-	return ""
+	return x.lastFor[w]
 }
 
 func (x *extractor) titleEnds(refID, w string) bool {

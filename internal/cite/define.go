@@ -37,6 +37,13 @@ func (x *extractor) definitions(p *policy.Provision, t []rune, found []*policy.C
 		}
 		x.terms = append(x.terms, term)
 		x.termPos[term] = span{q, qe + 1}
+		for i, old := range x.live {
+			if old.Term == term.Term {
+				x.live = append(x.live[:i], x.live[i+1:]...)
+				break
+			}
+		}
+		x.live = append(x.live, term)
 	}
 }
 

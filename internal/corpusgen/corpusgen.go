@@ -5,9 +5,12 @@
 package corpusgen
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
+	"strings"
 
 	"github.com/policykb/policykb/corpus"
 	"github.com/policykb/policykb/internal/parse"
@@ -69,4 +72,57 @@ func shuffle(doc *policy.Document, rng *rand.Rand) *policy.Document {
 		}
 	}
 	return &c
+}
+
+// Long returns one policy text of at least size bytes (and at most one
+// section more), as a PDF extraction of a long policy would give it: the
+// header and section １ of the shipped policy, then its section ２ (five
+// areas, their items and sub-items, footers and all) again and again as
+// sections ２, ３, … with the pages numbered on, and its closing section
+// last. It parses into 3 + 32×(sections−2) provisions. Used to measure
+// that parsing and storing are linear in the size of the input.
+func Long(size int) []byte {
+	lines := strings.Split(string(corpus.Files()[0].Data), "\n")
+	// Lines 1-29: header, preamble, section １; 30-213: section ２; 214-:
+	// section ３ and the last footer.
+	head, body, tail := lines[:29], lines[29:213], lines[213:]
+	var b bytes.Buffer
+	page := 0
+	footer := func(l string) bool {
+		_, err := strconv.Atoi(l)
+		return err == nil
+	}
+	writeLines := func(ls []string, section int) {
+		for i, l := range ls {
+			switch {
+			case footer(l):
+				page++
+				l = strconv.Itoa(page)
+			case i == 0 && section > 0:
+				l = fullWidth(section)
+			}
+			b.WriteString(l)
+			b.WriteByte('\n')
+		}
+	}
+	writeLines(head, 0)
+	section := 2
+	for ; b.Len() < size || section == 2; section++ {
+		writeLines(body, section)
+	}
+	writeLines(tail, section)
+	return b.Bytes()
+}
+
+// LongSections returns the number of sections of Long(size).
+func LongSections(text []byte) int {
+	return bytes.Count(text, []byte("重点化を図るべき分野\n")) + 2
+}
+
+func fullWidth(n int) string {
+	var s []rune
+	for _, c := range strconv.Itoa(n) {
+		s = append(s, c-'0'+'０')
+	}
+	return string(s)
 }

@@ -30,3 +30,23 @@ func TestGenerate(t *testing.T) {
 		t.Error("two generated files are the same")
 	}
 }
+
+func TestLong(t *testing.T) {
+	for _, size := range []int{20 << 10, 200 << 10} {
+		text := Long(size)
+		if len(text) < size || len(text) > size+20<<10 {
+			t.Errorf("Long(%d) is %d bytes", size, len(text))
+		}
+		doc, err := parse.Document(context.Background(), "long.txt", text, parse.Options{ID: "long"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := LongSections(text)
+		if got, want := len(doc.Provisions), 3+32*(n-2); got != want {
+			t.Errorf("Long(%d): %d provisions, want %d", size, got, want)
+		}
+		if last := doc.Provisions[len(doc.Provisions)-1]; last.Number != n || last.Heading != "留意事項" {
+			t.Errorf("Long(%d): last provision %s %q, want section %d", size, last.ID, last.Heading, n)
+		}
+	}
+}

@@ -57,7 +57,7 @@ func TestNumberingErrors(t *testing.T) {
 		{"sub-item in Latin letters, skipped", edit(t, 86, "ⅲ）地方公共団体におけるセキュリティ対策については、国による", "iv) 地方公共団体におけるセキュリティ対策については、国による"), "x.txt:86: sub-item iv) out of sequence: expected ⅲ） after ⅱ）"},
 		{"item where no area encloses it", edit(t, 216, "留意事項", "留意事項\n① 経費の扱い"), "x.txt:217: item ① out of sequence: expected area (1) before it"},
 		{"sub-item where no item encloses it", edit(t, 208, "関係機関がそれぞれの機能を果たし、政府一体となったサイバーセキュ", "ⅰ）関係機関がそれぞれの機能を果たし、政府一体となったサイバーセキュ"), "x.txt:208: sub-item ⅰ） out of sequence: expected item ① before it"},
-		{"huge section number", edit(t, 214, "３", strings.Repeat("９", 40)), "x.txt:214: section "+strings.Repeat("９", 40)+" out of sequence: expected ３ after ２"},
+		{"huge section number", edit(t, 214, "３", strings.Repeat("９", 40)), "x.txt:214: section " + strings.Repeat("９", 40) + " out of sequence: expected ３ after ２"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
