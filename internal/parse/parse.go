@@ -257,7 +257,7 @@ func classify(c *canceller, lines []srcLine) *Error {
 			if !decorated && nextIsHeading(lines, i) {
 				switch {
 				case n == sec+1:
-					isSection = full || n != lastPage+1 || strings.HasSuffix(prev, "。")
+					isSection = full || n != lastPage+1 || strings.HasSuffix(prev, "。") && !sectionAhead(lines, i, n)
 				case full && boundary && (lastPage == 0 || n != lastPage+1):
 					// A full-width number alone before a heading, where a
 					// section may begin, is a section number out of sequence.
@@ -458,6 +458,20 @@ func isMarker(t string) bool {
 	return ok
 }
 
+// sectionAhead reports whether the number n alone on line i, which could be
+// a page footer or a section number, is followed before the next footer by
+// the same number printed full-width before a heading: then that is the
+// section, and line i the footer.
+func sectionAhead(lines []srcLine, i, n int) bool {
+	for j := i + 1; j < len(lines) && j <= i+500; j++ {
+		m, full, decorated, ok := pageNumber(lines[j].text)
+		if ok {
+			return m == n && full && !decorated && nextIsHeading(lines, j)
+		}
+	}
+	return false
+}
+
 // nextIsHeading reports whether the next non-blank line after i is a short
 // heading, as follows a section number.
 func nextIsHeading(lines []srcLine, i int) bool {
@@ -585,14 +599,22 @@ func build(c *canceller, docID string, lines []srcLine) []*policy.Provision {
 			add(l, policy.KindSubItem, 3)
 			if l.m.rest != "" {
 				n := len(regions) - 1
-				regions[n] = append(regions[n], pline{no: l.no, page: l.page, text: l.m.rest, lead: cells(l.m.raw), indent: l.indent})
+				regions[n] = append(regions[n], pline{no: l.no, page: l.page, text: l.m.rest, lead: cells(l.m.raw), leadN: utf8.RuneCountInString(l.m.raw), indent: l.indent})
 			}
 		}
 	}
+	printed := make([][]vline, len(regions))
+	for i, r := range regions {
+		if c.stop() {
+			return nil
+		}
+		printed[i] = printedLines(r)
+	}
+	byChars := countsChars(printed)
 	byID := make(map[string]*policy.Provision, len(provs))
 	for i, p := range provs {
 		byID[p.ID] = p
-		for j, para := range paragraphs(c, regions[i]) {
+		for j, para := range paragraphs(c, printed[i], byChars) {
 			owner := p
 			// A paragraph after a sub-item's first belongs to the enclosing item.
 			if j > 0 && p.Kind == policy.KindSubItem {
