@@ -213,3 +213,28 @@ func TestTruncatedEveryCut(t *testing.T) {
 	}
 	t.Logf("%d cuts: %d refused, %d accepted as ending after a sentence at the end of a provision before the first footer", len(cuts), refused, accepted)
 }
+
+// TestSubItemsBeyondTwelve: sub-items run on past ⅻ in Latin letters.
+func TestSubItemsBeyondTwelve(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("方針\n１\n\n見出し\n(1) 分野\n① 項目\n")
+	for i := 1; i <= 39; i++ {
+		fmt.Fprintf(&b, "%s) 細目であること\n", roman(i))
+	}
+	doc, err := Document(context.Background(), "x.txt", []byte(b.String()), Options{ID: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := doc.Provisions[len(doc.Provisions)-1]
+	if len(doc.Provisions) != 42 || last.ID != "x:1.1.1.39" || last.Label != "１(1)①xxxix）" {
+		t.Errorf("%d provisions, last %s %s", len(doc.Provisions), last.ID, last.Label)
+	}
+	// Beyond xxxix (l is not read as a numeral) it is text.
+	if _, err := Document(context.Background(), "x.txt", []byte(b.String()+"xli) 細目であること\n"), Options{ID: "x"}); err != nil {
+		t.Errorf("xli): %v", err)
+	}
+	_, err = Document(context.Background(), "x.txt", []byte(b.String()+"xxxviii) 細目であること\n"), Options{ID: "x"})
+	if err == nil || !strings.HasPrefix(err.Error(), "x.txt:46: sub-item xxxviii) out of sequence: expected xl） after xxxix）") {
+		t.Errorf("err = %v", err)
+	}
+}
