@@ -126,3 +126,30 @@ func fullWidth(n int) string {
 	}
 	return string(s)
 }
+
+// OneParagraph returns a policy text of about size bytes whose section １ is
+// one paragraph: the paragraphs of the shipped policy run together again and
+// again, printed at 72 cells. Paragraph joining must stay linear in the
+// length of a paragraph, however long.
+func OneParagraph(size int) []byte {
+	base, err := parse.Document(context.Background(), "corpus", corpus.Files()[0].Data, parse.Options{})
+	if err != nil {
+		panic(err) // the shipped corpus parses
+	}
+	var b strings.Builder
+	for b.Len() < size {
+		for _, p := range base.Provisions {
+			for _, para := range p.Paragraphs {
+				b.WriteString(para)
+			}
+		}
+	}
+	text := strings.TrimSuffix(b.String(), "。") + "。"
+	doc := *base
+	doc.DateLineNo, doc.DecidedByLineNo = 0, 0
+	doc.Provisions = []*policy.Provision{{ID: base.ID + ":1", DocumentID: base.ID, Kind: policy.KindSection, Number: 1,
+		Label: "１", Marker: "１", Heading: "基本的な考え方", Paragraphs: []string{text},
+		Line: 2, HeadingLine: 3, ParagraphLines: []int{4}}}
+	out, _ := parse.Rewrap(&doc, parse.Layout{Width: 72, PerPage: 36, Footer: "- %d -"})
+	return []byte(out)
+}

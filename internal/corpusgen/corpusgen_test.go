@@ -50,3 +50,14 @@ func TestLong(t *testing.T) {
 		}
 	}
 }
+
+func TestOneParagraph(t *testing.T) {
+	text := OneParagraph(100 << 10)
+	doc, err := parse.Document(context.Background(), "one.txt", text, parse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Provisions) != 1 || len(doc.Provisions[0].Paragraphs) != 1 || len(doc.Provisions[0].Paragraphs[0]) < 100<<10 {
+		t.Errorf("%d provisions", len(doc.Provisions))
+	}
+}

@@ -19,7 +19,15 @@ var benchSizes = []struct {
 	size int
 }{{"64KiB", 64 << 10}, {"1MiB", 1 << 20}, {"8MiB", 8<<20 - 64<<10}}
 
-// BenchmarkIngest stores one long policy text (corpusgen.Long) of each size
+// benchTexts are the shapes of text measured: many sections of ordinary
+// paragraphs, and one paragraph as long as the text.
+var benchTexts = []struct {
+	name string
+	gen  func(int) []byte
+}{{"sections", corpusgen.Long}, {"paragraph", corpusgen.OneParagraph}}
+
+// BenchmarkIngest stores long policy texts of each size, of many sections
+// (corpusgen.Long) and of one paragraph (corpusgen.OneParagraph),
 // into a fresh SQLite store, the whole path of `policykb ingest` (parse, cite
 // extraction, store), and reports the time per MiB and the share of each
 // step.
@@ -31,42 +39,44 @@ func BenchmarkIngest(b *testing.B) {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	for _, s := range benchSizes {
-		text := corpusgen.Long(s.size)
-		mib := float64(len(text)) / (1 << 20)
-		b.Run(s.name, func(b *testing.B) {
-			b.SetBytes(int64(len(text)))
-			var tParse, tCite, tStore time.Duration
-			for b.Loop() {
-				b.StopTimer()
-				db, err := sqlite.Open(filepath.Join(b.TempDir(), "policykb.db"))
-				if err != nil {
-					b.Fatal(err)
+	for _, g := range benchTexts {
+		for _, s := range benchSizes {
+			text := g.gen(s.size)
+			mib := float64(len(text)) / (1 << 20)
+			b.Run(g.name+"/"+s.name, func(b *testing.B) {
+				b.SetBytes(int64(len(text)))
+				var tParse, tCite, tStore time.Duration
+				for b.Loop() {
+					b.StopTimer()
+					db, err := sqlite.Open(filepath.Join(b.TempDir(), "policykb.db"))
+					if err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+					t0 := time.Now()
+					doc, err := parse.Document(ctx, "long.txt", text, parse.Options{ID: "long"})
+					if err != nil {
+						b.Fatal(err)
+					}
+					t1 := time.Now()
+					cite.Extract(doc, reg)
+					t2 := time.Now()
+					if err := db.Ingest(ctx, doc); err != nil {
+						b.Fatal(err)
+					}
+					t3 := time.Now()
+					tParse, tCite, tStore = tParse+t1.Sub(t0), tCite+t2.Sub(t1), tStore+t3.Sub(t2)
+					b.StopTimer()
+					db.Close()
+					b.StartTimer()
 				}
-				b.StartTimer()
-				t0 := time.Now()
-				doc, err := parse.Document(ctx, "long.txt", text, parse.Options{ID: "long"})
-				if err != nil {
-					b.Fatal(err)
-				}
-				t1 := time.Now()
-				cite.Extract(doc, reg)
-				t2 := time.Now()
-				if err := db.Ingest(ctx, doc); err != nil {
-					b.Fatal(err)
-				}
-				t3 := time.Now()
-				tParse, tCite, tStore = tParse+t1.Sub(t0), tCite+t2.Sub(t1), tStore+t3.Sub(t2)
-				b.StopTimer()
-				db.Close()
-				b.StartTimer()
-			}
-			per := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 / float64(b.N) / mib }
-			b.ReportMetric(per(tParse+tCite+tStore), "ms/MiB")
-			b.ReportMetric(per(tParse), "parse-ms/MiB")
-			b.ReportMetric(per(tCite), "cite-ms/MiB")
-			b.ReportMetric(per(tStore), "store-ms/MiB")
-		})
+				per := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 / float64(b.N) / mib }
+				b.ReportMetric(per(tParse+tCite+tStore), "ms/MiB")
+				b.ReportMetric(per(tParse), "parse-ms/MiB")
+				b.ReportMetric(per(tCite), "cite-ms/MiB")
+				b.ReportMetric(per(tStore), "store-ms/MiB")
+			})
+		}
 	}
 }
 

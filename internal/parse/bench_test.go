@@ -17,22 +17,32 @@ var benchSizes = []struct {
 	size int
 }{{"64KiB", 64 << 10}, {"1MiB", 1 << 20}, {"8MiB", 8<<20 - 64<<10}}
 
-// BenchmarkDocument parses one long policy text (corpusgen.Long) of each
-// size and reports the time per MiB of input: linear parsing keeps it flat.
+// benchTexts are the shapes of text measured: many sections of ordinary
+// paragraphs, and one paragraph as long as the text.
+var benchTexts = []struct {
+	name string
+	gen  func(int) []byte
+}{{"sections", corpusgen.Long}, {"paragraph", corpusgen.OneParagraph}}
+
+// BenchmarkDocument parses long policy texts of each size, of many sections
+// (corpusgen.Long) and of one paragraph (corpusgen.OneParagraph), and
+// reports the time per MiB of input: linear parsing keeps it flat.
 //
 //	go test -run '^$' -bench Document -benchtime 5x ./internal/parse
 func BenchmarkDocument(b *testing.B) {
-	for _, s := range benchSizes {
-		text := corpusgen.Long(s.size)
-		b.Run(s.name, func(b *testing.B) {
-			b.SetBytes(int64(len(text)))
-			for b.Loop() {
-				if _, err := parse.Document(context.Background(), "long.txt", text, parse.Options{ID: "long"}); err != nil {
-					b.Fatal(err)
+	for _, g := range benchTexts {
+		for _, s := range benchSizes {
+			text := g.gen(s.size)
+			b.Run(g.name+"/"+s.name, func(b *testing.B) {
+				b.SetBytes(int64(len(text)))
+				for b.Loop() {
+					if _, err := parse.Document(context.Background(), "long.txt", text, parse.Options{ID: "long"}); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/1e6/float64(b.N)/(float64(len(text))/(1<<20)), "ms/MiB")
-		})
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/1e6/float64(b.N)/(float64(len(text))/(1<<20)), "ms/MiB")
+			})
+		}
 	}
 }
 
