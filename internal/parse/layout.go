@@ -72,10 +72,10 @@ const (
 // open before it, never counting below zero.
 func bracketDepthFrom(d int, s string) int {
 	for _, r := range s {
-		switch {
-		case strings.ContainsRune(openBrackets, r):
+		switch r {
+		case '（', '「', '『', '【', '〔', '［', '｛', '〈', '《', '(', '[':
 			d++
-		case strings.ContainsRune(closeBrackets, r):
+		case '）', '」', '』', '】', '〕', '］', '｝', '〉', '》', ')', ']':
 			if d > 0 {
 				d--
 			}

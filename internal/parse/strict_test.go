@@ -238,3 +238,21 @@ func TestSubItemsBeyondTwelve(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestBracketDepth: the switch of bracketDepthFrom knows the brackets the
+// layout rules list.
+func TestBracketDepth(t *testing.T) {
+	for _, r := range openBrackets {
+		if bracketDepthFrom(0, string(r)) != 1 {
+			t.Errorf("%q does not open", r)
+		}
+	}
+	for i, r := range []rune(closeBrackets) {
+		if bracketDepthFrom(1, string(r)) != 0 || bracketDepthFrom(0, string([]rune(openBrackets)[i])+string(r)) != 0 {
+			t.Errorf("%q does not close", r)
+		}
+	}
+	if bracketDepthFrom(0, "）（「") != 2 {
+		t.Error("depth counts below zero")
+	}
+}
