@@ -106,7 +106,7 @@ type vline struct {
 
 // printedLines joins the pieces of one printed line that the extraction
 // split at a bracket.
-func printedLines(lines []pline) []vline {
+func printedLines(c *canceller, lines []pline) []vline {
 	if len(lines) == 0 {
 		return nil
 	}
@@ -117,6 +117,9 @@ func printedLines(lines []pline) []vline {
 	// Join pieces of one printed line split at a bracket.
 	var vs []vline
 	for _, l := range lines {
+		if c.stop() {
+			return vs
+		}
 		w := cells(l.text)
 		if n := len(vs); n > 0 {
 			v := &vs[n-1]

@@ -103,9 +103,17 @@ func (c *canceller) stop() bool {
 	return c.err != nil
 }
 
+// checkNow looks at the context at once.
+func (c *canceller) checkNow() bool {
+	if c.err == nil {
+		c.err = c.ctx.Err()
+	}
+	return c.err != nil
+}
+
 // pollEvery is how many lines the parser handles between two looks at its
 // context: a few hundred microseconds of work.
-const pollEvery = 256
+const pollEvery = 64
 
 // errStopped is returned inside the parser once its context is done; Document
 // returns the context's error instead.
@@ -116,7 +124,7 @@ func document(c *canceller, src []byte, opt Options) (*policy.Document, *Error) 
 		c.err = c.ctx.Err()
 		return nil, errStopped
 	}
-	text, enc, err := decode(src)
+	text, enc, err := decode(c, src)
 	if err != nil {
 		return nil, err
 	}
@@ -173,8 +181,10 @@ func document(c *canceller, src []byte, opt Options) (*policy.Document, *Error) 
 
 // splitLines splits text at CRLF, CR or LF.
 func splitLines(c *canceller, text string) []srcLine {
-	text = strings.ReplaceAll(text, "\r\n", "\n")
-	text = strings.ReplaceAll(text, "\r", "\n")
+	if strings.Contains(text, "\r") {
+		text = strings.ReplaceAll(text, "\r\n", "\n")
+		text = strings.ReplaceAll(text, "\r", "\n")
+	}
 	raw := strings.Split(text, "\n")
 	lines := make([]srcLine, len(raw))
 	for i, r := range raw {
@@ -608,7 +618,10 @@ func build(c *canceller, docID string, lines []srcLine) []*policy.Provision {
 		if c.stop() {
 			return nil
 		}
-		printed[i] = printedLines(r)
+		printed[i] = printedLines(c, r)
+	}
+	if c.stop() {
+		return nil
 	}
 	byChars := countsChars(printed)
 	byID := make(map[string]*policy.Provision, len(provs))

@@ -53,11 +53,11 @@ func Pieces(doc *policy.Document) []Piece {
 // with line breaks, blank lines, the blanks at the edges of lines and
 // page-footer lines removed. It returns "" if src cannot be decoded or parsed.
 func Content(src []byte) string {
-	text, _, err := decode(src)
+	c := &canceller{ctx: context.Background()}
+	text, _, err := decode(c, src)
 	if err != nil {
 		return ""
 	}
-	c := &canceller{ctx: context.Background()}
 	lines := splitLines(c, text)
 	if classify(c, lines) != nil {
 		return ""
