@@ -173,7 +173,7 @@ func TestIngestVariants(t *testing.T) {
 	orig := t.TempDir()
 	mustRun(t, "ingest", "--data", orig, corpusFile)
 	want := withoutPagination(t, mustRun(t, "export", "--data", orig))
-	doc, err := parse.Document("corpus", src, parse.Options{})
+	doc, err := parse.Document(context.Background(), "corpus", src, parse.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

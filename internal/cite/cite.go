@@ -44,6 +44,18 @@ type extractor struct {
 	refs    map[string]*policy.Reference
 	terms   []*policy.DefinedTerm
 	termPos map[*policy.DefinedTerm]span // the definition's quote
+	// live are the terms in force, in the order of their definitions: a
+	// term defined again is replaced by its new definition from there on,
+	// so that a long text that repeats a definition costs time in
+	// proportion to its length, not to the square of its definitions.
+	live []*policy.DefinedTerm
+	// lastFor holds, for each word of anaphora, the target of the last
+	// citation so far whose title ends with it.
+	lastFor map[string]string
+	// closeOf and openAt describe the brackets of the provision being read
+	// (matchBrackets).
+	closeOf []int
+	openAt  []int
 	cites   []*policy.Citation
 	obs     []Observation
 	xrefs   []*policy.CrossReference
@@ -56,7 +68,7 @@ type extractor struct {
 // reference's dates and issuer.
 func Extract(doc *policy.Document, reg *Registry) []Observation {
 	x := &extractor{doc: doc, reg: reg, refs: map[string]*policy.Reference{},
-		termPos: map[*policy.DefinedTerm]span{}, byLabel: map[string]*policy.Provision{}}
+		termPos: map[*policy.DefinedTerm]span{}, byLabel: map[string]*policy.Provision{}, lastFor: map[string]string{}}
 	for _, p := range doc.Provisions {
 		x.byLabel[p.Label] = p
 	}
@@ -79,13 +91,14 @@ func Extract(doc *policy.Document, reg *Registry) []Observation {
 
 func (x *extractor) provision(p *policy.Provision) {
 	t := []rune(p.Text())
-	var covered []span
+	x.matchBrackets(t)
+	covered := newCover(len(t))
 	var found []*policy.Citation
 	var observed []Observation
 	add := func(c *policy.Citation, o *Observation) {
 		c.DocumentID, c.SourceID, c.Text = x.doc.ID, p.ID, string(t[c.Start:c.End])
 		found = append(found, c)
-		covered = append(covered, span{c.Start, c.End})
+		covered.add(c.Start, c.End)
 		if o != nil {
 			o.ReferenceID = c.TargetID
 			observed = append(observed, *o)
@@ -98,7 +111,9 @@ func (x *extractor) provision(p *policy.Provision) {
 		if r != '（' && r != '(' {
 			continue
 		}
-		num, year, n, slug, ok := wareki.LawNumber(string(t[i+1:]))
+		// A law number is short: read it from a window, not from the
+		// whole rest of the text at every parenthesis.
+		num, year, n, slug, ok := wareki.LawNumber(string(t[i+1 : min(len(t), i+1+lawWindow)]))
 		if !ok || i+1+n >= len(t) {
 			continue
 		}
@@ -106,7 +121,7 @@ func (x *extractor) provision(p *policy.Provision) {
 		switch t[i+1+n] {
 		case '）', ')':
 		case '。', '、': // （平成26年法律第104号。以下「基本法」という。）
-			if e = closing(t, i) + 1; e == 0 {
+			if e = x.closing(t, i) + 1; e == 0 {
 				continue
 			}
 		default:
@@ -126,14 +141,14 @@ func (x *extractor) provision(p *policy.Provision) {
 				LawNumber: num, RevisedOn: []policy.Date{}, Aliases: []string{}}
 		}
 		c := &policy.Citation{TargetID: x.use(ref).ID, Start: s, End: e, Form: policy.FormDirect}
-		c.Pinpoint = articlePinpoint(t, e)
+		c.Pinpoint = x.articlePinpoint(t, e)
 		add(c, &Observation{IssuedOn: policy.Date{Year: year}})
 	}
 	// Quoted titles, and unquoted names with a dated parenthetical.
 	for i := 0; i < len(t); i++ {
 		switch t[i] {
 		case '「':
-			j := closing(t, i)
+			j := x.closing(t, i)
 			if j < 0 {
 				continue
 			}
@@ -141,10 +156,10 @@ func (x *extractor) provision(p *policy.Provision) {
 				i = j
 			}
 		case '（', '(':
-			if overlaps(covered, i, i+1) {
+			if covered.overlaps(i, i+1) {
 				continue
 			}
-			j := closing(t, i)
+			j := x.closing(t, i)
 			if j < 0 {
 				continue
 			}
@@ -168,14 +183,14 @@ func (x *extractor) provision(p *policy.Provision) {
 	for _, ne := range x.reg.names {
 		for k := index(t, ne.name, 0); k >= 0; k = index(t, ne.name, k+1) {
 			e := k + len(ne.name)
-			if overlaps(covered, k, e) || !wholeWord(t, k, e) {
+			if covered.overlaps(k, e) || !wholeWord(t, k, e) {
 				continue
 			}
 			add(&policy.Citation{TargetID: x.use(ne.ref).ID, Start: k, End: e, Form: policy.FormName}, nil)
 		}
 	}
 	// Uses of defined terms.
-	for _, term := range x.terms {
+	for _, term := range x.live {
 		tr := []rune(term.Term)
 		used := false
 		for k := index(t, tr, 0); k >= 0; k = index(t, tr, k+1) {
@@ -183,7 +198,7 @@ func (x *extractor) provision(p *policy.Provision) {
 			if def := x.termPos[term]; term.DefinedIn == p.ID && k < def.e {
 				continue // the definition itself, or before it
 			}
-			if overlaps(covered, k, e) || !wholeWord(t, k, e) {
+			if covered.overlaps(k, e) || !wholeWord(t, k, e) {
 				continue
 			}
 			used = true
@@ -191,7 +206,7 @@ func (x *extractor) provision(p *policy.Provision) {
 				continue
 			}
 			c := &policy.Citation{TargetID: term.ReferenceID, Start: k, End: e, Form: policy.FormAbbreviation}
-			c.Pinpoint = quotedPinpoint(t, e)
+			c.Pinpoint = x.quotedPinpoint(t, e)
 			add(c, nil)
 		}
 		if used && (len(term.Uses) == 0 || term.Uses[len(term.Uses)-1] != p.ID) {
@@ -202,13 +217,15 @@ func (x *extractor) provision(p *policy.Provision) {
 	// whose title ends so.
 	for _, w := range anaphora {
 		pat := []rune("同" + w)
+		near := x.nearestFinder(w, found)
 		for k := index(t, pat, 0); k >= 0; k = index(t, pat, k+1) {
 			e := k + len(pat)
-			if overlaps(covered, k, e) || e < len(t) && isWordRune(t[e]) {
+			if covered.overlaps(k, e) || e < len(t) && isWordRune(t[e]) {
 				continue
 			}
-			if ref := x.nearest(w, found, k); ref != "" {
+			if ref := near.at(k); ref != "" {
 				add(&policy.Citation{TargetID: ref, Start: k, End: e, Form: policy.FormAnaphora}, nil)
+				near.added(k, ref)
 			}
 		}
 	}
@@ -222,6 +239,11 @@ func (x *extractor) provision(p *policy.Provision) {
 		c := found[i]
 		c.ID = fmt.Sprintf("%s~c%d", p.ID, n+1)
 		x.cites = append(x.cites, c)
+		for _, w := range anaphora {
+			if x.titleEnds(c.TargetID, w) {
+				x.lastFor[w] = c.TargetID
+			}
+		}
 		o := observed[i]
 		o.CitationID = c.ID
 		x.obs = append(x.obs, o)
@@ -231,25 +253,55 @@ func (x *extractor) provision(p *policy.Provision) {
 // anaphora are the words 同 may precede to point back at a citation.
 var anaphora = []string{"プログラム", "計画", "方針", "戦略", "基準", "枠組", "法"}
 
-// nearest returns the target of the last citation before offset k in this
-// provision (found), or else in earlier provisions, whose target title ends
-// with w.
-func (x *extractor) nearest(w string, found []*policy.Citation, k int) string {
-	best, bestStart := "", -1
-	for _, c := range found {
-		if c.End <= k && c.Start > bestStart && x.titleEnds(c.TargetID, w) {
-			best, bestStart = c.TargetID, c.Start
+// nearestFinder answers, for offsets k in ascending order, the target of
+// the last citation before k in this provision (found) whose target title
+// ends with w, or else of the last such citation in earlier provisions: the
+// antecedent of 同w at k. It sorts the candidates once and sweeps them, so
+// that a provision with many anaphora costs no more than its length.
+func (x *extractor) nearestFinder(w string, found []*policy.Citation) *finder {
+	f := &finder{fallback: x.lastFor[w], start: -1}
+	for i, c := range found {
+		if x.titleEnds(c.TargetID, w) {
+			f.cands = append(f.cands, cand{c.Start, c.End, i, c.TargetID})
 		}
 	}
-	if best != "" {
-		return best
-	}
-	for i := len(x.cites) - 1; i >= 0; i-- {
-		if x.titleEnds(x.cites[i].TargetID, w) {
-			return x.cites[i].TargetID
+	sort.SliceStable(f.cands, func(a, b int) bool { return f.cands[a].end < f.cands[b].end })
+	return f
+}
+
+type cand struct {
+	start, end, seq int
+	target          string
+}
+
+type finder struct {
+	cands    []cand // by end
+	next     int    // cands[:next] end at or before the last offset asked
+	start    int    // start of the best so far, -1 for none
+	seq      int    // its place in found, to break ties as found does
+	target   string
+	fallback string
+}
+
+// at returns the antecedent at offset k, k not less than at the last call.
+func (f *finder) at(k int) string {
+	for ; f.next < len(f.cands) && f.cands[f.next].end <= k; f.next++ {
+		c := f.cands[f.next]
+		if c.start > f.start || c.start == f.start && c.seq < f.seq {
+			f.start, f.seq, f.target = c.start, c.seq, c.target
 		}
 	}
-	return ""
+	if f.start >= 0 {
+		return f.target
+	}
+	return f.fallback
+}
+
+// added records an anaphor found at k, itself a candidate for the next.
+func (f *finder) added(k int, target string) {
+	if k > f.start {
+		f.start, f.seq, f.target = k, 1<<62, target
+	}
 }
 
 func (x *extractor) titleEnds(refID, w string) bool {
@@ -264,15 +316,15 @@ func (x *extractor) titleEnds(refID, w string) bool {
 }
 
 // quoted handles the quote t[i..j]. It reports whether it was a citation.
-func (x *extractor) quoted(p *policy.Provision, t []rune, i, j int, add func(*policy.Citation, *Observation), covered []span) bool {
-	if overlaps(covered, i, j+1) || i >= 2 && string(t[i-2:i]) == "以下" || hasSuffix(t[:i], []rune("に定める")) {
+func (x *extractor) quoted(p *policy.Provision, t []rune, i, j int, add func(*policy.Citation, *Observation), covered cover) bool {
+	if covered.overlaps(i, j+1) || i >= 2 && string(t[i-2:i]) == "以下" || hasSuffix(t[:i], []rune("に定める")) {
 		return false // a definition, or a pinpoint into a cited document
 	}
 	title := string(t[i+1 : j])
 	end := j + 1
 	var acts []act
 	if end < len(t) && (t[end] == '（' || t[end] == '(') {
-		if k := closing(t, end); k > 0 {
+		if k := x.closing(t, end); k > 0 {
 			if a := parseActs(t[end+1 : k]); len(a) > 0 {
 				acts, end = a, k+1
 			}
@@ -388,10 +440,10 @@ func guessKind(title string, acts []act) policy.ReferenceKind {
 
 // articlePinpoint reads 第26条第１項第５号 after offset e, skipping a
 // definition parenthetical in between.
-func articlePinpoint(t []rune, e int) string {
+func (x *extractor) articlePinpoint(t []rune, e int) string {
 	k := e
 	if k < len(t) && (t[k] == '（' || t[k] == '(') && hasPrefix(t[k+1:], []rune("以下「")) {
-		if c := closing(t, k); c > 0 {
+		if c := x.closing(t, k); c > 0 {
 			k = c + 1
 		}
 	}
@@ -413,13 +465,13 @@ func articlePinpoint(t []rune, e int) string {
 }
 
 // quotedPinpoint reads に定める「Y」 after offset e.
-func quotedPinpoint(t []rune, e int) string {
+func (x *extractor) quotedPinpoint(t []rune, e int) string {
 	p := []rune("に定める「")
 	if !hasPrefix(t[e:], p) {
 		return ""
 	}
 	q := e + len(p) - 1
-	c := closing(t, q)
+	c := x.closing(t, q)
 	if c < 0 {
 		return ""
 	}

@@ -1,6 +1,7 @@
 package cite
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"reflect"
@@ -29,7 +30,7 @@ func corpusDoc(t testing.TB) (*policy.Document, []Observation) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := parse.Document("corpus", src, parse.Options{})
+	doc, err := parse.Document(context.Background(), "corpus", src, parse.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +219,7 @@ func TestForms(t *testing.T) {
 		"「架空の行動計画」（令和２年１月10日某本部決定、令和３年２月１日某本部改定）に基づき、同計画を推進する。" +
 		"「ただの強調」は引用ではない。基本法は未定義である。" +
 		"\n２\n\n別\nサイバーセキュリティ基本法（平成26年法律第104号。以下「基本法」という。）及び基本法等。上記１を参照。\n"
-	doc, err := parse.Document("t.txt", []byte(text), parse.Options{ID: "test"})
+	doc, err := parse.Document(context.Background(), "t.txt", []byte(text), parse.Options{ID: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

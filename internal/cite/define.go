@@ -12,13 +12,13 @@ import (
 func (x *extractor) definitions(p *policy.Provision, t []rune, found []*policy.Citation) {
 	for k := index(t, []rune("以下「"), 0); k >= 0; k = index(t, []rune("以下「"), k+1) {
 		q := k + 2
-		qe := closing(t, q)
+		qe := x.closing(t, q)
 		if qe < 0 || !hasPrefix(t[qe+1:], []rune("という")) {
 			continue
 		}
 		term := &policy.DefinedTerm{DocumentID: x.doc.ID, Term: string(t[q+1 : qe]), DefinedIn: p.ID,
 			Start: k, End: qe + 1 + len([]rune("という")), Uses: []string{}}
-		ps := openParen(t, k)
+		ps := x.openParen(t, k)
 		for _, c := range found {
 			if c.Start <= k && c.End > qe || ps >= 0 && c.End == ps {
 				term.ReferenceID = c.TargetID
@@ -37,6 +37,13 @@ func (x *extractor) definitions(p *policy.Provision, t []rune, found []*policy.C
 		}
 		x.terms = append(x.terms, term)
 		x.termPos[term] = span{q, qe + 1}
+		for i, old := range x.live {
+			if old.Term == term.Term {
+				x.live = append(x.live[:i], x.live[i+1:]...)
+				break
+			}
+		}
+		x.live = append(x.live, term)
 	}
 }
 

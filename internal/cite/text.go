@@ -110,13 +110,84 @@ func nameBefore(t []rune, e int) int {
 
 type span struct{ s, e int }
 
-func overlaps(spans []span, s, e int) bool {
-	for _, sp := range spans {
-		if s < sp.e && sp.s < e {
+// cover marks the runes of a provision's text taken by citations found so
+// far, so that whether a span overlaps one costs the span's length, not the
+// number of citations.
+type cover []bool
+
+func newCover(n int) cover { return make(cover, n) }
+
+func (c cover) add(s, e int) {
+	for i := max(s, 0); i < e && i < len(c); i++ {
+		c[i] = true
+	}
+}
+
+func (c cover) overlaps(s, e int) bool {
+	for i := max(s, 0); i < e && i < len(c); i++ {
+		if c[i] {
 			return true
 		}
 	}
 	return false
+}
+
+// lawWindow is how many runes after a parenthesis a law number is read
+// from: 令和元年法律第１２３号 and the like are far shorter.
+const lawWindow = 40
+
+// matchBrackets finds, in one pass, the bracket closing each opening one of
+// t (as closing does) and the parenthesis left open at each offset (as
+// openParen does), for the extractor's x.closing and x.openParen.
+func (x *extractor) matchBrackets(t []rune) {
+	x.closeOf = make([]int, len(t))
+	x.openAt = make([]int, len(t)+1)
+	var parens, quotes []int
+	for i, r := range t {
+		x.closeOf[i] = -1
+		if n := len(parens); n > 0 {
+			x.openAt[i] = parens[n-1]
+		} else {
+			x.openAt[i] = -1
+		}
+		switch r {
+		case '（', '(':
+			parens = append(parens, i)
+		case '）', ')':
+			if n := len(parens); n > 0 {
+				x.closeOf[parens[n-1]] = i
+				parens = parens[:n-1]
+			}
+		case '「':
+			quotes = append(quotes, i)
+		case '」':
+			if n := len(quotes); n > 0 {
+				x.closeOf[quotes[n-1]] = i
+				quotes = quotes[:n-1]
+			}
+		}
+	}
+	if n := len(parens); n > 0 {
+		x.openAt[len(t)] = parens[n-1]
+	} else {
+		x.openAt[len(t)] = -1
+	}
+}
+
+// closing is closing(t, i) for the text of the provision being read.
+func (x *extractor) closing(t []rune, i int) int {
+	if len(x.closeOf) != len(t) || i < 0 || i >= len(t) {
+		return closing(t, i)
+	}
+	return x.closeOf[i]
+}
+
+// openParen is openParen(t, k) for the text of the provision being read.
+func (x *extractor) openParen(t []rune, k int) int {
+	if len(x.openAt) != len(t)+1 || k < 0 || k > len(t) {
+		return openParen(t, k)
+	}
+	return x.openAt[k]
 }
 
 // Particles that join the parts of a title: 個人情報の保護に関する法律.

@@ -2,6 +2,7 @@ package corpusgen
 
 import (
 	"bytes"
+	"context"
 	"testing"
 
 	"github.com/policykb/policykb/internal/parse"
@@ -17,7 +18,7 @@ func TestGenerate(t *testing.T) {
 		if !bytes.Equal(a[i].Data, b[i].Data) {
 			t.Fatalf("file %d differs between two runs", i)
 		}
-		doc, err := parse.Document(a[i].Name, a[i].Data, parse.Options{ID: a[i].ID})
+		doc, err := parse.Document(context.Background(), a[i].Name, a[i].Data, parse.Options{ID: a[i].ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -27,5 +28,36 @@ func TestGenerate(t *testing.T) {
 	}
 	if bytes.Equal(a[0].Data, a[1].Data) {
 		t.Error("two generated files are the same")
+	}
+}
+
+func TestLong(t *testing.T) {
+	for _, size := range []int{20 << 10, 200 << 10} {
+		text := Long(size)
+		if len(text) < size || len(text) > size+20<<10 {
+			t.Errorf("Long(%d) is %d bytes", size, len(text))
+		}
+		doc, err := parse.Document(context.Background(), "long.txt", text, parse.Options{ID: "long"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := LongSections(text)
+		if got, want := len(doc.Provisions), 3+32*(n-2); got != want {
+			t.Errorf("Long(%d): %d provisions, want %d", size, got, want)
+		}
+		if last := doc.Provisions[len(doc.Provisions)-1]; last.Number != n || last.Heading != "留意事項" {
+			t.Errorf("Long(%d): last provision %s %q, want section %d", size, last.ID, last.Heading, n)
+		}
+	}
+}
+
+func TestOneParagraph(t *testing.T) {
+	text := OneParagraph(100 << 10)
+	doc, err := parse.Document(context.Background(), "one.txt", text, parse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Provisions) != 1 || len(doc.Provisions[0].Paragraphs) != 1 || len(doc.Provisions[0].Paragraphs[0]) < 100<<10 {
+		t.Errorf("%d provisions", len(doc.Provisions))
 	}
 }

@@ -39,7 +39,7 @@ func (in *Ingester) Bytes(ctx context.Context, name string, src []byte, opt pars
 	if len(src) > MaxFileSize {
 		return nil, &parse.Error{File: name, Line: 1, Msg: fmt.Sprintf("file larger than %d MiB; not a policy text", MaxFileSize>>20)}
 	}
-	doc, err := parse.Document(name, src, opt)
+	doc, err := parse.Document(ctx, name, src, opt)
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ import (
 // without a byte-order mark), UTF-16 with a byte-order mark, and Shift_JIS
 // (Windows code page 932), which it detects when the bytes are not UTF-8.
 // Anything else, and text holding control characters, is refused.
-func decode(src []byte) (text, enc string, err *Error) {
+func decode(c *canceller, src []byte) (text, enc string, err *Error) {
 	if len(bytes.TrimSpace(src)) == 0 {
 		return "", "", &Error{Line: 1, Msg: "empty file"}
 	}
@@ -56,8 +56,15 @@ func decode(src []byte) (text, enc string, err *Error) {
 		}
 		text, enc = string(b), "Shift_JIS"
 	}
-	line, prev := 1, rune(0)
-	for _, r := range text {
+	line, prev, poll := 1, rune(0), 1<<15
+	for i, r := range text {
+		if i >= poll {
+			// Once per 32 KiB, a look at the context; the caller returns
+			// its error.
+			if poll += 1 << 15; c.checkNow() {
+				return "", "", errStopped
+			}
+		}
 		switch {
 		case r == '\n' || r == '\r':
 			if r == '\r' || prev != '\r' {

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -16,7 +17,7 @@ func FuzzDocument(f *testing.F) {
 	f.Add(readCorpus(f))
 	f.Add([]byte("方針\n１\n見出し\n(1) 分野\n① 項目\nⅰ）細目\nⅱ ）細目\n本文。\n2\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
-		doc, err := Document("fuzz.txt", src, Options{})
+		doc, err := Document(context.Background(), "fuzz.txt", src, Options{})
 		if err != nil {
 			var pe *Error
 			if !errors.As(err, &pe) {

@@ -3,6 +3,7 @@ package parse
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/width"
 )
@@ -10,25 +11,24 @@ import (
 // This file holds the layout rules that turn the physical lines of a text
 // extracted from a PDF back into paragraphs.
 //
-// The source has lost its indentation, so the only trace of a paragraph end is
-// a line that stops short of the width of its block. Widths are measured in
-// half-width cells (a kanji is 2, an ASCII letter 1, East Asian ambiguous
-// characters such as ① and ⅰ are 2, as a Japanese font sets them). Because
-// the typesetter compresses brackets and sets Latin text proportionally,
-// measured widths of full lines vary by a few cells; the tolerances below are
-// set just above that noise.
+// The source has lost its indentation, so what marks a paragraph end is a
+// line that stops short. A paragraph ends only where a sentence or an item
+// of this family ends (。 or こと) with every bracket closed, and there only
+// if the line is not full, or if the line after it, though the text goes
+// on, is short as the first line of a paragraph is (one character, for its
+// lost indent). Lines are measured as the text was wrapped: in half-width
+// cells (a kanji is 2, an ASCII letter 1, East Asian ambiguous characters
+// such as ① and ⅰ are 2, as a Japanese font sets them) or in characters,
+// whichever keeps the lines inside paragraphs equal (countsChars). A line
+// may stop short of full by what Japanese line breaking pushed to the next
+// line (pushed), and in cells by one more cell, where a wide character did
+// not fit.
 const (
-	// A line that is not the first of its paragraph ends the paragraph when it
-	// is more than contSlack cells narrower than the widest earlier line of the
-	// paragraph.
-	contSlack = 5
-	// The first line of a paragraph is indented by one character, so it ends
-	// the paragraph only when it is more than firstSlack cells narrower than
-	// the line after it.
-	firstSlack = 7
 	// Two pieces of one printed line that the extraction split at a bracket
-	// are joined when together they are at most fragmentSlack cells wider than
-	// the widest line of the block.
+	// are joined when the first is more than contSlack cells narrower than
+	// the widest line of the block and together they are at most
+	// fragmentSlack cells wider.
+	contSlack     = 5
 	fragmentSlack = 2
 )
 
@@ -52,21 +52,30 @@ func runeCells(r rune) int {
 	return 1
 }
 
+// Japanese line breaking (kinsoku): characters that may not start a line,
+// and characters that may not end one.
+const (
+	noStartChars = "、。，．,.:;!?！？：；・ー―‐ゝゞヽヾ々ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ" + closeBrackets
+	noEndChars   = openBrackets
+)
+
+func noStart(r rune) bool { return strings.ContainsRune(noStartChars, r) }
+func noEnd(r rune) bool   { return strings.ContainsRune(noEndChars, r) }
+
 const (
 	openBrackets  = "（「『【〔［｛〈《(["
 	closeBrackets = "）」』】〕］｝〉》)]"
 	allBrackets   = openBrackets + closeBrackets
 )
 
-// bracketDepth returns how many brackets opened in s are still open at its
-// end, never counting below zero.
-func bracketDepth(s string) int {
-	d := 0
+// bracketDepthFrom returns how many brackets are open after s when d were
+// open before it, never counting below zero.
+func bracketDepthFrom(d int, s string) int {
 	for _, r := range s {
-		switch {
-		case strings.ContainsRune(openBrackets, r):
+		switch r {
+		case '（', '「', '『', '【', '〔', '［', '｛', '〈', '《', '(', '[':
 			d++
-		case strings.ContainsRune(closeBrackets, r):
+		case '）', '」', '』', '】', '〕', '］', '｝', '〉', '》', ')', ']':
 			if d > 0 {
 				d--
 			}
@@ -80,6 +89,7 @@ type pline struct {
 	no, page int
 	text     string // trimmed content (the part that belongs to the paragraph)
 	lead     int    // cells taken on the same line by a marker before text
+	leadN    int    // characters of that marker
 	indent   int    // cells of blanks before the line's first character
 }
 
@@ -88,13 +98,15 @@ type pline struct {
 type vline struct {
 	parts  []pline
 	w      int // cells of the text
+	n      int // characters of the text
 	lead   int
 	indent int
 	text   string
 }
 
-// paragraphs groups the lines of a region into paragraphs.
-func paragraphs(lines []pline) [][]pline {
+// printedLines joins the pieces of one printed line that the extraction
+// split at a bracket.
+func printedLines(c *canceller, lines []pline) []vline {
 	if len(lines) == 0 {
 		return nil
 	}
@@ -105,6 +117,9 @@ func paragraphs(lines []pline) [][]pline {
 	// Join pieces of one printed line split at a bracket.
 	var vs []vline
 	for _, l := range lines {
+		if c.stop() {
+			return vs
+		}
 		w := cells(l.text)
 		if n := len(vs); n > 0 {
 			v := &vs[n-1]
@@ -113,21 +128,68 @@ func paragraphs(lines []pline) [][]pline {
 				(endsWithAny(v.text, allBrackets) || startsWithAny(l.text, allBrackets)) {
 				v.parts = append(v.parts, l)
 				v.w += w
+				v.n += utf8.RuneCountInString(l.text)
 				v.text += l.text
 				continue
 			}
 		}
-		vs = append(vs, vline{parts: []pline{l}, w: w, lead: l.lead, indent: l.indent, text: l.text})
+		vs = append(vs, vline{parts: []pline{l}, w: w, n: utf8.RuneCountInString(l.text), lead: l.lead, indent: l.indent, text: l.text})
 	}
+	return vs
+}
+
+// countsChars reports whether the printed lines of a text (its regions)
+// were wrapped by character count rather than by display width: whether
+// more pairs of consecutive lines inside paragraphs hold the same number of
+// characters than the same width. Texts that are all in full-width
+// characters count alike either way; the difference is in lines holding
+// half-width letters (National CERT).
+func countsChars(regions [][]vline) bool {
+	sameW, sameN := 0, 0
+	for _, vs := range regions {
+		for i := 1; i+1 < len(vs); i++ {
+			x, y := vs[i], vs[i+1]
+			if endsSentence(x.text) || x.n < 10 || y.n < 10 || i+2 == len(vs) {
+				continue
+			}
+			if x.w-y.w <= 1 && y.w-x.w <= 1 {
+				sameW++
+			}
+			if x.n == y.n {
+				sameN++
+			}
+		}
+	}
+	return sameN > sameW
+}
+
+// paragraphs groups the printed lines of a region into paragraphs. byChars
+// says how the text was wrapped (countsChars).
+func paragraphs(c *canceller, vs []vline, byChars bool) [][]pline {
 	var out [][]pline
 	var cur []pline
-	var text strings.Builder
-	first, widest := true, 0
+	// depth: brackets open in the paragraph so far, kept as lines are added
+	// so that joining stays linear in the length of the paragraph; tail: the
+	// paragraph's last characters; capW, capN: the widest line of the
+	// paragraph so far, in cells and in characters, with the indent of its
+	// first line.
+	first, depth, tail, capW, capN := true, 0, "", 0, 0
+	// regionW, regionN: the widest line of the region so far, likewise.
+	regionW, regionN := 0, 0
 	for i, v := range vs {
+		if c.stop() {
+			return out
+		}
 		cur = append(cur, v.parts...)
-		text.WriteString(v.text)
+		depth, tail = bracketDepthFrom(depth, v.text), lastRunes(tail+v.text, 8)
+		// The first line of a paragraph is indented by one character,
+		// which the extraction may have lost; a marker takes its place.
+		effW, effN := v.w, v.n
+		if first && v.lead == 0 {
+			effW, effN = effW+2, effN+1
+		}
 		end := i == len(vs)-1
-		if !end && bracketDepth(text.String()) == 0 {
+		if !end && depth == 0 {
 			next := vs[i+1]
 			switch {
 			case v.lead == 0 && next.indent > v.indent,
@@ -135,21 +197,109 @@ func paragraphs(lines []pline) [][]pline {
 				// An indented line starts a paragraph; under a marker line, a
 				// line indented less than the marker is no hanging continuation.
 				end = true
-			case first:
-				end = v.w < next.w-firstSlack
+			case !endsSentence(tail):
+				// Paragraphs end as sentences and items do.
 			default:
-				end = v.w < widest-contSlack
+				cw, cn := capW, capN
+				if first {
+					// The line after the first, if it goes on, is full.
+					cw, cn = max(next.w, regionW), max(next.n, regionN)
+				}
+				end = !full(effW, effN, cw, cn, next.text, byChars)
+				if !end && i+2 < len(vs) && !endsSentence(next.text) {
+					// A full line that ends a sentence, followed by one that
+					// is short though the paragraph goes on: that one is the
+					// first line of a paragraph, one character short for its
+					// indent.
+					end = firstLine(vs, i, byChars)
+				}
 			}
 		}
-		widest = max(widest, v.w)
+		capW, capN = max(capW, effW), max(capN, effN)
+		regionW, regionN = max(regionW, effW), max(regionN, effN)
 		first = false
 		if end {
 			out = append(out, cur)
-			cur, first, widest = nil, true, 0
-			text.Reset()
+			cur, first, depth, tail, capW, capN = nil, true, 0, "", 0, 0
 		}
 	}
 	return out
+}
+
+// full reports whether a line of w cells and n characters is full in a
+// paragraph whose lines hold capW cells or capN characters, so that the
+// paragraph goes on after it, given the text of the next line, measured as
+// the text was wrapped: by width or by character count. A full line may stop short of the width by less than a
+// character (a wide one did not fit), and by what Japanese line breaking
+// pushed down to the next line: a character that may not end a line (「),
+// or the character before one that may not start a line (サ of サー, え of
+// え、).
+func full(w, n, capW, capN int, next string, byChars bool) bool {
+	pw, pn := pushed(next)
+	if byChars {
+		return n+pn >= capN
+	}
+	return w+pw >= capW-fullSlack
+}
+
+// firstLine reports whether line vs[i+1], between vs[i] and vs[i+2], is
+// short for a line inside a paragraph: shorter than vs[i+2], a full line (or
+// than vs[i], if vs[i+2] ends the paragraph short). Short by the measure in
+// which lines are wrapped, with what line breaking pushed from one line to
+// the next: in characters, by one; in cells, by two, as a line may stop a
+// cell short of full when a wide character does not fit. In cells, the
+// lines that follow must then be full up to the next sentence end, as they
+// are in a text wrapped at a fixed width; a typeset page, whose lines vary
+// by a few cells, keeps its lines together.
+func firstLine(vs []vline, i int, byChars bool) bool {
+	a, b, c := vs[i], vs[i+1], vs[i+2]
+	pw, pn := pushed(c.text)
+	refW, refN := c.w, c.n
+	if endsSentence(c.text) && c.n < b.n {
+		refW, refN = a.w, a.n
+	} else if i+3 < len(vs) {
+		// c too may be short by what it pushed to the line after it.
+		dw, dn := pushed(vs[i+3].text)
+		refW, refN = refW+dw, refN+dn
+	}
+	if byChars {
+		return b.n+pn < refN
+	}
+	if b.w+pw > refW-2 {
+		return false
+	}
+	for j := i + 2; j+1 < len(vs) && j < i+8 && !endsSentence(vs[j].text); j++ {
+		if w, _ := pushed(vs[j+1].text); vs[j].w+w < refW-fullSlack {
+			return false
+		}
+	}
+	return true
+}
+
+// fullSlack is how many cells short of the widest line a full line may stop:
+// a wide character that did not fit in the last cell.
+const fullSlack = 1
+
+// pushed returns the width, in cells and characters, of what Japanese line
+// breaking may have pushed from the end of a line to the start of next:
+// opening brackets (which may not end a line), or the character before one
+// that may not start a line.
+func pushed(next string) (w, n int) {
+	rs := []rune(next)
+	if len(rs) > 3 {
+		rs = rs[:3]
+	}
+	k := 0
+	for k < len(rs) && noEnd(rs[k]) {
+		k++
+	}
+	if k == 0 && len(rs) >= 2 && noStart(rs[1]) && !noStart(rs[0]) {
+		k = 1
+	}
+	for _, r := range rs[:k] {
+		w += runeCells(r)
+	}
+	return w, k
 }
 
 func endsWithAny(s, chars string) bool {

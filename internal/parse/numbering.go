@@ -20,6 +20,10 @@ type marker struct {
 	rest   string // what follows on the line
 }
 
+// maxNumber bounds the value of a marker's number. Numbers must run on one by
+// one from 1, so no input the size limit admits reaches it.
+const maxNumber = 1 << 40
+
 // digitValue reads a run of ASCII or full-width digits. full reports whether
 // every digit was full-width.
 func digitValue(s string) (n int, full, ok bool) {
@@ -37,9 +41,9 @@ func digitValue(s string) (n int, full, ok bool) {
 		default:
 			return 0, false, false
 		}
-		if n > 9999 {
-			return 0, false, false
-		}
+		// No cap on numbering, but no overflow either: a number this
+		// large is out of any sequence the input can hold.
+		n = min(n, maxNumber)
 	}
 	return n, full, true
 }
@@ -151,13 +155,47 @@ func circledValue(r rune) int {
 	return 0
 }
 
-var romanValues = map[string]int{
-	"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
-	"xi": 11, "xii": 12, "xiii": 13, "xiv": 14, "xv": 15, "xvi": 16, "xvii": 17, "xviii": 18, "xix": 19, "xx": 20,
+// romanValue returns the value of a lower-case Roman numeral written the
+// usual way (i … xx … xlix … cccxcix), or 0.
+func romanValue(s string) int {
+	if s == "" || len(s) > 16 {
+		return 0
+	}
+	vals := map[byte]int{'i': 1, 'v': 5, 'x': 10, 'l': 50, 'c': 100}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		v := vals[s[i]]
+		if v == 0 {
+			return 0
+		}
+		if i+1 < len(s) && vals[s[i+1]] > v {
+			n -= v
+		} else {
+			n += v
+		}
+	}
+	if n <= 0 || n >= 400 || roman(n) != s {
+		return 0
+	}
+	return n
+}
+
+// roman writes n (1 to 399) as a lower-case Roman numeral.
+func roman(n int) string {
+	var b strings.Builder
+	for _, d := range []struct {
+		v int
+		s string
+	}{{100, "c"}, {90, "xc"}, {50, "l"}, {40, "xl"}, {10, "x"}, {9, "ix"}, {5, "v"}, {4, "iv"}, {1, "i"}} {
+		for ; n >= d.v; n -= d.v {
+			b.WriteString(d.s)
+		}
+	}
+	return b.String()
 }
 
 // subItemMarker recognises "ⅰ）text": small roman numerals (ⅰ to ⅻ, or in
-// Latin letters of either width) followed by a closing parenthesis, with or
+// Latin letters of either width, up to xxxix) followed by a closing parenthesis, with or
 // without blanks before it ("ⅲ ）").
 func subItemMarker(s string) (m marker, ok bool) {
 	i := 0
@@ -183,7 +221,7 @@ func subItemMarker(s string) (m marker, ok bool) {
 		i += n
 	}
 done:
-	num := romanValues[roman.String()]
+	num := romanValue(roman.String())
 	if num == 0 {
 		return m, false
 	}
@@ -222,10 +260,8 @@ func labelPart(k policy.Kind, n int) string {
 		if n <= 12 {
 			return string(rune('ⅰ'+n-1)) + "）"
 		}
-		for s, v := range romanValues {
-			if v == n {
-				return s + "）"
-			}
+		if n < 400 {
+			return roman(n) + "）"
 		}
 		return strconv.Itoa(n) + "）"
 	}

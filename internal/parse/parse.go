@@ -9,12 +9,14 @@
 package parse
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/wareki"
@@ -26,6 +28,9 @@ type Options struct {
 	// cybersecurity budget-priority policy (令和２年度 → cs-budget-policy-fy2020);
 	// other documents must be given one.
 	ID string
+	// AllowTruncated accepts a text that looks cut short (see ErrTruncated);
+	// the returned document's Warnings then say why it looks so.
+	AllowTruncated bool
 }
 
 // IDPattern is the form of a document ID.
@@ -57,23 +62,81 @@ type srcLine struct {
 }
 
 // Document parses src, the bytes of a file called name (used in errors).
-// It returns a *Error when the input is not a policy of this family.
-func Document(name string, src []byte, opt Options) (*policy.Document, error) {
-	doc, err := document(src, opt)
+// It returns a *Error when the input is not a policy of this family: not
+// text, no numbered structure, a marker out of sequence, or (unless
+// opt.AllowTruncated) a text that looks truncated, for which
+// errors.Is(err, ErrTruncated) holds. Parsing takes time linear in the size
+// of src and stops with ctx.Err() soon after ctx is done.
+func Document(ctx context.Context, name string, src []byte, opt Options) (*policy.Document, error) {
+	c := &canceller{ctx: ctx}
+	doc, err := document(c, src, opt)
+	if c.err != nil {
+		return nil, c.err
+	}
 	if err != nil {
 		err.File = name
+		if err.Kind == ErrTruncated && opt.AllowTruncated && doc != nil {
+			doc.Warnings = append(doc.Warnings, err.Error())
+			return doc, nil
+		}
 		return nil, err
 	}
 	return doc, nil
 }
 
-func document(src []byte, opt Options) (*policy.Document, *Error) {
-	text, enc, err := decode(src)
+// canceller polls a context now and then from the loops of the parser.
+type canceller struct {
+	ctx context.Context
+	n   int
+	err error
+}
+
+// stop reports whether parsing must stop: every pollEvery calls it looks at
+// the context, and once it is done it stays stopped.
+func (c *canceller) stop() bool {
+	if c.err != nil {
+		return true
+	}
+	if c.n++; c.n%pollEvery == 0 {
+		c.err = c.ctx.Err()
+	}
+	return c.err != nil
+}
+
+// checkNow looks at the context at once.
+func (c *canceller) checkNow() bool {
+	if c.err == nil {
+		c.err = c.ctx.Err()
+	}
+	return c.err != nil
+}
+
+// pollEvery is how many lines the parser handles between two looks at its
+// context: a few hundred microseconds of work.
+const pollEvery = 64
+
+// errStopped is returned inside the parser once its context is done; Document
+// returns the context's error instead.
+var errStopped = &Error{Line: 1, Msg: "stopped"}
+
+func document(c *canceller, src []byte, opt Options) (*policy.Document, *Error) {
+	if c.ctx.Err() != nil {
+		c.err = c.ctx.Err()
+		return nil, errStopped
+	}
+	text, enc, err := decode(c, src)
 	if err != nil {
 		return nil, err
 	}
-	lines := splitLines(text)
-	if err := classify(lines); err != nil {
+	if c.ctx.Err() != nil {
+		c.err = c.ctx.Err()
+		return nil, errStopped
+	}
+	lines := splitLines(c, text)
+	if c.err != nil {
+		return nil, errStopped
+	}
+	if err := classify(c, lines); err != nil {
 		return nil, err
 	}
 	doc := &policy.Document{Encoding: enc, Source: text}
@@ -106,17 +169,28 @@ func document(src []byte, opt Options) (*policy.Document, *Error) {
 	default:
 		return nil, &Error{Line: doc.TitleLineNo, Msg: "cannot derive a document ID from the title; give one (--id)"}
 	}
-	doc.Provisions = build(doc.ID, lines)
+	doc.Provisions = build(c, doc.ID, lines)
+	if c.err != nil {
+		return nil, errStopped
+	}
+	if err := truncated(lines, doc); err != nil {
+		return doc, err
+	}
 	return doc, nil
 }
 
 // splitLines splits text at CRLF, CR or LF.
-func splitLines(text string) []srcLine {
-	text = strings.ReplaceAll(text, "\r\n", "\n")
-	text = strings.ReplaceAll(text, "\r", "\n")
+func splitLines(c *canceller, text string) []srcLine {
+	if strings.Contains(text, "\r") {
+		text = strings.ReplaceAll(text, "\r\n", "\n")
+		text = strings.ReplaceAll(text, "\r", "\n")
+	}
 	raw := strings.Split(text, "\n")
 	lines := make([]srcLine, len(raw))
 	for i, r := range raw {
+		if c.stop() {
+			return nil
+		}
 		t := strings.TrimLeftFunc(r, unicode.IsSpace)
 		lines[i] = srcLine{no: i + 1, indent: cells(r[:len(r)-len(t)]), text: strings.TrimRightFunc(t, unicode.IsSpace)}
 	}
@@ -138,7 +212,16 @@ func headingLike(s string) bool {
 }
 
 // classify decides what each line is: header, footer, marker or text.
-func classify(lines []srcLine) *Error {
+//
+// Numbering is strict. A marker is taken when it comes next in the numbering
+// (section n+1; area, item or sub-item m+1 within its parent, from 1 under a
+// new parent). A line that has the form of a marker line but another number
+// is an error naming what was found and what was expected, when it stands
+// where a marker may stand: after a header, heading or marker line, or after
+// a line that ends a sentence (。 or こと) with every bracket closed. The same
+// line inside running text (after a line that stops mid-sentence, or when
+// the marker runs into a particle, as in "(2)に掲げる") is text.
+func classify(c *canceller, lines []srcLine) *Error {
 	next := func(i int) int {
 		for i++; i < len(lines); i++ {
 			if lines[i].text != "" {
@@ -168,13 +251,28 @@ func classify(lines []srcLine) *Error {
 	var sec, area, item, sub, lastPage int
 	prev := ""
 	expectHeading := false
+	// boundary: the previous line closes what came before it, so that a
+	// marker may stand here. depth: brackets open in the running text.
+	// tail: the end of the running text, which a line break may have split
+	// (…であるこ / と).
+	boundary, depth, tail := true, 0, ""
 	for i = next(i); i >= 0; i = next(i) {
+		if c.stop() {
+			return errStopped
+		}
 		l := &lines[i]
 		t := l.text
 		if n, full, decorated, ok := pageNumber(t); ok {
 			isSection := false
-			if !decorated && n == sec+1 && nextIsHeading(lines, i) {
-				isSection = full || n != lastPage+1 || strings.HasSuffix(prev, "。")
+			if !decorated && nextIsHeading(lines, i) {
+				switch {
+				case n == sec+1:
+					isSection = full || n != lastPage+1 || strings.HasSuffix(prev, "。") && !sectionAhead(lines, i, n)
+				case full && boundary && (lastPage == 0 || n != lastPage+1):
+					// A full-width number alone before a heading, where a
+					// section may begin, is a section number out of sequence.
+					return outOfSequence(l.no, policy.KindSection, t, sec, area, item, sub)
+				}
 			}
 			if !isSection {
 				l.class = clFooter
@@ -185,6 +283,7 @@ func classify(lines []srcLine) *Error {
 			l.class, l.m = clSection, m
 			sec, area, item, sub = m.number, 0, 0, 0
 			expectHeading, prev = true, t
+			boundary, depth, tail = true, 0, ""
 			continue
 		}
 		if expectHeading {
@@ -192,10 +291,17 @@ func classify(lines []srcLine) *Error {
 			if !isMarker(t) {
 				l.class = clHeading
 				prev = t
+				boundary, depth, tail = true, 0, ""
 				continue
 			}
 		}
-		switch m, ok := structural(t, sec, area, item, sub); {
+		m, ok := structural(t, sec, area, item, sub, boundary && depth == 0)
+		if !ok && boundary && depth == 0 {
+			if f, form := markerForm(t, sec); form {
+				return outOfSequence(l.no, f.kind, f.raw, sec, area, item, sub)
+			}
+		}
+		switch {
 		case !ok:
 			l.class = clText
 		case m.kind == policy.KindSection:
@@ -212,6 +318,16 @@ func classify(lines []srcLine) *Error {
 			l.class, l.m = clSubItem, m
 			sub = m.number
 		}
+		switch l.class {
+		case clText:
+			depth, tail = bracketDepthFrom(depth, t), lastRunes(tail+t, 8)
+			boundary = depth == 0 && closesBlock(tail)
+		case clSubItem:
+			depth, tail = bracketDepthFrom(0, m.rest), lastRunes(m.rest, 8)
+			boundary = depth == 0 && (m.rest == "" || closesBlock(tail))
+		default:
+			boundary, depth, tail = true, 0, ""
+		}
 		prev = t
 	}
 	if sec == 0 {
@@ -224,26 +340,119 @@ func classify(lines []srcLine) *Error {
 	return nil
 }
 
+// endsSentence reports whether a line ends as the sentences and items of
+// this family end: with 。 or with the nominal こと of an item.
+func endsSentence(t string) bool {
+	return strings.HasSuffix(t, "。") || strings.HasSuffix(t, "こと")
+}
+
+// lastRunes returns the last n runes of s, or s if it is shorter.
+func lastRunes(s string, n int) string {
+	i := len(s)
+	for ; n > 0 && i > 0; n-- {
+		_, size := utf8.DecodeLastRuneInString(s[:i])
+		i -= size
+	}
+	return s[i:]
+}
+
+// closesBlock reports whether a line, with every bracket closed, ends what
+// came before it, so that a marker may follow: it ends a sentence, perhaps
+// inside brackets or quotes that it closes (…とする。）).
+func closesBlock(t string) bool {
+	return endsSentence(strings.TrimRight(t, closeBrackets))
+}
+
+// outOfSequence is the error for a marker of kind k, printed raw, found where
+// the numbering stands at sec, area, item and sub.
+func outOfSequence(line int, k policy.Kind, raw string, sec, area, item, sub int) *Error {
+	name := map[policy.Kind]string{policy.KindSection: "section", policy.KindArea: "area",
+		policy.KindItem: "item", policy.KindSubItem: "sub-item"}
+	found := name[k] + " " + strings.TrimSpace(raw)
+	// The enclosing level that is missing, if any.
+	parents := []struct {
+		kind policy.Kind
+		cur  int
+	}{{policy.KindSection, sec}, {policy.KindArea, area}, {policy.KindItem, item}}
+	depth := map[policy.Kind]int{policy.KindSection: 0, policy.KindArea: 1, policy.KindItem: 2, policy.KindSubItem: 3}[k]
+	for d := 0; d < depth; d++ {
+		if parents[d].cur == 0 {
+			pk := parents[d].kind
+			return &Error{Line: line, Msg: fmt.Sprintf("%s out of sequence: expected %s %s before it", found, name[pk], labelPart(pk, 1))}
+		}
+	}
+	cur := []int{sec, area, item, sub}[depth]
+	want := fmt.Sprintf("expected %s", labelPart(k, cur+1))
+	if cur > 0 {
+		want += " after " + labelPart(k, cur)
+	}
+	return &Error{Line: line, Msg: fmt.Sprintf("%s out of sequence: %s", found, want)}
+}
+
 // structural recognises the marker that may come next in the numbering, given
-// the current section, area, item and sub-item numbers.
-func structural(t string, sec, area, item, sub int) (marker, bool) {
+// the current section, area, item and sub-item numbers. atBoundary says
+// whether the line stands where a new block may begin.
+func structural(t string, sec, area, item, sub int, atBoundary bool) (marker, bool) {
+	if !atBoundary {
+		return marker{}, false
+	}
 	if m, _, ok := sectionMarker(t); ok && m.rest != "" && m.number == sec+1 && headingLike(m.rest) && cells(m.rest) <= 40 {
 		return m, true
 	}
 	if sec > 0 {
-		if m, ok := areaMarker(t); ok && m.number == area+1 && headingLike(m.rest) {
+		if m, ok := areaMarker(t); ok && m.number == area+1 && headingLike(m.rest) && markerRest(m) {
 			return m, true
 		}
 	}
 	if area > 0 {
-		if m, ok := itemMarker(t); ok && m.number == item+1 && headingLike(m.rest) {
+		if m, ok := itemMarker(t); ok && m.number == item+1 && headingLike(m.rest) && markerRest(m) {
 			return m, true
 		}
 	}
 	if item > 0 {
-		if m, ok := subItemMarker(t); ok && m.number == sub+1 {
+		if m, ok := subItemMarker(t); ok && m.number == sub+1 && markerRest(m) {
 			return m, true
 		}
+	}
+	return marker{}, false
+}
+
+// markerRest reports whether what follows a marker makes the line a marker
+// line: a blank after the marker, or nothing, or text that does not run on
+// from the marker as a reference in a sentence does ("(2)に掲げる",
+// "①及び②").
+func markerRest(m marker) bool {
+	if m.rest == "" || m.raw != strings.TrimRightFunc(m.raw, unicode.IsSpace) {
+		return true
+	}
+	return !runsOn(m.rest)
+}
+
+// runsOn reports whether s starts as the rest of a sentence does: with
+// hiragana (a particle), punctuation or a closing bracket.
+func runsOn(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.Is(unicode.Hiragana, r) || strings.ContainsRune("、。，．,.・ー）」』】〕］｝〉》)]及並又等", r)
+}
+
+// markerForm recognises a line that has the form of a marker line at any
+// level, whatever its number: a section number and heading, an area or item
+// marker and a heading, a sub-item marker and text.
+func markerForm(t string, sec int) (marker, bool) {
+	// A half-width number far ahead of the numbering is rather a year or a
+	// quantity ("2020 年") than a section.
+	if m, full, ok := sectionMarker(t); ok && m.rest != "" && headingLike(m.rest) && cells(m.rest) <= 40 && !runsOn(m.rest) &&
+		(full || m.number <= sec+2) {
+		return m, true
+	}
+	if m, ok := areaMarker(t); ok && headingLike(m.rest) && markerRest(m) {
+		return m, true
+	}
+	if m, ok := itemMarker(t); ok && headingLike(m.rest) && markerRest(m) {
+		return m, true
+	}
+	if m, ok := subItemMarker(t); ok && markerRest(m) {
+		return m, true
 	}
 	return marker{}, false
 }
@@ -257,6 +466,20 @@ func isMarker(t string) bool {
 	}
 	_, ok := subItemMarker(t)
 	return ok
+}
+
+// sectionAhead reports whether the number n alone on line i, which could be
+// a page footer or a section number, is followed before the next footer by
+// the same number printed full-width before a heading: then that is the
+// section, and line i the footer.
+func sectionAhead(lines []srcLine, i, n int) bool {
+	for j := i + 1; j < len(lines) && j <= i+500; j++ {
+		m, full, decorated, ok := pageNumber(lines[j].text)
+		if ok {
+			return m == n && full && !decorated && nextIsHeading(lines, j)
+		}
+	}
+	return false
 }
 
 // nextIsHeading reports whether the next non-blank line after i is a short
@@ -320,7 +543,7 @@ func paginate(lines []srcLine) int {
 }
 
 // build turns classified lines into provisions.
-func build(docID string, lines []srcLine) []*policy.Provision {
+func build(c *canceller, docID string, lines []srcLine) []*policy.Provision {
 	var provs []*policy.Provision
 	var regions [][]pline
 	var path []int
@@ -349,6 +572,9 @@ func build(docID string, lines []srcLine) []*policy.Provision {
 		return p
 	}
 	for _, l := range lines {
+		if c.stop() {
+			return nil
+		}
 		switch l.class {
 		case clText:
 			if len(provs) == 0 {
@@ -383,14 +609,25 @@ func build(docID string, lines []srcLine) []*policy.Provision {
 			add(l, policy.KindSubItem, 3)
 			if l.m.rest != "" {
 				n := len(regions) - 1
-				regions[n] = append(regions[n], pline{no: l.no, page: l.page, text: l.m.rest, lead: cells(l.m.raw), indent: l.indent})
+				regions[n] = append(regions[n], pline{no: l.no, page: l.page, text: l.m.rest, lead: cells(l.m.raw), leadN: utf8.RuneCountInString(l.m.raw), indent: l.indent})
 			}
 		}
 	}
+	printed := make([][]vline, len(regions))
+	for i, r := range regions {
+		if c.stop() {
+			return nil
+		}
+		printed[i] = printedLines(c, r)
+	}
+	if c.stop() {
+		return nil
+	}
+	byChars := countsChars(printed)
 	byID := make(map[string]*policy.Provision, len(provs))
 	for i, p := range provs {
 		byID[p.ID] = p
-		for j, para := range paragraphs(regions[i]) {
+		for j, para := range paragraphs(c, printed[i], byChars) {
 			owner := p
 			// A paragraph after a sub-item's first belongs to the enclosing item.
 			if j > 0 && p.Kind == policy.KindSubItem {

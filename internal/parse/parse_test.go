@@ -2,6 +2,7 @@ package parse
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -33,7 +34,7 @@ func readCorpus(t testing.TB) []byte {
 
 func mustParse(t testing.TB, name string, src []byte) *policy.Document {
 	t.Helper()
-	doc, err := Document(name, src, Options{})
+	doc, err := Document(context.Background(), name, src, Options{})
 	if err != nil {
 		t.Fatalf("parse %s: %v", name, err)
 	}
@@ -251,45 +252,42 @@ func equalJSON(t *testing.T, a, b any) bool {
 	return true
 }
 
-// TestRewrapped prints the corpus again at many widths and page lengths and
-// checks that the same provisions come back. Without indentation a paragraph
-// whose last line is nearly full cannot be told from one that goes on (a
-// reader of the PDF would need the indent the extraction lost); those widths
-// are checked with indentation only, and the test counts them.
+// TestRewrapped prints the corpus again at the 38 widths from 36 to 110
+// cells, wrapped by display width and by character count, with and without
+// the indentation of paragraphs' first lines, at other page lengths and
+// footers, and checks that the same provisions come back every time, with
+// every character in its place.
 func TestRewrapped(t *testing.T) {
 	src := readCorpus(t)
 	orig := mustParse(t, "corpus", src)
 	want := toGolden(orig, false)
 	footers := []string{"- %d -", "%d", "— %d —", "%d / 9", "－%d－"}
-	plain := 0
+	failed := 0
 	for width := 36; width <= 110; width += 2 {
-		for _, indent := range []bool{false, true} {
-			l := Layout{Width: width, PerPage: 20 + width%17, Footer: footers[width%len(footers)], Indent: indent}
-			text, clear := Rewrap(orig, l)
-			if !clear {
-				continue
-			}
-			if !indent {
-				plain++
-			}
-			doc, err := Document("rewrapped", []byte(text), Options{})
-			if err != nil {
-				t.Errorf("%+v: %v", l, err)
-				continue
-			}
-			if !equalJSON(t, toGolden(doc, false), want) {
-				t.Errorf("re-wrapped as %+v: structure differs", l)
-			}
-			checkLossless(t, text, doc)
-			if doc.PageCount < 2 {
-				t.Errorf("%+v: page count %d, want the new pagination", l, doc.PageCount)
+		for _, chars := range []bool{false, true} {
+			for _, indent := range []bool{false, true} {
+				l := Layout{Width: width, PerPage: 20 + width%17, Footer: footers[width%len(footers)], Indent: indent, Chars: chars}
+				text, clear := Rewrap(orig, l)
+				doc, err := Document(context.Background(), "rewrapped", []byte(text), Options{})
+				if err != nil {
+					t.Errorf("%+v: %v", l, err)
+					failed++
+					continue
+				}
+				if !equalJSON(t, toGolden(doc, false), want) {
+					t.Errorf("re-wrapped as %+v: structure differs", l)
+					failed++
+				} else if !clear {
+					t.Errorf("%+v: Rewrap says the layout is unclear, yet it parses", l)
+				}
+				checkLossless(t, text, doc)
+				if doc.PageCount < 2 {
+					t.Errorf("%+v: page count %d, want the new pagination", l, doc.PageCount)
+				}
 			}
 		}
 	}
-	if plain < 10 {
-		t.Errorf("only %d widths could be checked without indentation", plain)
-	}
-	t.Logf("%d of 38 widths checked without indentation, all with it", plain)
+	t.Logf("%d of %d layouts differ", failed, 38*4)
 }
 
 func TestRefused(t *testing.T) {
@@ -322,7 +320,7 @@ func TestRefused(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Document(tt.name+".txt", tt.src, tt.opt)
+			_, err := Document(context.Background(), tt.name+".txt", tt.src, tt.opt)
 			var pe *Error
 			if !errors.As(err, &pe) {
 				t.Fatalf("err = %v, want a *parse.Error", err)
@@ -339,10 +337,10 @@ func TestRefused(t *testing.T) {
 
 func TestOtherDocumentsNeedID(t *testing.T) {
 	src := []byte("情報セキュリティ方針\n令和元年５月２３日\n某本部決定\n１\n\n基本\n本文である。\n")
-	if _, err := Document("x.txt", src, Options{}); err == nil || !strings.Contains(err.Error(), "--id") {
+	if _, err := Document(context.Background(), "x.txt", src, Options{}); err == nil || !strings.Contains(err.Error(), "--id") {
 		t.Errorf("err = %v, want a request for --id", err)
 	}
-	doc, err := Document("x.txt", src, Options{ID: "infosec-policy"})
+	doc, err := Document(context.Background(), "x.txt", src, Options{ID: "infosec-policy"})
 	if err != nil {
 		t.Fatal(err)
 	}

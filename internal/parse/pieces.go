@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"context"
 	"sort"
 
 	"github.com/policykb/policykb/internal/policy"
@@ -52,12 +53,13 @@ func Pieces(doc *policy.Document) []Piece {
 // with line breaks, blank lines, the blanks at the edges of lines and
 // page-footer lines removed. It returns "" if src cannot be decoded or parsed.
 func Content(src []byte) string {
-	text, _, err := decode(src)
+	c := &canceller{ctx: context.Background()}
+	text, _, err := decode(c, src)
 	if err != nil {
 		return ""
 	}
-	lines := splitLines(text)
-	if classify(lines) != nil {
+	lines := splitLines(c, text)
+	if classify(c, lines) != nil {
 		return ""
 	}
 	var b []byte

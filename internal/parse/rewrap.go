@@ -1,8 +1,10 @@
 package parse
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/policykb/policykb/internal/policy"
 )
@@ -13,15 +15,19 @@ type Layout struct {
 	PerPage int    // lines per page
 	Footer  string // page footer format, such as "- %d -"
 	Indent  bool   // indent the first line of each paragraph with "　"
+	// Chars wraps by character count, as some extractors do, instead of by
+	// display width: a line holds Width/2 characters, half-width letters
+	// counting as whole ones.
+	Chars bool
 }
 
 // Rewrap prints doc again as a PDF text extraction would give it: lines
-// wrapped at l.Width cells (sub-items with a hanging indent, first lines of
-// paragraphs one character narrower), a footer after every l.PerPage lines.
-// Parsing the result gives the same provisions as doc but for pages and line
-// numbers, whenever the layout shows where paragraphs end: clear is false if
-// some paragraph that another follows ends on a line too full to tell (see
-// the tolerances in layout.go) and l.Indent is off.
+// wrapped at l.Width cells or l.Width/2 characters with Japanese line
+// breaking (sub-items with a hanging indent, first lines of paragraphs one
+// character narrower), a footer after every l.PerPage lines. Parsing the
+// result gives the same provisions as doc but for pages and line numbers;
+// clear reports that it does: Rewrap parses what it printed and compares
+// the paragraphs.
 // It is used to test the parser and to generate synthetic corpora.
 func Rewrap(doc *policy.Document, l Layout) (text string, clear bool) {
 	var b strings.Builder
@@ -39,20 +45,6 @@ func Rewrap(doc *policy.Document, l Layout) (text string, clear bool) {
 	for _, p := range doc.Provisions {
 		kind[p.ID] = p.Kind
 	}
-	clear = true
-	// The last paragraph printed, while no marker has followed it.
-	var last []int
-	paragraph := func(lines []string, lead int) {
-		ws := make([]int, len(lines))
-		for i, s := range lines {
-			ws[i] = cells(s)
-		}
-		if last != nil && !l.Indent && !visibleEnd(last, ws[0]) {
-			clear = false
-		}
-		ws[0] -= lead
-		last = ws
-	}
 	pieces := Pieces(doc)
 	for i := 0; i < len(pieces); i++ {
 		p := pieces[i]
@@ -60,8 +52,7 @@ func Rewrap(doc *policy.Document, l Layout) (text string, clear bool) {
 		case p.Role != "marker" && p.Role != "paragraph":
 			emit(p.Text)
 		case p.Role == "paragraph":
-			lines := wrap(p.Text, l.Width-2, l.Width)
-			paragraph(lines, 0)
+			lines := wrap(p.Text, l.Width-2, l.Width, l.Chars)
 			if l.Indent {
 				lines[0] = "　" + lines[0]
 			}
@@ -69,10 +60,8 @@ func Rewrap(doc *policy.Document, l Layout) (text string, clear bool) {
 				emit(s)
 			}
 		case kind[p.ID] == policy.KindSection:
-			last = nil
 			emit(strings.TrimSpace(p.Text))
 		default:
-			last = nil
 			m := p.Text
 			next := Piece{}
 			if i+1 < len(pieces) && pieces[i+1].ID == p.ID && pieces[i+1].Line == p.Line {
@@ -84,8 +73,10 @@ func Rewrap(doc *policy.Document, l Layout) (text string, clear bool) {
 				continue
 			}
 			mw := cells(m)
-			lines := wrap(next.Text, l.Width-mw, l.Width-mw)
-			paragraph(lines, 0)
+			if l.Chars {
+				mw = 2 * utf8.RuneCountInString(m)
+			}
+			lines := wrap(next.Text, l.Width-mw, l.Width-mw, l.Chars)
 			for j, s := range lines {
 				if j == 0 {
 					s = m + s
@@ -95,34 +86,62 @@ func Rewrap(doc *policy.Document, l Layout) (text string, clear bool) {
 		}
 	}
 	fmt.Fprintf(&b, "\n"+l.Footer+"\n", page)
-	return b.String(), clear
+	return b.String(), sameParagraphs(doc, b.String())
 }
 
-// visibleEnd reports whether a paragraph printed in lines of widths ws
-// visibly ends before a line of width next: its last line is short enough for
-// the rules of paragraphs to see.
-func visibleEnd(ws []int, next int) bool {
-	lastW := ws[len(ws)-1]
-	if len(ws) == 1 {
-		return lastW < next-firstSlack
+// sameParagraphs reports whether text parses into provisions with the same
+// paragraphs as doc's.
+func sameParagraphs(doc *policy.Document, text string) bool {
+	got, err := document(&canceller{ctx: context.Background()}, []byte(text), Options{ID: doc.ID, AllowTruncated: true})
+	if got == nil || err != nil && err.Kind != ErrTruncated || len(got.Provisions) != len(doc.Provisions) {
+		return false
 	}
-	widest := 0
-	for _, w := range ws[:len(ws)-1] {
-		widest = max(widest, w)
+	for i, p := range doc.Provisions {
+		q := got.Provisions[i]
+		if q.ID != p.ID || len(q.Paragraphs) != len(p.Paragraphs) {
+			return false
+		}
+		for j := range p.Paragraphs {
+			if q.Paragraphs[j] != p.Paragraphs[j] {
+				return false
+			}
+		}
 	}
-	return lastW < widest-contSlack
+	return true
 }
 
-// wrap breaks s into lines of at most first cells, then rest cells. It never
-// breaks next to a blank, which a line break would swallow.
-func wrap(s string, first, rest int) []string {
+// wrap breaks s into lines of at most first cells, then rest cells (with
+// chars, every character counts 2 cells). It breaks lines as Japanese
+// typesetting does: a character that may not start a line (、。）」ー…) is
+// not set first on a line, nor one that may not end a line (（「…) last;
+// instead the character before it is pushed down with it, and the line is
+// one character short (追い出し). It never breaks next to a blank, which a
+// line break would swallow.
+func wrap(s string, first, rest int, chars bool) []string {
+	measure := runeCells
+	if chars {
+		measure = func(rune) int { return 2 }
+	}
+	width := func(rs []rune) int {
+		w := 0
+		for _, r := range rs {
+			w += measure(r)
+		}
+		return w
+	}
 	var lines []string
 	var cur []rune
 	w, limit := 0, first
 	for _, r := range s {
-		rw := runeCells(r)
+		rw := measure(r)
 		if w+rw > limit && len(cur) > 1 {
 			cut := len(cur)
+			// Kinsoku: push one character down rather than start the next
+			// line with one that may not start a line, or end this one
+			// with one that may not end it.
+			if cut > 2 && (noStart(r) || noEnd(cur[cut-1])) {
+				cut--
+			}
 			for cut > 1 {
 				startsBlank := cut == len(cur) && r == ' ' || cut < len(cur) && cur[cut] == ' '
 				if cur[cut-1] != ' ' && !startsBlank {
@@ -132,7 +151,7 @@ func wrap(s string, first, rest int) []string {
 			}
 			lines = append(lines, string(cur[:cut]))
 			cur = append([]rune(nil), cur[cut:]...)
-			w, limit = cells(string(cur)), rest
+			w, limit = width(cur), rest
 		}
 		cur = append(cur, r)
 		w += rw

@@ -61,6 +61,10 @@ type Document struct {
 	// Provisions in document order; filled by the parser, not by every query.
 	Provisions []*Provision
 
+	// Warnings say what the parser accepted only because it was told to: a
+	// text that looks truncated, ingested anyway. Empty for a sound text.
+	Warnings []string
+
 	// What the document cites, filled at ingest by citation extraction: the
 	// references it cites, the citations in document order, the terms it
 	// defines and its internal cross-references.

@@ -20,7 +20,7 @@ func corpus(t testing.TB) *policy.Document {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := parse.Document("corpus", src, parse.Options{})
+	doc, err := parse.Document(context.Background(), "corpus", src, parse.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,112 @@
+package ingest_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/policykb/policykb/corpus"
+	"github.com/policykb/policykb/internal/cite"
+	"github.com/policykb/policykb/internal/corpusgen"
+	"github.com/policykb/policykb/internal/ingest"
+	"github.com/policykb/policykb/internal/parse"
+	"github.com/policykb/policykb/internal/sqlite"
+)
+
+var benchSizes = []struct {
+	name string
+	size int
+}{{"64KiB", 64 << 10}, {"1MiB", 1 << 20}, {"8MiB", 8<<20 - 64<<10}}
+
+// benchTexts are the shapes of text measured: many sections of ordinary
+// paragraphs, and one paragraph as long as the text.
+var benchTexts = []struct {
+	name string
+	gen  func(int) []byte
+}{{"sections", corpusgen.Long}, {"paragraph", corpusgen.OneParagraph}}
+
+// BenchmarkIngest stores long policy texts of each size, of many sections
+// (corpusgen.Long) and of one paragraph (corpusgen.OneParagraph),
+// into a fresh SQLite store, the whole path of `policykb ingest` (parse, cite
+// extraction, store), and reports the time per MiB and the share of each
+// step.
+//
+//	go test -run '^$' -bench Ingest -benchtime 3x ./internal/ingest
+func BenchmarkIngest(b *testing.B) {
+	reg, err := cite.LoadRegistry(corpus.Registry())
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, g := range benchTexts {
+		for _, s := range benchSizes {
+			text := g.gen(s.size)
+			mib := float64(len(text)) / (1 << 20)
+			b.Run(g.name+"/"+s.name, func(b *testing.B) {
+				b.SetBytes(int64(len(text)))
+				var tParse, tCite, tStore time.Duration
+				var cpu int64
+				for b.Loop() {
+					b.StopTimer()
+					db, err := sqlite.Open(filepath.Join(b.TempDir(), "policykb.db"))
+					if err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+					c0 := cpuTime()
+					t0 := time.Now()
+					doc, err := parse.Document(ctx, "long.txt", text, parse.Options{ID: "long"})
+					if err != nil {
+						b.Fatal(err)
+					}
+					t1 := time.Now()
+					cite.Extract(doc, reg)
+					t2 := time.Now()
+					if err := db.Ingest(ctx, doc); err != nil {
+						b.Fatal(err)
+					}
+					t3 := time.Now()
+					cpu += cpuTime() - c0
+					tParse, tCite, tStore = tParse+t1.Sub(t0), tCite+t2.Sub(t1), tStore+t3.Sub(t2)
+					b.StopTimer()
+					db.Close()
+					b.StartTimer()
+				}
+				per := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 / float64(b.N) / mib }
+				b.ReportMetric(per(tParse+tCite+tStore), "ms/MiB")
+				b.ReportMetric(per(time.Duration(cpu)), "cpu-ms/MiB")
+				b.ReportMetric(per(tParse), "parse-ms/MiB")
+				b.ReportMetric(per(tCite), "cite-ms/MiB")
+				b.ReportMetric(per(tStore), "store-ms/MiB")
+			})
+		}
+	}
+}
+
+// TestIngestLong ingests an 8 MiB text through the Ingester: it completes,
+// and every section is stored.
+func TestIngestLong(t *testing.T) {
+	if testing.Short() {
+		t.Skip("8 MiB ingest")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute) // a hang guard, not a timing assertion
+	defer cancel()
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "policykb.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	in, err := ingest.New(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := corpusgen.Long(ingest.MaxFileSize - 64<<10)
+	doc, err := in.Bytes(ctx, "long.txt", text, parse.Options{ID: "long"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := corpusgen.LongSections(text); len(doc.Provisions) != 3+32*(n-2) {
+		t.Errorf("%d provisions, want %d", len(doc.Provisions), 3+32*(n-2))
+	}
+}

@@ -1,0 +1,95 @@
+package parse_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/policykb/policykb/internal/corpusgen"
+	"github.com/policykb/policykb/internal/parse"
+)
+
+// benchSizes are the input sizes of the linearity benchmarks.
+var benchSizes = []struct {
+	name string
+	size int
+}{{"64KiB", 64 << 10}, {"1MiB", 1 << 20}, {"8MiB", 8<<20 - 64<<10}}
+
+// benchTexts are the shapes of text measured: many sections of ordinary
+// paragraphs, and one paragraph as long as the text.
+var benchTexts = []struct {
+	name string
+	gen  func(int) []byte
+}{{"sections", corpusgen.Long}, {"paragraph", corpusgen.OneParagraph}}
+
+// BenchmarkDocument parses long policy texts of each size, of many sections
+// (corpusgen.Long) and of one paragraph (corpusgen.OneParagraph), and
+// reports the time per MiB of input: linear parsing keeps it flat.
+//
+//	go test -run '^$' -bench Document -benchtime 5x ./internal/parse
+func BenchmarkDocument(b *testing.B) {
+	for _, g := range benchTexts {
+		for _, s := range benchSizes {
+			text := g.gen(s.size)
+			b.Run(g.name+"/"+s.name, func(b *testing.B) {
+				b.SetBytes(int64(len(text)))
+				cpu0 := cpuTime()
+				for b.Loop() {
+					if _, err := parse.Document(context.Background(), "long.txt", text, parse.Options{ID: "long"}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				mib := float64(len(text)) / (1 << 20)
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/1e6/float64(b.N)/mib, "ms/MiB")
+				b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(b.N)/mib, "cpu-ms/MiB")
+			})
+		}
+	}
+}
+
+// TestCancel cancels the parse of an 8 MiB text at several points: each
+// time it stops with the context's error.
+func TestCancel(t *testing.T) {
+	text := corpusgen.Long(8<<20 - 64<<10)
+	for _, after := range []time.Duration{0, time.Millisecond, 20 * time.Millisecond, 100 * time.Millisecond} {
+		t.Run(fmt.Sprint(after), func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			var stopped time.Time
+			time.AfterFunc(after, func() { stopped = time.Now(); cancel() })
+			doc, err := parse.Document(ctx, "long.txt", text, parse.Options{ID: "long"})
+			if err == nil {
+				// The parse may finish before the cancel on a fast machine.
+				if len(doc.Provisions) == 0 {
+					t.Error("no provisions")
+				}
+				return
+			}
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("err = %v, want context.Canceled", err)
+			}
+			t.Logf("stopped %v after the cancel", time.Since(stopped))
+		})
+	}
+}
+
+// BenchmarkCancel measures how long the parser runs on once its context is
+// cancelled, at a random point of an 8 MiB text.
+func BenchmarkCancel(b *testing.B) {
+	text := corpusgen.Long(8<<20 - 64<<10)
+	var worst time.Duration
+	i := 0
+	for b.Loop() {
+		i++
+		ctx, cancel := context.WithCancel(context.Background())
+		var at time.Time
+		time.AfterFunc(time.Duration(i%10)*15*time.Millisecond, func() { at = time.Now(); cancel() })
+		_, err := parse.Document(ctx, "long.txt", text, parse.Options{ID: "long"})
+		if err != nil {
+			worst = max(worst, time.Since(at))
+		}
+		cancel()
+	}
+	b.ReportMetric(float64(worst.Microseconds())/1000, "worst-ms-after-cancel")
+}
