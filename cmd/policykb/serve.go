@@ -27,6 +27,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
+	// The dictionary loads while the store opens and the corpus loads.
+	search.PreloadDictionary()
 	db, err := sqlite.Open(storePath(*data))
 	if err != nil {
 		return err
@@ -36,8 +38,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 		return err
 	}
 	// The index (and the dictionary it needs) opens in the background: other
-	// queries are answered at once, searches wait for it.
-	idx := search.OpenInBackground(indexPath(*data), db)
+	// queries are answered at once, searches wait for it. A failed build is
+	// retried until it succeeds; meanwhile searches answer UNAVAILABLE and
+	// /readyz says why. Loading stops as soon as the server is stopped.
+	loadCtx, stopLoading := context.WithCancel(ctx)
+	defer stopLoading()
+	idx := search.Load(loadCtx, search.LoadConfig{Path: indexPath(*data), Store: db, Logger: log})
 	defer idx.Close()
 	res := resolver(db)
 	res.Search = idx
@@ -69,6 +75,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
+	stopLoading()
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {

@@ -7,52 +7,58 @@ import (
 	"time"
 )
 
-// dictionary loads what the analysis needs, above all the dictionary of the
-// tokenizer (tens to hundreds of megabytes, the longest part of opening the
-// index). It is the one place where the index lifecycle reaches the
-// dictionary, whichever tokenizer and dictionary the analysis uses; it must
-// be safe to call more than once.
-var dictionary = func() error {
+// dict loads what the analysis needs, above all the dictionary of the
+// tokenizer (tens to hundreds of megabytes, the longest part of opening an
+// index). Its load function is the one place where the index lifecycle
+// reaches the dictionary, whichever tokenizer and dictionary the analysis
+// uses.
+var dict = &dictLoader{load: func() error {
 	_, err := japanese()
 	return err
-}
+}}
 
-var dict struct {
+// dictLoader runs load once, in the background.
+type dictLoader struct {
+	load func() error
+
 	once sync.Once
 	done chan struct{}
 	err  error
 	took time.Duration
 }
 
-// PreloadDictionary starts loading the dictionary in the background, so
-// that it loads while the caller does other work (opening the store,
-// loading a corpus).
-func PreloadDictionary() {
-	dict.once.Do(func() {
-		dict.done = make(chan struct{})
+func (d *dictLoader) start() {
+	d.once.Do(func() {
+		d.done = make(chan struct{})
 		go func() {
-			defer close(dict.done)
+			defer close(d.done)
 			start := time.Now()
 			defer func() {
 				if r := recover(); r != nil {
-					dict.err = fmt.Errorf("%v", r)
+					d.err = fmt.Errorf("%v", r)
 				}
-				dict.took = time.Since(start)
+				d.took = time.Since(start)
 			}()
-			dict.err = dictionary()
+			d.err = d.load()
 		}()
 	})
 }
+
+// PreloadDictionary starts loading the dictionary in the background, so
+// that it loads while the caller does other work (opening the store,
+// loading a corpus).
+func PreloadDictionary() { dict.start() }
 
 // LoadDictionary loads the dictionary once per process and waits for it
 // until ctx is done. The load cannot be stopped: when ctx is done first it
 // goes on in the background (touching no file), for the next caller.
 func LoadDictionary(ctx context.Context) error {
-	PreloadDictionary()
+	d := dict
+	d.start()
 	select {
-	case <-dict.done:
-		if dict.err != nil {
-			return fmt.Errorf("load the dictionary: %w", dict.err)
+	case <-d.done:
+		if d.err != nil {
+			return fmt.Errorf("load the dictionary: %w", d.err)
 		}
 		return nil
 	case <-ctx.Done():
@@ -63,10 +69,11 @@ func LoadDictionary(ctx context.Context) error {
 // DictionaryLoadTime returns how long loading the dictionary took, once it
 // is loaded, and 0 before.
 func DictionaryLoadTime() time.Duration {
-	PreloadDictionary()
+	d := dict
+	d.start()
 	select {
-	case <-dict.done:
-		return dict.took
+	case <-d.done:
+		return d.took
 	default:
 		return 0
 	}

@@ -183,7 +183,10 @@ func writeCurrent(path string, pub published) error {
 		return err
 	}
 	tmp := f.Name()
-	_, err = f.Write(append(b, '\n'))
+	err = f.Chmod(0o644)
+	if err == nil {
+		_, err = f.Write(append(b, '\n'))
+	}
 	if err == nil {
 		err = f.Sync()
 	}

@@ -82,6 +82,7 @@ func (p *Pending) load(ctx context.Context) {
 	defer p.setStatus(nil, errShuttingDown, false)
 	backoff := p.cfg.MinBackoff
 	var idx *Index
+	start, ready := time.Now(), false
 	for {
 		var err error
 		if idx == nil {
@@ -96,7 +97,12 @@ func (p *Pending) load(ctx context.Context) {
 			return
 		}
 		if err == nil {
-			if backoff > p.cfg.MinBackoff {
+			switch {
+			case !ready:
+				p.cfg.Logger.Info("the search index is ready", "after", time.Since(start).Round(time.Millisecond).String(),
+					"dictionary", DictionaryLoadTime().Round(time.Millisecond).String())
+				ready = true
+			case backoff > p.cfg.MinBackoff:
 				p.cfg.Logger.Info("the search index is available again")
 			}
 			backoff = p.cfg.MinBackoff
