@@ -7,12 +7,12 @@ import (
 	"time"
 )
 
-// dict loads what the analysis needs, above all the dictionary of the
+// dictionary loads what the analysis needs, above all the dictionary of the
 // tokenizer (tens to hundreds of megabytes, the longest part of opening an
 // index). Its load function is the one place where the index lifecycle
 // reaches the dictionary, whichever tokenizer and dictionary the analysis
 // uses.
-var dict = &dictLoader{load: func() error {
+var dictionary = &dictLoader{load: func() error {
 	_, err := japanese()
 	return err
 }}
@@ -47,13 +47,13 @@ func (d *dictLoader) start() {
 // PreloadDictionary starts loading the dictionary in the background, so
 // that it loads while the caller does other work (opening the store,
 // loading a corpus).
-func PreloadDictionary() { dict.start() }
+func PreloadDictionary() { dictionary.start() }
 
 // LoadDictionary loads the dictionary once per process and waits for it
 // until ctx is done. The load cannot be stopped: when ctx is done first it
 // goes on in the background (touching no file), for the next caller.
 func LoadDictionary(ctx context.Context) error {
-	d := dict
+	d := dictionary
 	d.start()
 	select {
 	case <-d.done:
@@ -69,7 +69,7 @@ func LoadDictionary(ctx context.Context) error {
 // DictionaryLoadTime returns how long loading the dictionary took, once it
 // is loaded, and 0 before.
 func DictionaryLoadTime() time.Duration {
-	d := dict
+	d := dictionary
 	d.start()
 	select {
 	case <-d.done:

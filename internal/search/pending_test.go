@@ -248,12 +248,12 @@ func reingest(t *testing.T, db *sqlite.DB) {
 // loading at once, with the dictionary still loading.
 func TestCloseDoesNotWaitForDictionary(t *testing.T) {
 	db := corpusStore(t)
-	saved := dict
+	saved := dictionary
 	release := make(chan struct{})
-	dict = &dictLoader{load: func() error { <-release; return nil }}
+	dictionary = &dictLoader{load: func() error { <-release; return nil }}
 	t.Cleanup(func() {
 		close(release)
-		dict = saved
+		dictionary = saved
 	})
 	path := filepath.Join(t.TempDir(), "index")
 	p := Load(context.Background(), LoadConfig{Path: path, Store: db, Logger: quietLog})
