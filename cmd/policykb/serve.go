@@ -27,8 +27,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
-	// The dictionary loads while the store opens and the corpus loads.
-	search.PreloadDictionary()
 	db, err := sqlite.Open(storePath(*data))
 	if err != nil {
 		return err
@@ -37,10 +35,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	if err := loadCorpusIfEmpty(ctx, *data, db, log); err != nil {
 		return err
 	}
-	// The index (and the dictionary it needs) opens in the background: other
-	// queries are answered at once, searches wait for it. A failed build is
-	// retried until it succeeds; meanwhile searches answer UNAVAILABLE and
-	// /readyz says why. Loading stops as soon as the server is stopped.
+	// The index (and the dictionary it needs) opens in the background, once
+	// the corpus is loaded (the two would compete for the CPU before the
+	// first answer): other queries are answered at once, searches wait for
+	// it. A failed build is retried until it succeeds; meanwhile searches
+	// answer UNAVAILABLE and /readyz says why. Loading stops as soon as the
+	// server is stopped.
 	loadCtx, stopLoading := context.WithCancel(ctx)
 	defer stopLoading()
 	idx := search.Load(loadCtx, search.LoadConfig{Path: indexPath(*data), Store: db, Logger: log})
