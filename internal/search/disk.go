@@ -194,7 +194,15 @@ func writeCurrent(path string, pub published) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp, filepath.Join(path, currentFile))
+		cur := filepath.Join(path, currentFile)
+		if err = os.Rename(tmp, cur); err != nil {
+			if st, serr := os.Lstat(cur); serr == nil && st.IsDir() {
+				// A directory in the way: what is in the index directory
+				// is policykb's own.
+				os.RemoveAll(cur)
+				err = os.Rename(tmp, cur)
+			}
+		}
 	}
 	if err != nil {
 		os.Remove(tmp)

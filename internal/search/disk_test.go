@@ -40,6 +40,10 @@ func TestDamagedIndexRebuilt(t *testing.T) {
 		{"CURRENT pointing outside", func(t *testing.T, path string) {
 			os.WriteFile(filepath.Join(path, currentFile), []byte(`{"dir":"../..","schema":1,"generation":1,"docs":35}`), 0o644)
 		}},
+		{"CURRENT a directory", func(t *testing.T, path string) {
+			os.Remove(filepath.Join(path, currentFile))
+			os.MkdirAll(filepath.Join(path, currentFile, "x"), 0o755)
+		}},
 		{"CURRENT missing", func(t *testing.T, path string) {
 			os.Remove(filepath.Join(path, currentFile))
 		}},
