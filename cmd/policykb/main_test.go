@@ -248,44 +248,161 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// serving is a server run in-process by startServe.
+type serving struct {
+	addr           string
+	stdout, stderr *syncBuffer
+	stop           context.CancelFunc
+	done           chan int
+}
+
+// startServe runs policykb serve with args in-process and waits until it
+// listens. The server is stopped at the end of the test.
+func startServe(t *testing.T, args ...string) *serving {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &serving{stdout: &syncBuffer{}, stderr: &syncBuffer{}, stop: cancel, done: make(chan int, 1)}
+	go func() {
+		s.done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), s.stdout, s.stderr)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-s.done:
+		case <-time.After(60 * time.Second):
+			t.Error("serve did not shut down")
+		}
+	})
+	re := regexp.MustCompile(`http://([0-9.:]+)/graphql`)
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := re.FindStringSubmatch(s.stdout.String()); m != nil {
+			s.addr = m[1]
+			return s
+		}
+		select {
+		case code := <-s.done:
+			t.Fatalf("serve exited %d: %s", code, s.stderr.String())
+		default:
+		}
+	}
+	t.Fatalf("server did not start: %s %s", s.stdout.String(), s.stderr.String())
+	return nil
+}
+
+// get returns the status and body of a GET of path.
+func (s *serving) get(t *testing.T, path string) (int, string) {
+	t.Helper()
+	resp, err := http.Get("http://" + s.addr + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// query posts a GraphQL query and returns the answer.
+func (s *serving) query(t *testing.T, q string) string {
+	t.Helper()
+	b, _ := json.Marshal(map[string]string{"query": q})
+	resp, err := http.Post("http://"+s.addr+"/graphql", "application/json", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return string(body)
+}
+
+// eventually polls cond until it holds; the deadline only guards against a
+// hang.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(60 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not after 60 s", what)
+		}
+	}
+}
+
 // TestServe starts the server on a data directory that does not exist yet,
 // as a newcomer would, queries it and stops it.
 func TestServe(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "new", "dir")
-	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
-	done := make(chan int)
-	go func() { done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data}, &stdout, &stderr) }()
-	re := regexp.MustCompile(`http://([0-9.:]+)/graphql`)
-	var addr string
-	for deadline := time.Now().Add(20 * time.Second); addr == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m := re.FindStringSubmatch(stdout.String()); m != nil {
-			addr = m[1]
+	s := startServe(t, "--data", data)
+	want := `{"data":{"documents":[{"id":"cs-budget-policy-fy2020","title":"サイバーセキュリティ関係施策に関する令和２年度予算重点化方針","decidedOn":"2019-05-23"}]}}`
+	if got := s.query(t, `{documents{id title decidedOn}}`); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	s.stop()
+	select {
+	case code := <-s.done:
+		if code != 0 {
+			t.Errorf("serve exited %d after the signal: %s", code, s.stderr.String())
 		}
+		s.done <- code
+	case <-time.After(60 * time.Second):
+		t.Fatal("serve did not shut down")
 	}
-	if addr == "" {
-		cancel()
-		t.Fatalf("server did not start: %s %s", stdout.String(), stderr.String())
-	}
-	resp, err := http.Post("http://"+addr+"/graphql", "application/json",
-		strings.NewReader(`{"query":"{documents{id title decidedOn}}"}`))
-	if err != nil {
+}
+
+// TestServeIndexUnavailable starts the server where the search index
+// cannot be built (a file stands where its directory goes): search answers
+// UNAVAILABLE and /readyz 503 with the reason, other queries are answered,
+// and search works within seconds of the file being removed.
+func TestServeIndexUnavailable(t *testing.T) {
+	data := t.TempDir()
+	if err := os.WriteFile(filepath.Join(data, "index"), []byte("in the way"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	want := `{"data":{"documents":[{"id":"cs-budget-policy-fy2020","title":"サイバーセキュリティ関係施策に関する令和２年度予算重点化方針","decidedOn":"2019-05-23"}]}}`
-	if string(body) != want {
-		t.Errorf("got  %s\nwant %s", body, want)
+	s := startServe(t, "--data", data)
+	const search = `{search(query:"暗号"){totalCount}}`
+	eventually(t, "readyz says why", func() bool {
+		code, body := s.get(t, "/readyz")
+		return code == http.StatusServiceUnavailable && strings.Contains(body, "not a directory")
+	})
+	if _, body := s.get(t, "/readyz"); strings.Contains(body, data) {
+		t.Errorf("/readyz tells the path: %q", body)
 	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("serve exited %d after the signal: %s", code, stderr.String())
+	if got := s.query(t, search); !strings.Contains(got, `"code":"UNAVAILABLE"`) || !strings.Contains(got, "not a directory") || strings.Contains(got, data) {
+		t.Errorf("search while the index cannot be built: %s", got)
+	}
+	if got := s.query(t, `{documents{id}}`); got != `{"data":{"documents":[{"id":"cs-budget-policy-fy2020"}]}}` {
+		t.Errorf("documents while the index cannot be built: %s", got)
+	}
+	if err := os.Remove(filepath.Join(data, "index")); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "recovery", func() bool {
+		code, _ := s.get(t, "/readyz")
+		return code == http.StatusOK && s.query(t, search) == `{"data":{"search":{"totalCount":1}}}`
+	})
+}
+
+// TestSearchBesideServer runs policykb search on the data directory of a
+// running server: it uses the index the server keeps, without rebuilding
+// it.
+func TestSearchBesideServer(t *testing.T) {
+	data := t.TempDir()
+	s := startServe(t, "--data", data)
+	eventually(t, "index ready", func() bool { code, _ := s.get(t, "/readyz"); return code == http.StatusOK })
+	current := func() string {
+		b, err := os.ReadFile(filepath.Join(data, "index", "CURRENT"))
+		if err != nil {
+			t.Fatal(err)
 		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not shut down")
+		return string(b)
+	}
+	before := current()
+	out := mustRun(t, "search", "--data", data, "暗号")
+	if !strings.HasPrefix(out, "1 hits\n") {
+		t.Errorf("search beside the server printed %q", out)
+	}
+	if after := current(); after != before {
+		t.Errorf("search beside the server rebuilt the index: %s, then %s", before, after)
+	}
+	if got := s.query(t, `{search(query:"暗号"){totalCount}}`); got != `{"data":{"search":{"totalCount":1}}}` {
+		t.Errorf("the server after the command: %s", got)
 	}
 }
 

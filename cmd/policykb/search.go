@@ -27,12 +27,18 @@ func searchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fs.Usage()
 		return errUsage
 	}
+	// The dictionary loads while the store opens.
+	search.PreloadDictionary()
 	db, err := sqlite.Open(storePath(*data))
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	idx, err := search.Open(ctx, indexPath(*data), db)
+	// The index a server keeps (or the last search built) is opened
+	// read-only, side by side with the server, if it is current; else one is
+	// built and kept for the next search, or built in memory when the data
+	// directory cannot be written.
+	idx, err := search.OpenOptions(ctx, indexPath(*data), db, search.Options{MemoryFallback: true})
 	if err != nil {
 		return err
 	}

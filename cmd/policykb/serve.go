@@ -40,9 +40,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	if err := loadCorpusIfEmpty(ctx, *data, db, log); err != nil {
 		return err
 	}
-	// The index (and the dictionary it needs) opens in the background: other
-	// queries are answered at once, searches wait for it.
-	idx := search.OpenInBackground(indexPath(*data), db)
+	// The index (and the dictionary it needs) opens in the background, once
+	// the corpus is loaded (the two would compete for the CPU before the
+	// first answer): other queries are answered at once, searches wait for
+	// it. A failed build is retried until it succeeds; meanwhile searches
+	// answer UNAVAILABLE and /readyz says why. Loading stops as soon as the
+	// server is stopped.
+	loadCtx, stopLoading := context.WithCancel(ctx)
+	defer stopLoading()
+	idx := search.Load(loadCtx, search.LoadConfig{Path: indexPath(*data), Store: db, Logger: log})
 	defer idx.Close()
 	res := resolver(db)
 	res.Search = idx
@@ -74,6 +80,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
+	stopLoading()
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {

@@ -10,6 +10,9 @@ const (
 	ENOTFOUND = "NOT_FOUND"
 	EINVALID  = "BAD_USER_INPUT"
 	EINTERNAL = "INTERNAL"
+	// EUNAVAILABLE: the search index is not ready (being built, or its
+	// build failed and is being retried); the request may succeed later.
+	EUNAVAILABLE = "UNAVAILABLE"
 )
 
 // Error is an error meant for the user: its Message is safe to show and its

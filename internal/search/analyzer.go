@@ -56,7 +56,7 @@ var (
 func japanese() (*kagomeTokenizer, error) {
 	sharedOnce.Do(func() {
 		var t *tokenizer.Tokenizer
-		t, sharedErr = tokenizer.New(ipa.Dict(), tokenizer.OmitBosEos())
+		t, sharedErr = tokenizer.New(cachedDict("github.com/ikawaha/kagome-dict/ipa", ipa.Dict), tokenizer.OmitBosEos())
 		shared = &kagomeTokenizer{t: t}
 	})
 	return shared, sharedErr

@@ -10,11 +10,8 @@ package search
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -27,8 +24,6 @@ import (
 // schemaVersion changes whenever the mapping or the analysis changes, so
 // that older indexes are rebuilt.
 const schemaVersion = 1
-
-const metaKey = "policykb-meta"
 
 // Store is what the index is built from.
 type Store interface {
@@ -63,52 +58,47 @@ type Index struct {
 	seqs  map[string]int    // provision ID → position in its document
 	terms []*policy.DefinedTerm
 	cache *resultCache
+
+	fallback bool // build in memory when the index cannot be written
+	inMemory bool // built in memory although path is set
+	closed   bool
 }
 
-type meta struct {
-	Schema     int   `json:"schema"`
-	Generation int64 `json:"generation"`
+// Options configure OpenOptions.
+type Options struct {
+	// Strategy is the analysis; the index is in memory unless it is
+	// Morphology.
+	Strategy Strategy
+	// MemoryFallback builds the index in memory when it cannot be written
+	// at its path (a read-only data directory, a full disk), instead of
+	// failing. A command that searches once wants that; a server rather
+	// retries, so that it does not keep a second index in memory.
+	MemoryFallback bool
 }
 
 // Open opens the index at path (a directory), or in memory for "", and
-// brings it up to date with store.
+// brings it up to date with store: it opens the index published at path
+// read-only if it was built from the store's current generation, and
+// otherwise builds and publishes a new one (see disk.go).
 func Open(ctx context.Context, path string, store Store) (*Index, error) {
-	return OpenWith(ctx, path, store, Morphology)
+	return OpenOptions(ctx, path, store, Options{})
 }
 
 // OpenWith is Open with another analysis strategy; the index is in memory
 // unless the strategy is Morphology.
 func OpenWith(ctx context.Context, path string, store Store, strategy Strategy) (*Index, error) {
-	if _, err := japanese(); err != nil {
-		return nil, fmt.Errorf("load the Japanese dictionary: %w", err)
+	return OpenOptions(ctx, path, store, Options{Strategy: strategy})
+}
+
+// OpenOptions is Open with options.
+func OpenOptions(ctx context.Context, path string, store Store, opt Options) (*Index, error) {
+	if err := LoadDictionary(ctx); err != nil {
+		return nil, err
 	}
-	if strategy != Morphology {
+	if opt.Strategy != Morphology {
 		path = ""
 	}
-	x := &Index{store: store, path: path, gen: -1, strategy: strategy, cache: newResultCache(1024)}
-	if path != "" {
-		idx, err := bleve.OpenUsing(path, map[string]any{"bolt_timeout": "2s"})
-		switch {
-		case err == nil:
-			x.idx = idx
-			if b, err := idx.GetInternal([]byte(metaKey)); err == nil && b != nil {
-				var m meta
-				if json.Unmarshal(b, &m) == nil && m.Schema == schemaVersion {
-					x.gen = m.Generation
-				}
-			}
-		case errors.Is(err, bleve.ErrorIndexPathDoesNotExist):
-		case strings.Contains(err.Error(), "timeout"):
-			// Another process (a running server) holds the index: work
-			// from an index in memory rather than wait or disturb it.
-			x.path = ""
-		default:
-			// Unreadable or of another format: rebuild it.
-			if err := os.RemoveAll(path); err != nil {
-				return nil, err
-			}
-		}
-	}
+	x := &Index{store: store, path: path, gen: -1, strategy: opt.Strategy, fallback: opt.MemoryFallback, cache: newResultCache(1024)}
 	if err := x.Sync(ctx); err != nil {
 		x.Close()
 		return nil, err
@@ -117,12 +107,17 @@ func OpenWith(ctx context.Context, path string, store Store, strategy Strategy) 
 }
 
 // InMemory reports whether the index lives in memory only.
-func (x *Index) InMemory() bool { return x.path == "" }
+func (x *Index) InMemory() bool {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.path == "" || x.inMemory
+}
 
 // Close closes the index.
 func (x *Index) Close() error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	x.closed = true
 	if x.idx == nil {
 		return nil
 	}
@@ -131,22 +126,32 @@ func (x *Index) Close() error {
 	return err
 }
 
+// errClosed is the error of a search of a closed index.
+var errClosed = unavailable(errors.New("closed"), "the search index is closed")
+
 // Sync rebuilds the index if the store has changed since it was built, and
-// loads what highlights and term expansion need.
+// loads what highlights and term expansion need. A failure to build the
+// index is an error with the code UNAVAILABLE; the index it had stays.
 func (x *Index) Sync(ctx context.Context) error {
 	gen, err := x.store.Generation(ctx)
 	if err != nil {
 		return err
 	}
 	x.mu.RLock()
-	current := x.gen == gen && x.texts != nil
+	current, closed := x.idx != nil && x.gen == gen && x.texts != nil, x.closed
 	x.mu.RUnlock()
+	if closed {
+		return errClosed
+	}
 	if current {
 		return nil
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if x.gen == gen && x.texts != nil {
+	if x.closed {
+		return errClosed
+	}
+	if x.idx != nil && x.gen == gen && x.texts != nil {
 		return nil
 	}
 	provs, err := x.store.Provisions(ctx, policy.ProvisionFilter{})
@@ -158,13 +163,14 @@ func (x *Index) Sync(ctx context.Context) error {
 		return err
 	}
 	if x.gen != gen || x.idx == nil {
-		cites, err := x.store.Citations(ctx, policy.CitationFilter{})
+		idx, inMemory, err := x.open(ctx, provs, terms, gen)
 		if err != nil {
 			return err
 		}
-		if err := x.rebuild(provs, cites, terms, gen); err != nil {
-			return err
+		if x.idx != nil {
+			x.idx.Close()
 		}
+		x.idx, x.inMemory = idx, inMemory
 	}
 	x.texts = make(map[string]string, len(provs))
 	x.seqs = make(map[string]int, len(provs))
@@ -176,25 +182,73 @@ func (x *Index) Sync(ctx context.Context) error {
 	return nil
 }
 
-// rebuild replaces the index with one built from provs.
-func (x *Index) rebuild(provs []*policy.Provision, cites []*policy.Citation, terms []*policy.DefinedTerm, gen int64) error {
-	if x.idx != nil {
-		x.idx.Close()
-		x.idx = nil
-	}
-	var idx bleve.Index
-	var err error
-	if x.path == "" {
-		idx, err = bleve.NewUsing("", indexMapping(x.strategy), scorch.Name, scorch.Name, nil)
-	} else {
-		if err := os.RemoveAll(x.path); err != nil {
-			return err
+// open returns an index of provs at generation gen: the published one if
+// it is current, else a new one, built on disk and published, or in memory.
+func (x *Index) open(ctx context.Context, provs []*policy.Provision, terms []*policy.DefinedTerm, gen int64) (idx bleve.Index, inMemory bool, err error) {
+	if x.path != "" {
+		if idx, err := openPublished(x.path, gen, len(provs)); err == nil {
+			return idx, false, nil
 		}
-		idx, err = bleve.New(x.path, indexMapping(x.strategy))
 	}
+	cites, err := x.store.Citations(ctx, policy.CitationFilter{})
 	if err != nil {
-		return fmt.Errorf("create the search index: %w", err)
+		return nil, false, err
 	}
+	docs := documents(provs, cites, terms)
+	m := indexMapping(x.strategy)
+	if x.path != "" {
+		idx, err := buildPublished(ctx, x.path, m, docs, gen)
+		if err == nil {
+			return idx, false, nil
+		}
+		if ctx.Err() != nil {
+			return nil, false, ctx.Err()
+		}
+		if !x.fallback {
+			return nil, false, unavailable(err, "")
+		}
+	}
+	idx, err = buildInMemory(ctx, m, docs)
+	if err != nil {
+		return nil, false, unavailable(err, "")
+	}
+	return idx, true, nil
+}
+
+// buildInMemory builds an index of docs in memory.
+func buildInMemory(ctx context.Context, m mapping.IndexMapping, docs []indexDoc) (bleve.Index, error) {
+	idx, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("create the search index: %w", err)
+	}
+	b := idx.NewBatch()
+	for _, d := range docs {
+		if err := b.Index(d.id, d.fields); err != nil {
+			idx.Close()
+			return nil, err
+		}
+		if b.Size() >= 1000 {
+			if err := ctx.Err(); err != nil {
+				idx.Close()
+				return nil, err
+			}
+			if err := idx.Batch(b); err != nil {
+				idx.Close()
+				return nil, err
+			}
+			b = idx.NewBatch()
+		}
+	}
+	if err := idx.Batch(b); err != nil {
+		idx.Close()
+		return nil, err
+	}
+	return idx, nil
+}
+
+// documents returns the documents of the index: each provision with the
+// references it cites and the terms in scope at it.
+func documents(provs []*policy.Provision, cites []*policy.Citation, terms []*policy.DefinedTerm) []indexDoc {
 	// The terms in scope at each provision: from the definition on, in its
 	// document.
 	defined := map[string][]*policy.DefinedTerm{}
@@ -211,9 +265,9 @@ func (x *Index) rebuild(provs []*policy.Provision, cites []*policy.Citation, ter
 			cited[c.SourceID] = append(s, c.TargetID)
 		}
 	}
-	b := idx.NewBatch()
+	docs := make([]indexDoc, 0, len(provs))
 	for _, p := range provs {
-		doc := map[string]any{
+		docs = append(docs, indexDoc{id: p.ID, fields: map[string]any{
 			"text":      p.Text(),
 			"bigram":    p.Text(),
 			"document":  p.DocumentID,
@@ -221,30 +275,9 @@ func (x *Index) rebuild(provs []*policy.Provision, cites []*policy.Citation, ter
 			"ancestors": policy.AncestorIDs(p.ID),
 			"cites":     cited[p.ID],
 			"scope":     scope(defined[p.DocumentID], seq, p.Seq),
-		}
-		if err := b.Index(p.ID, doc); err != nil {
-			idx.Close()
-			return err
-		}
-		if b.Size() >= 1000 {
-			if err := idx.Batch(b); err != nil {
-				idx.Close()
-				return err
-			}
-			b = idx.NewBatch()
-		}
+		}})
 	}
-	if err := idx.Batch(b); err != nil {
-		idx.Close()
-		return err
-	}
-	m, _ := json.Marshal(meta{Schema: schemaVersion, Generation: gen})
-	if err := idx.SetInternal([]byte(metaKey), m); err != nil {
-		idx.Close()
-		return err
-	}
-	x.idx = idx
-	return nil
+	return docs
 }
 
 func indexMapping(strategy Strategy) mapping.IndexMapping {

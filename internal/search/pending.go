@@ -3,75 +3,248 @@ package search
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
+	"syscall"
+	"time"
 
 	"github.com/policykb/policykb/internal/policy"
 )
 
-// Pending is an index being opened in the background: a server answers
-// other queries at once while the dictionary loads and the index is built,
-// and searches wait for it.
+// Pending is an index that a server keeps available: it is opened in the
+// background (a server answers other queries at once while the dictionary
+// loads and the index is built), and whenever opening or rebuilding it
+// fails (a full disk, a directory it may not write) it is tried again with
+// a backoff capped at MaxBackoff, so that the server recovers within
+// seconds of the cause going away. Meanwhile Ready and Search answer an
+// error with the code UNAVAILABLE that says why.
 type Pending struct {
-	ready chan struct{}
-	once  sync.Once
-	idx   *Index
-	err   error
+	cfg    LoadConfig
+	cancel context.CancelFunc
+	done   chan struct{} // closed when the loader has stopped
+	retry  chan struct{} // a search found the index failing: try again
+
+	mu     sync.Mutex
+	idx    *Index
+	status error         // nil once ready, else a *policy.Error with the code UNAVAILABLE
+	failed bool          // status is a failure (being retried), not a first load
+	change chan struct{} // closed and replaced whenever status changes
 }
+
+// LoadConfig configures Load.
+type LoadConfig struct {
+	Path  string // the index directory; "" for an index in memory
+	Store Store
+	// Logger gets the failures in full (Ready and Search say only what an
+	// operator or a client needs); slog.Default() if nil.
+	Logger *slog.Logger
+	// MinBackoff and MaxBackoff bound the wait between two attempts
+	// (default 50 ms and 1 s).
+	MinBackoff, MaxBackoff time.Duration
+}
+
+// The messages of Ready and Search before the index is open.
+var (
+	errBuilding     = policy.Errorf(policy.EUNAVAILABLE, "the search index is being built; try again shortly")
+	errShuttingDown = policy.Errorf(policy.EUNAVAILABLE, "the server is shutting down")
+)
 
 // OpenInBackground starts opening the index at path over store.
 func OpenInBackground(path string, store Store) *Pending {
-	p := &Pending{ready: make(chan struct{})}
-	go func() {
-		idx, err := Open(context.Background(), path, store)
-		p.set(idx, err)
-	}()
+	return Load(context.Background(), LoadConfig{Path: path, Store: store})
+}
+
+// Load starts opening the index of c in the background and keeps it
+// available until ctx is done or Close is called. When ctx is done, loading
+// stops (it does not wait for the dictionary) and searches that wait for
+// the index return at once.
+func Load(ctx context.Context, c LoadConfig) *Pending {
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.MinBackoff <= 0 {
+		c.MinBackoff = 50 * time.Millisecond
+	}
+	if c.MaxBackoff <= 0 {
+		c.MaxBackoff = time.Second
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	p := &Pending{cfg: c, cancel: cancel, done: make(chan struct{}), retry: make(chan struct{}, 1),
+		status: errBuilding, change: make(chan struct{})}
+	go p.load(ctx)
 	return p
 }
 
-func (p *Pending) set(idx *Index, err error) {
-	p.once.Do(func() {
-		p.idx, p.err = idx, err
-		close(p.ready)
-	})
+// load opens the index, and then brings it up to date whenever a search
+// finds it failing, retrying with backoff until it succeeds or ctx is done.
+func (p *Pending) load(ctx context.Context) {
+	defer close(p.done)
+	defer p.setStatus(nil, errShuttingDown, false)
+	backoff := p.cfg.MinBackoff
+	var idx *Index
+	start, ready := time.Now(), false
+	for {
+		var err error
+		if idx == nil {
+			idx, err = OpenOptions(ctx, p.cfg.Path, p.cfg.Store, Options{})
+		} else {
+			err = idx.Sync(ctx)
+		}
+		if ctx.Err() != nil {
+			if idx != nil {
+				idx.Close()
+			}
+			return
+		}
+		if err == nil {
+			switch {
+			case !ready:
+				p.cfg.Logger.Info("the search index is ready", "after", time.Since(start).Round(time.Millisecond).String(),
+					"dictionary", DictionaryLoadTime().Round(time.Millisecond).String())
+				ready = true
+			case backoff > p.cfg.MinBackoff:
+				p.cfg.Logger.Info("the search index is available again")
+			}
+			backoff = p.cfg.MinBackoff
+			p.setStatus(idx, nil, false)
+			select {
+			case <-p.retry:
+				continue
+			case <-ctx.Done():
+				idx.Close()
+				return
+			}
+		}
+		p.cfg.Logger.Warn("the search index could not be built; retrying", "error", err.Error(), "retry_in", backoff.String())
+		p.setStatus(nil, retrying(err), true)
+		select {
+		case <-time.After(backoff):
+		case <-ctx.Done():
+			if idx != nil {
+				idx.Close()
+			}
+			return
+		}
+		backoff = min(2*backoff, p.cfg.MaxBackoff)
+	}
 }
 
-var errNotReady = errors.New("the search index is being built")
+// setStatus records the state and wakes the searches waiting for it. The
+// index stays nil while status is not nil.
+func (p *Pending) setStatus(idx *Index, status error, failed bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.idx, p.status, p.failed = idx, status, failed
+	if status != nil {
+		p.idx = nil
+	}
+	close(p.change)
+	p.change = make(chan struct{})
+}
 
-// Ready returns nil once the index is open, its error if it failed, and an
-// error saying it is being built before that.
+// Ready returns nil once the index is open and current, and otherwise an
+// error with the code UNAVAILABLE saying why it is not: being built, failed
+// for a stated reason and being retried, or shutting down.
 func (p *Pending) Ready() error {
-	select {
-	case <-p.ready:
-		return p.err
-	default:
-		return errNotReady
-	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.status
 }
 
-// Wait waits until the index is open or ctx is done.
+// Wait waits until the index is open and returns it. It returns the error
+// of Ready at once when the last attempt failed or the server is shutting
+// down, and when ctx is done while the index is being built.
 func (p *Pending) Wait(ctx context.Context) (*Index, error) {
-	select {
-	case <-p.ready:
-		return p.idx, p.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	for {
+		p.mu.Lock()
+		idx, status, failed, change := p.idx, p.status, p.failed, p.change
+		p.mu.Unlock()
+		select {
+		case <-p.done:
+			return nil, errShuttingDown
+		default:
+		}
+		if status == nil {
+			return idx, nil
+		}
+		if failed {
+			return nil, status
+		}
+		select {
+		case <-change:
+		case <-p.done:
+			return nil, errShuttingDown
+		case <-ctx.Done():
+			return nil, status
+		}
 	}
 }
 
-// Search waits for the index, then searches it.
+// Search waits for the index, then searches it. A search that finds the
+// index failing (its rebuild after an ingest failed) answers UNAVAILABLE
+// and has the index tried again in the background.
 func (p *Pending) Search(ctx context.Context, q policy.SearchQuery) (*policy.SearchResult, error) {
 	idx, err := p.Wait(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return idx.Search(ctx, q)
+	res, err := idx.Search(ctx, q)
+	var u *unavailableError
+	if errors.As(err, &u) && ctx.Err() == nil {
+		p.mu.Lock()
+		if p.idx == idx {
+			p.idx, p.status, p.failed = nil, retrying(u), true
+			close(p.change)
+			p.change = make(chan struct{})
+		}
+		p.mu.Unlock()
+		select {
+		case p.retry <- struct{}{}:
+		default:
+		}
+	}
+	return res, err
 }
 
-// Close waits for the index and closes it.
+// Close stops loading, without waiting for the dictionary to load, and
+// closes the index.
 func (p *Pending) Close() error {
-	<-p.ready
-	if p.idx != nil {
-		return p.idx.Close()
-	}
+	p.cancel()
+	<-p.done
 	return nil
+}
+
+// unavailableError is a failure to build the index: its message tells the
+// cause in full (for the log), and it is a *policy.Error with the code
+// UNAVAILABLE and a message that tells only what a client or an operator
+// needs (no paths).
+type unavailableError struct {
+	perr *policy.Error
+	err  error
+}
+
+func (e *unavailableError) Error() string   { return e.perr.Message + ": " + e.err.Error() }
+func (e *unavailableError) Unwrap() []error { return []error{e.perr, e.err} }
+
+// unavailable wraps err, a failure to build or open the index, as an
+// UNAVAILABLE error with message msg, or one naming the system error of
+// err if msg is "".
+func unavailable(err error, msg string) error {
+	var u *unavailableError
+	if errors.As(err, &u) {
+		return u
+	}
+	if msg == "" {
+		msg = "the search index could not be built"
+		var errno syscall.Errno
+		if errors.As(err, &errno) {
+			msg += " (" + errno.Error() + ")"
+		}
+	}
+	return &unavailableError{perr: policy.Errorf(policy.EUNAVAILABLE, "%s", msg), err: err}
+}
+
+// retrying is the status of a Pending whose last attempt failed with err.
+func retrying(err error) *policy.Error {
+	return policy.Errorf(policy.EUNAVAILABLE, "%s; retrying", policy.ErrorMessage(unavailable(err, "")))
 }

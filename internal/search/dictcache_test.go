@@ -1,0 +1,115 @@
+package search
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/ikawaha/kagome-dict/dict"
+	"github.com/ikawaha/kagome-dict/ipa"
+	"github.com/ikawaha/kagome/v2/tokenizer"
+)
+
+const ipaModule = "github.com/ikawaha/kagome-dict/ipa"
+
+// tokens returns what the dictionary makes of the corpus: every token with
+// its features.
+func tokens(t *testing.T, d *dict.Dict) [][]string {
+	t.Helper()
+	src, err := os.ReadFile("../../corpus/cs-budget-policy-fy2020.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk, err := tokenizer.New(d, tokenizer.OmitBosEos())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]string
+	for _, tok := range tk.Analyze(string(src)+" ｱｲｳ ﾃｽﾄ Ωλ 𠮷野家 ＩｏＴ", tokenizer.Search) {
+		out = append(out, append([]string{tok.Surface, string(rune(tok.Class))}, tok.Features()...))
+	}
+	return out
+}
+
+// TestDictCopy checks that the copy of the dictionary in the cache
+// directory tokenizes exactly as the dictionary, and that a damaged copy
+// is never used: the dictionary is loaded as shipped and the copy written
+// again.
+func TestDictCopy(t *testing.T) {
+	dir := t.TempDir()
+	origDir, origVersion := dictCacheDir, moduleVersion
+	dictCacheDir = func() string { return dir }
+	moduleVersion = func(string) string { return "v1.2.6-h1:test" }
+	t.Cleanup(func() { dictCacheDir, moduleVersion = origDir, origVersion })
+	file := dictCacheFile(ipaModule)
+	want := tokens(t, ipa.Dict())
+	loads := 0
+	load := func() *dict.Dict { loads++; return ipa.Dict() }
+	cachedDict(ipaModule, load)
+	if _, err := os.Stat(file); err != nil || loads != 1 {
+		t.Fatalf("no copy written (%v), %d loads", err, loads)
+	}
+	d := cachedDict(ipaModule, load)
+	if loads != 1 {
+		t.Fatal("the copy was not used")
+	}
+	if got := tokens(t, d); !reflect.DeepEqual(got, want) {
+		t.Fatal("the copy tokenizes otherwise than the dictionary")
+	}
+	if d.Info() == nil || d.Info().Name != ipa.DictName {
+		t.Errorf("dictionary info of the copy: %+v", d.Info())
+	}
+	sound, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	damages := []struct {
+		name string
+		b    func() []byte
+	}{
+		{"empty", func() []byte { return nil }},
+		{"truncated", func() []byte { return sound[:len(sound)/2] }},
+		{"end cut", func() []byte { return sound[:len(sound)-30] }},
+		{"byte flipped in a part", func() []byte {
+			b := append([]byte(nil), sound...)
+			b[len(b)/3] ^= 0x40
+			return b
+		}},
+		{"garbage", func() []byte {
+			b := make([]byte, 4096)
+			for i := range b {
+				b[i] = byte(i * 31)
+			}
+			return b
+		}},
+	}
+	for _, tt := range damages {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := os.WriteFile(file, tt.b(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := readDictCopy(file); err == nil {
+				t.Fatal("a damaged copy reads")
+			}
+			before := loads
+			d := cachedDict(ipaModule, load)
+			if loads != before+1 {
+				t.Error("a damaged copy was used")
+			}
+			if d != ipa.Dict() {
+				t.Error("not the dictionary as shipped after a damaged copy")
+			}
+			if b, _ := os.ReadFile(file); len(b) != len(sound) {
+				t.Error("the copy was not written again")
+			}
+		})
+	}
+	// No copy where the cache directory cannot be written.
+	dictCacheDir = func() string { return filepath.Join(file, "x") }
+	before := loads
+	cachedDict(ipaModule, load)
+	if loads != before+1 {
+		t.Error("no load where the copy cannot be written")
+	}
+}

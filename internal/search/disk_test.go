@@ -1,0 +1,190 @@
+package search
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+)
+
+// zapFile returns the segment file of the published index at path.
+func zapFile(t *testing.T, path string) string {
+	t.Helper()
+	pub, err := readCurrent(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := filepath.Glob(filepath.Join(path, pub.Dir, "store", "*.zap"))
+	if len(m) != 1 {
+		t.Fatalf("segments of the published index: %v", m)
+	}
+	return m[0]
+}
+
+// TestDamagedIndexRebuilt damages the index on disk in the ways a crash, a
+// full disk or a careless hand leave it, and checks that opening it finds
+// the damage and rebuilds it.
+func TestDamagedIndexRebuilt(t *testing.T) {
+	tests := []struct {
+		name   string
+		damage func(t *testing.T, path string)
+	}{
+		{"CURRENT garbage", func(t *testing.T, path string) {
+			os.WriteFile(filepath.Join(path, currentFile), []byte("{\x00\xff"), 0o644)
+		}},
+		{"CURRENT empty", func(t *testing.T, path string) {
+			os.WriteFile(filepath.Join(path, currentFile), nil, 0o644)
+		}},
+		{"CURRENT pointing outside", func(t *testing.T, path string) {
+			os.WriteFile(filepath.Join(path, currentFile), []byte(`{"dir":"../..","schema":1,"generation":1,"docs":35}`), 0o644)
+		}},
+		{"CURRENT a directory", func(t *testing.T, path string) {
+			os.Remove(filepath.Join(path, currentFile))
+			os.MkdirAll(filepath.Join(path, currentFile, "x"), 0o755)
+		}},
+		{"CURRENT missing", func(t *testing.T, path string) {
+			os.Remove(filepath.Join(path, currentFile))
+		}},
+		{"index directory missing", func(t *testing.T, path string) {
+			pub, _ := readCurrent(path)
+			os.RemoveAll(filepath.Join(path, pub.Dir))
+		}},
+		{"segment truncated", func(t *testing.T, path string) {
+			f := zapFile(t, path)
+			st, _ := os.Stat(f)
+			os.Truncate(f, st.Size()/2)
+		}},
+		{"segment empty", func(t *testing.T, path string) {
+			os.Truncate(zapFile(t, path), 0)
+		}},
+		{"segment overwritten", func(t *testing.T, path string) {
+			f := zapFile(t, path)
+			st, _ := os.Stat(f)
+			junk := make([]byte, st.Size())
+			for i := range junk {
+				junk[i] = byte(i * 7)
+			}
+			os.WriteFile(f, junk, 0o600)
+		}},
+		{"root.bolt missing", func(t *testing.T, path string) {
+			pub, _ := readCurrent(path)
+			os.Remove(filepath.Join(path, pub.Dir, "store", "root.bolt"))
+		}},
+		{"root.bolt garbage", func(t *testing.T, path string) {
+			pub, _ := readCurrent(path)
+			os.WriteFile(filepath.Join(path, pub.Dir, "store", "root.bolt"), []byte("garbage"), 0o600)
+		}},
+		{"index_meta.json garbage", func(t *testing.T, path string) {
+			pub, _ := readCurrent(path)
+			os.WriteFile(filepath.Join(path, pub.Dir, "index_meta.json"), []byte("{"), 0o600)
+		}},
+		{"empty directory", func(t *testing.T, path string) {
+			os.RemoveAll(path)
+			os.Mkdir(path, 0o755)
+		}},
+		{"index of the earlier layout", func(t *testing.T, path string) {
+			os.RemoveAll(path)
+			idx, err := bleve.New(path, bleve.NewIndexMapping())
+			if err != nil {
+				t.Fatal(err)
+			}
+			idx.Close()
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "index")
+			db, x := corpusIndex(t, path)
+			x.Close()
+			tt.damage(t, path)
+			y, err := Open(context.Background(), path, db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer y.Close()
+			if y.InMemory() {
+				t.Error("rebuilt in memory, not on disk")
+			}
+			if n := run(t, y, "暗号").TotalCount; n != 1 {
+				t.Errorf("暗号: %d hits, want 1", n)
+			}
+			// What was published is whole.
+			pub, err := readCurrent(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			idx, err := openReadOnly(filepath.Join(path, pub.Dir), 35)
+			if err != nil {
+				t.Fatalf("the published index: %v", err)
+			}
+			idx.Close()
+		})
+	}
+}
+
+// TestSideBySide opens the index as a server and as a command-line search
+// on the same directory: the second opens the published index without
+// rebuilding it, and after an ingest whichever searches first rebuilds it,
+// once, for both.
+func TestSideBySide(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "index")
+	db, server := corpusIndex(t, path)
+	run(t, server, "暗号")
+	before, _ := readCurrent(path)
+	cli, err := Open(context.Background(), path, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := readCurrent(path); after != before {
+		t.Errorf("a second process rebuilt a current index: %+v, then %+v", before, after)
+	}
+	if n := run(t, cli, "暗号").TotalCount; n != 1 {
+		t.Errorf("暗号 beside the server: %d hits", n)
+	}
+	cli.Close()
+
+	reingest(t, db)
+	cli, err = Open(context.Background(), path, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	rebuilt, _ := readCurrent(path)
+	if rebuilt.Dir == before.Dir || rebuilt.Generation == before.Generation {
+		t.Errorf("not rebuilt after an ingest: %+v", rebuilt)
+	}
+	if n := run(t, server, "追記").TotalCount; n != 1 {
+		t.Errorf("the server after the ingest: 追記 %d hits", n)
+	}
+	if now, _ := readCurrent(path); now != rebuilt {
+		t.Errorf("the server rebuilt the index the command line had published: %+v, then %+v", rebuilt, now)
+	}
+	if _, err := os.Stat(filepath.Join(path, before.Dir)); !os.IsNotExist(err) {
+		t.Errorf("the index of the earlier generation is left: %v", err)
+	}
+}
+
+// TestReadOnlyDataDirectory checks that a command-line search on a data
+// directory it may not write builds the index in memory, and that a server
+// (no fallback) answers UNAVAILABLE.
+func TestReadOnlyDataDirectory(t *testing.T) {
+	db := corpusStore(t)
+	path := filepath.Join(t.TempDir(), "index")
+	os.WriteFile(path, nil, 0o644) // a file: the index cannot be written
+	x, err := OpenOptions(context.Background(), path, db, Options{MemoryFallback: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if !x.InMemory() {
+		t.Error("not in memory")
+	}
+	if n := run(t, x, "暗号").TotalCount; n != 1 {
+		t.Errorf("暗号: %d hits", n)
+	}
+	if _, err := Open(context.Background(), path, db); err == nil {
+		t.Error("a server opened an index it could not write")
+	}
+}
