@@ -43,11 +43,13 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 
 func (r *Resolver) document(ctx context.Context, id string) (*policy.Document, error) {
 	l := loadersFrom(ctx).document
-	load := l.Load
+	var d *policy.Document
+	var err error
 	if isRoot(ctx) {
-		load = l.LoadNow
+		d, err = loadNow(ctx, l, id, r.Documents.DocumentsByID)
+	} else {
+		d, err = l.Load(ctx, id)
 	}
-	d, err := load(ctx, id)
 	if err == nil && d == nil {
 		err = policy.Errorf(policy.ENOTFOUND, "no document %q", id)
 	}
@@ -56,11 +58,13 @@ func (r *Resolver) document(ctx context.Context, id string) (*policy.Document, e
 
 func (r *Resolver) provisionByID(ctx context.Context, id string) (*policy.Provision, error) {
 	l := loadersFrom(ctx).provision
-	load := l.Load
+	var p *policy.Provision
+	var err error
 	if isRoot(ctx) {
-		load = l.LoadNow
+		p, err = loadNow(ctx, l, id, r.Provisions.ProvisionsByID)
+	} else {
+		p, err = l.Load(ctx, id)
 	}
-	p, err := load(ctx, id)
 	if err == nil && p == nil {
 		err = policy.Errorf(policy.ENOTFOUND, "no provision %q", id)
 	}
