@@ -69,6 +69,7 @@ func complexity() ComplexityRoot {
 	var c ComplexityRoot
 	times := func(n int) func(int) int { return func(child int) int { return cost(n, child) } }
 	c.Query.Documents = times(10)
+	c.Query.Nodes = func(child int, ids []string) int { return cost(max(len(ids), 1), child) }
 	c.Query.Provisions = func(child int, _ *string, _ *policy.Kind, _ *string) int { return cost(100, child) }
 	c.Query.References = func(child int, _ *policy.ReferenceKind, _ *string) int { return cost(50, child) }
 	c.Query.Terms = func(child int, _ *string) int { return cost(20, child) }
