@@ -2,10 +2,11 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"time"
 
-	"github.com/policykb/policykb/internal/dataloader"
 	"github.com/policykb/policykb/internal/policy"
+	"github.com/vikstrous/dataloadgen"
 )
 
 // loaderWait is how long a loader waits for sibling resolvers to ask for
@@ -17,17 +18,17 @@ const (
 
 // loaders batch the reads of one GraphQL operation.
 type loaders struct {
-	provision     *dataloader.Loader[string, *policy.Provision]   // by ID
-	children      *dataloader.Loader[string, []*policy.Provision] // by parent ID
-	document      *dataloader.Loader[string, *policy.Document]    // by ID
-	docProvisions *dataloader.Loader[string, []*policy.Provision] // by document ID
+	provision     *dataloadgen.Loader[string, *policy.Provision]   // by ID
+	children      *dataloadgen.Loader[string, []*policy.Provision] // by parent ID
+	document      *dataloadgen.Loader[string, *policy.Document]    // by ID
+	docProvisions *dataloadgen.Loader[string, []*policy.Provision] // by document ID
 
-	reference         *dataloader.Loader[string, *policy.Reference]        // by ID
-	citation          *dataloader.Loader[string, *policy.Citation]         // by ID
-	citationsBySource *dataloader.Loader[string, []*policy.Citation]       // by provision ID
-	citationsByTarget *dataloader.Loader[string, []*policy.Citation]       // by reference ID
-	xrefsBySource     *dataloader.Loader[string, []*policy.CrossReference] // by provision ID
-	xrefsByTarget     *dataloader.Loader[string, []*policy.CrossReference] // by provision ID
+	reference         *dataloadgen.Loader[string, *policy.Reference]        // by ID
+	citation          *dataloadgen.Loader[string, *policy.Citation]         // by ID
+	citationsBySource *dataloadgen.Loader[string, []*policy.Citation]       // by provision ID
+	citationsByTarget *dataloadgen.Loader[string, []*policy.Citation]       // by reference ID
+	xrefsBySource     *dataloadgen.Loader[string, []*policy.CrossReference] // by provision ID
+	xrefsByTarget     *dataloadgen.Loader[string, []*policy.CrossReference] // by provision ID
 }
 
 type loadersKey struct{}
@@ -35,48 +36,48 @@ type loadersKey struct{}
 // withLoaders returns ctx with fresh loaders over r's services.
 func (r *Resolver) withLoaders(ctx context.Context) context.Context {
 	l := &loaders{}
-	l.provision = dataloader.New(func(ctx context.Context, ids []string) (map[string]*policy.Provision, error) {
+	l.provision = newLoader(func(ctx context.Context, ids []string) (map[string]*policy.Provision, error) {
 		ps, err := r.Provisions.ProvisionsByID(ctx, ids)
 		return byKey(ps, func(p *policy.Provision) string { return p.ID }), err
-	}, loaderWait, loaderMaxBatch)
-	l.children = dataloader.New(func(ctx context.Context, ids []string) (map[string][]*policy.Provision, error) {
+	})
+	l.children = newLoader(func(ctx context.Context, ids []string) (map[string][]*policy.Provision, error) {
 		ps, err := r.Provisions.Provisions(ctx, policy.ProvisionFilter{ParentIDs: ids})
 		l.prime(ps)
 		return groupBy(ps, func(p *policy.Provision) string { return p.ParentID }), err
-	}, loaderWait, loaderMaxBatch)
-	l.document = dataloader.New(func(ctx context.Context, ids []string) (map[string]*policy.Document, error) {
+	})
+	l.document = newLoader(func(ctx context.Context, ids []string) (map[string]*policy.Document, error) {
 		ds, err := r.Documents.DocumentsByID(ctx, ids)
 		return byKey(ds, func(d *policy.Document) string { return d.ID }), err
-	}, loaderWait, loaderMaxBatch)
-	l.docProvisions = dataloader.New(func(ctx context.Context, ids []string) (map[string][]*policy.Provision, error) {
+	})
+	l.docProvisions = newLoader(func(ctx context.Context, ids []string) (map[string][]*policy.Provision, error) {
 		ps, err := r.Provisions.Provisions(ctx, policy.ProvisionFilter{DocumentIDs: ids})
 		l.prime(ps)
 		return groupBy(ps, func(p *policy.Provision) string { return p.DocumentID }), err
-	}, loaderWait, loaderMaxBatch)
-	l.reference = dataloader.New(func(ctx context.Context, ids []string) (map[string]*policy.Reference, error) {
+	})
+	l.reference = newLoader(func(ctx context.Context, ids []string) (map[string]*policy.Reference, error) {
 		rs, err := r.References.ReferencesByID(ctx, ids)
 		return byKey(rs, func(x *policy.Reference) string { return x.ID }), err
-	}, loaderWait, loaderMaxBatch)
-	l.citation = dataloader.New(func(ctx context.Context, ids []string) (map[string]*policy.Citation, error) {
+	})
+	l.citation = newLoader(func(ctx context.Context, ids []string) (map[string]*policy.Citation, error) {
 		cs, err := r.References.Citations(ctx, policy.CitationFilter{IDs: ids})
 		return byKey(cs, func(c *policy.Citation) string { return c.ID }), err
-	}, loaderWait, loaderMaxBatch)
-	l.citationsBySource = dataloader.New(func(ctx context.Context, ids []string) (map[string][]*policy.Citation, error) {
+	})
+	l.citationsBySource = newLoader(func(ctx context.Context, ids []string) (map[string][]*policy.Citation, error) {
 		cs, err := r.References.Citations(ctx, policy.CitationFilter{SourceIDs: ids})
 		return groupBy(cs, func(c *policy.Citation) string { return c.SourceID }), err
-	}, loaderWait, loaderMaxBatch)
-	l.citationsByTarget = dataloader.New(func(ctx context.Context, ids []string) (map[string][]*policy.Citation, error) {
+	})
+	l.citationsByTarget = newLoader(func(ctx context.Context, ids []string) (map[string][]*policy.Citation, error) {
 		cs, err := r.References.Citations(ctx, policy.CitationFilter{TargetIDs: ids})
 		return groupBy(cs, func(c *policy.Citation) string { return c.TargetID }), err
-	}, loaderWait, loaderMaxBatch)
-	l.xrefsBySource = dataloader.New(func(ctx context.Context, ids []string) (map[string][]*policy.CrossReference, error) {
+	})
+	l.xrefsBySource = newLoader(func(ctx context.Context, ids []string) (map[string][]*policy.CrossReference, error) {
 		xs, err := r.References.CrossReferences(ctx, policy.CitationFilter{SourceIDs: ids})
 		return groupBy(xs, func(x *policy.CrossReference) string { return x.SourceID }), err
-	}, loaderWait, loaderMaxBatch)
-	l.xrefsByTarget = dataloader.New(func(ctx context.Context, ids []string) (map[string][]*policy.CrossReference, error) {
+	})
+	l.xrefsByTarget = newLoader(func(ctx context.Context, ids []string) (map[string][]*policy.CrossReference, error) {
 		xs, err := r.References.CrossReferences(ctx, policy.CitationFilter{TargetIDs: ids})
 		return groupBy(xs, func(x *policy.CrossReference) string { return x.TargetID }), err
-	}, loaderWait, loaderMaxBatch)
+	})
 	return context.WithValue(ctx, loadersKey{}, l)
 }
 
@@ -86,6 +87,51 @@ func (l *loaders) prime(ps []*policy.Provision) {
 	for _, p := range ps {
 		l.provision.Prime(p.ID, p)
 	}
+}
+
+// newLoader returns a loader that batches the keys asked for within
+// loaderWait into one call of fetch. Keys that fetch leaves out of its map
+// load as the zero value (nil: not found), without error.
+func newLoader[V any](fetch func(ctx context.Context, keys []string) (map[string]V, error)) *dataloadgen.Loader[string, V] {
+	return dataloadgen.NewLoader(func(ctx context.Context, keys []string) ([]V, []error) {
+		m, err := fetch(ctx, keys)
+		if err != nil {
+			return nil, []error{err}
+		}
+		vs := make([]V, len(keys))
+		for i, k := range keys {
+			vs[i] = m[k]
+		}
+		return vs, nil
+	}, dataloadgen.WithWait(loaderWait), dataloadgen.WithBatchCapacity(loaderMaxBatch))
+}
+
+// loadAll loads keys in one batch and returns their values in order, or
+// the first error.
+func loadAll[V any](ctx context.Context, l *dataloadgen.Loader[string, V], keys []string) ([]V, error) {
+	vs, err := l.LoadAll(ctx, keys)
+	var errs dataloadgen.ErrorSlice
+	if errors.As(err, &errs) {
+		for _, err := range errs {
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	return vs, err
+}
+
+// loadNow is the loader l's Load for a lookup that has nothing to batch
+// with, such as the root field of a query: it fetches at once and leaves
+// the value in l for the rest of the operation.
+func loadNow[V any](ctx context.Context, l *dataloadgen.Loader[string, V], key string, fetch func(context.Context, []string) ([]V, error)) (V, error) {
+	var zero V
+	vs, err := fetch(ctx, []string{key})
+	if err != nil || len(vs) == 0 {
+		return zero, err
+	}
+	l.Prime(key, vs[0])
+	return vs[0], nil
 }
 
 func loadersFrom(ctx context.Context) *loaders {

@@ -12,22 +12,44 @@ import (
 // This file holds what the resolvers share: lookups that answer NOT_FOUND,
 // argument checks, and conversions of zero values to null.
 
-func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
+// nodeKind is what an ID names, told by its form alone.
+type nodeKind int
+
+const (
+	documentNode nodeKind = iota
+	provisionNode
+	referenceNode
+	citationNode
+)
+
+func kindOfID(id string) nodeKind {
 	switch {
 	case strings.HasPrefix(id, policy.ReferenceIDPrefix):
+		return referenceNode
+	case strings.Contains(id, "~c"):
+		return citationNode
+	}
+	if _, _, ok := policy.SplitID(id); ok {
+		return provisionNode
+	}
+	return documentNode
+}
+
+func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
+	switch kindOfID(id) {
+	case referenceNode:
 		ref, err := r.referenceByID(ctx, id)
 		if ref == nil {
 			return nil, err
 		}
 		return ref, nil
-	case strings.Contains(id, "~c"):
+	case citationNode:
 		c, err := r.citationByID(ctx, id)
 		if c == nil {
 			return nil, err
 		}
 		return c, nil
-	}
-	if _, _, ok := policy.SplitID(id); ok {
+	case provisionNode:
 		p, err := r.provisionByID(ctx, id)
 		if p == nil {
 			return nil, err // a nil *Provision in the interface would not be null
@@ -41,13 +63,59 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 	return d, nil
 }
 
+// nodes looks up ids of any kind, in order, nil where an ID is unknown.
+// Every ID is handed to its loader before any answer is awaited, so that
+// each kind of object costs one batch.
+func (r *Resolver) nodes(ctx context.Context, ids []string) ([]model.Node, error) {
+	l := loadersFrom(ctx)
+	wait := make([]func() (model.Node, error), len(ids))
+	for i, id := range ids {
+		switch kindOfID(id) {
+		case referenceNode:
+			wait[i] = asNode(l.reference.LoadThunk(ctx, id))
+		case citationNode:
+			wait[i] = asNode(l.citation.LoadThunk(ctx, id))
+		case provisionNode:
+			wait[i] = asNode(l.provision.LoadThunk(ctx, id))
+		default:
+			wait[i] = asNode(l.document.LoadThunk(ctx, id))
+		}
+	}
+	out := make([]model.Node, len(ids))
+	for i, w := range wait {
+		n, err := w()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = n
+	}
+	return out, nil
+}
+
+// asNode turns the wait for a *T into the wait for a Node that is nil, not
+// a nil *T, where nothing was found.
+func asNode[T any, P interface {
+	*T
+	model.Node
+}](wait func() (P, error)) func() (model.Node, error) {
+	return func() (model.Node, error) {
+		v, err := wait()
+		if err != nil || v == nil {
+			return nil, err
+		}
+		return v, nil
+	}
+}
+
 func (r *Resolver) document(ctx context.Context, id string) (*policy.Document, error) {
 	l := loadersFrom(ctx).document
-	load := l.Load
+	var d *policy.Document
+	var err error
 	if isRoot(ctx) {
-		load = l.LoadNow
+		d, err = loadNow(ctx, l, id, r.Documents.DocumentsByID)
+	} else {
+		d, err = l.Load(ctx, id)
 	}
-	d, err := load(ctx, id)
 	if err == nil && d == nil {
 		err = policy.Errorf(policy.ENOTFOUND, "no document %q", id)
 	}
@@ -56,11 +124,13 @@ func (r *Resolver) document(ctx context.Context, id string) (*policy.Document, e
 
 func (r *Resolver) provisionByID(ctx context.Context, id string) (*policy.Provision, error) {
 	l := loadersFrom(ctx).provision
-	load := l.Load
+	var p *policy.Provision
+	var err error
 	if isRoot(ctx) {
-		load = l.LoadNow
+		p, err = loadNow(ctx, l, id, r.Provisions.ProvisionsByID)
+	} else {
+		p, err = l.Load(ctx, id)
 	}
-	p, err := load(ctx, id)
 	if err == nil && p == nil {
 		err = policy.Errorf(policy.ENOTFOUND, "no provision %q", id)
 	}

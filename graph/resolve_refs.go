@@ -36,7 +36,7 @@ func (r *Resolver) provisionReferences(ctx context.Context, p *policy.Provision)
 			ids = append(ids, c.TargetID)
 		}
 	}
-	refs, err := loadersFrom(ctx).reference.LoadMany(ctx, ids)
+	refs, err := loadAll(ctx, loadersFrom(ctx).reference, ids)
 	return orEmpty(refs), err
 }
 
@@ -74,7 +74,7 @@ func distinctIDs[T any](xs []T, key func(T) string) []string {
 // distinctProvisions loads the provisions that key gives for xs, each
 // once, in the order of xs.
 func distinctProvisions[T any](ctx context.Context, xs []T, key func(T) string) ([]*policy.Provision, error) {
-	ps, err := loadersFrom(ctx).provision.LoadMany(ctx, distinctIDs(xs, key))
+	ps, err := loadAll(ctx, loadersFrom(ctx).provision, distinctIDs(xs, key))
 	return orEmpty(ps), err
 }
 

@@ -52,12 +52,13 @@ func (r *Resolver) search(ctx context.Context, query string, first *int, after *
 	}
 	loadersFrom(ctx).prime(ps)
 	conn := &model.SearchConnection{Edges: make([]*model.SearchEdge, len(res.Hits)), TotalCount: res.TotalCount,
-		PageInfo: &model.PageInfo{HasNextPage: res.HasNextPage}}
+		PageInfo: &model.PageInfo{HasNextPage: res.HasNextPage, HasPreviousPage: res.HasPreviousPage}}
 	for i := range res.Hits {
 		h := &res.Hits[i]
 		conn.Edges[i] = &model.SearchEdge{Cursor: h.Cursor, Node: h}
 	}
 	if n := len(res.Hits); n > 0 {
+		conn.PageInfo.StartCursor = &res.Hits[0].Cursor
 		conn.PageInfo.EndCursor = &res.Hits[n-1].Cursor
 	}
 	return conn, nil

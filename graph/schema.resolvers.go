@@ -42,7 +42,7 @@ func (r *definedTermResolver) DefinedIn(ctx context.Context, obj *policy.Defined
 
 // Uses is the resolver for the uses field.
 func (r *definedTermResolver) Uses(ctx context.Context, obj *policy.DefinedTerm) ([]*policy.Provision, error) {
-	return loadersFrom(ctx).provision.LoadMany(ctx, obj.Uses)
+	return loadAll(ctx, loadersFrom(ctx).provision, obj.Uses)
 }
 
 // Scope is the resolver for the scope field.
@@ -119,7 +119,7 @@ func (r *provisionResolver) Children(ctx context.Context, obj *policy.Provision)
 
 // Ancestors is the resolver for the ancestors field.
 func (r *provisionResolver) Ancestors(ctx context.Context, obj *policy.Provision) ([]*policy.Provision, error) {
-	return loadersFrom(ctx).provision.LoadMany(ctx, policy.AncestorIDs(obj.ID))
+	return loadAll(ctx, loadersFrom(ctx).provision, policy.AncestorIDs(obj.ID))
 }
 
 // Citations is the resolver for the citations field.
@@ -154,6 +154,11 @@ func (r *provisionResolver) ReferencedBy(ctx context.Context, obj *policy.Provis
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
 	return r.node(ctx, id)
+}
+
+// Nodes is the resolver for the nodes field.
+func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
+	return r.nodes(ctx, ids)
 }
 
 // Documents is the resolver for the documents field.

@@ -2,17 +2,20 @@
 // policy: it parses the policy texts into numbered provisions, stores them in
 // SQLite and serves them over GraphQL.
 //
-//	policykb serve  [--addr 127.0.0.1:8080] [--data DIR]
-//	policykb ingest [--data DIR] [--id ID] FILE…
-//	policykb search [--data DIR] [--first N] [--document ID] QUERY
-//	policykb export [--data DIR] [--document ID]
+//	policykb serve   [--addr 127.0.0.1:8080] [--data DIR] [--no-introspection] [--timeout 10s]
+//	policykb ingest  [--data DIR] [--id ID] FILE…
+//	policykb search  [--data DIR] [--first N] [--document ID] QUERY
+//	policykb export  [--data DIR] [--document ID]
+//	policykb version
 //
-// --data defaults to $POLICYKB_DATA, else to policykb under the user's data
-// directory ($XDG_DATA_HOME or ~/.local/share). Exit status: 0 on success, 1
-// on a failure, 2 on bad usage.
+// 'policykb --help' lists every command with every option; 'policykb
+// COMMAND --help' those of one command. --data defaults to $POLICYKB_DATA,
+// else to policykb under the user's data directory ($XDG_DATA_HOME or
+// ~/.local/share). Exit status: 0 on success, 1 on a failure, 2 on bad usage.
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -22,23 +25,39 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
+	"text/tabwriter"
 
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/server"
 )
 
-const usage = `policykb — Japan's cybersecurity budget-priority policy as a knowledge base
+// A command is one of policykb's subcommands. Its function parses args
+// with newFlags and parseFlags (or parseNoArgs) before it does anything
+// else, so that --help and bad usage cost nothing.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
 
-Usage:
-  policykb serve  [--addr 127.0.0.1:8080] [--data DIR]   serve GraphQL at /graphql, an IDE at /
-  policykb ingest [--data DIR] [--id ID] FILE…           parse and store policy texts
-  policykb search [--data DIR] [--first N] QUERY         print hits with IDs, labels and snippets
-  policykb export [--data DIR] [--document ID]           print the graph as JSON
+// commands are the subcommands, in the order the usage lists them (set in
+// init: their functions refer to the list).
+var commands []command
 
-Run 'policykb COMMAND --help' for the options of a command.
---data defaults to $POLICYKB_DATA, else to policykb under $XDG_DATA_HOME or ~/.local/share.
-`
+func init() {
+	commands = []command{
+		{"serve", "serve GraphQL at /graphql and an IDE at /", func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+			return serve(ctx, args, stdout, stderr, slog.New(server.LogHandler(slog.NewTextHandler(stderr, nil))))
+		}},
+		{"ingest", "parse and store policy texts", ingestCmd},
+		{"search", "print hits with IDs, labels and snippets", searchCmd},
+		{"export", "print the graph as JSON", export},
+		{"version", "print the version and exit", versionCmd},
+	}
+}
 
 // errUsage marks a bad command line: exit status 2.
 var errUsage = errors.New("bad usage")
@@ -51,36 +70,112 @@ func main() {
 
 // run runs the command line args and returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	log := slog.New(server.LogHandler(slog.NewTextHandler(stderr, nil)))
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usage())
 		return 2
 	}
-	var err error
-	switch args[0] {
-	case "serve":
-		err = serve(ctx, args[1:], stdout, stderr, log)
-	case "ingest":
-		err = ingestCmd(ctx, args[1:], stdout, stderr)
-	case "export":
-		err = export(ctx, args[1:], stdout, stderr)
-	case "search":
-		err = searchCmd(ctx, args[1:], stdout, stderr)
+	name, args := args[0], args[1:]
+	switch name {
 	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usage)
+		if len(args) > 0 && name == "help" {
+			// policykb help COMMAND is policykb COMMAND --help.
+			name, args = args[0], []string{"--help"}
+			break
+		}
+		fmt.Fprint(stdout, usage())
 		return 0
-	default:
-		fmt.Fprintf(stderr, "policykb: unknown command %q\n\n%s", args[0], usage)
+	case "-version", "--version":
+		name = "version"
+	}
+	cmd := lookup(name)
+	if cmd == nil {
+		fmt.Fprintf(stderr, "policykb: unknown command %q\nRun 'policykb --help' for the commands and their options.\n", name)
 		return 2
 	}
+	if cmd.name != "version" && !cgoEnabled && !asksHelp(args) {
+		fmt.Fprintln(stderr, noCgo)
+		return 1
+	}
+	err := cmd.run(ctx, args, stdout, &commandStderr{Writer: stderr, stdout: stdout})
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errUsage):
 		return 2
 	}
-	fmt.Fprintf(stderr, "policykb %s: %s\n", args[0], message(err))
+	fmt.Fprintf(stderr, "policykb %s: %s\n", name, message(err))
 	return 1
+}
+
+func lookup(name string) *command {
+	for i := range commands {
+		if commands[i].name == name {
+			return &commands[i]
+		}
+	}
+	return nil
+}
+
+// asksHelp reports whether args ask for help before any argument that is
+// not a flag, so that help works in a binary that cannot run commands.
+func asksHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "-h", "-help", "--help":
+			return true
+		case "--":
+			return false
+		}
+	}
+	return false
+}
+
+// usage is the top-level usage: every command with every option, taken
+// from the commands' own flag sets so that it cannot drift from them.
+func usage() string {
+	var b strings.Builder
+	b.WriteString(`policykb — Japan's cybersecurity budget-priority policy as a knowledge base
+
+Usage: policykb COMMAND [OPTIONS] [ARGUMENTS]
+       policykb --version
+       policykb --help | help COMMAND | COMMAND --help
+
+Commands:
+`)
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	for _, c := range commands {
+		fmt.Fprintf(tw, "  %s\t%s\n", c.name, c.summary)
+	}
+	tw.Flush()
+	b.WriteString("\nOptions of the commands:\n")
+	for _, c := range commands {
+		b.WriteString("\n")
+		help := commandHelp(c)
+		help = strings.TrimPrefix(help, "Usage: ")
+		for line := range strings.Lines(help) {
+			if line == "\n" {
+				continue
+			}
+			b.WriteString("  " + line)
+		}
+	}
+	b.WriteString(`
+Environment:
+  POLICYKB_DATA  the default of --data; without it, policykb under
+                 $XDG_DATA_HOME, else under ~/.local/share
+  NO_COLOR       when set and not empty, search prints no colour
+  TERM           dumb: search prints no colour
+
+Exit status: 0 on success, 1 on a failure, 2 on bad usage.
+`)
+	return b.String()
+}
+
+// commandHelp is what 'policykb NAME --help' prints.
+func commandHelp(c command) string {
+	var out bytes.Buffer
+	c.run(context.Background(), []string{"--help"}, &out, &commandStderr{Writer: io.Discard, stdout: &out})
+	return out.String()
 }
 
 // message is what the user is told of err: the message of a *policy.Error,
@@ -94,27 +189,86 @@ func message(err error) string {
 	return err.Error()
 }
 
-// newFlags returns a flag set for command name that reports errors to stderr
-// and counts them as bad usage.
+// commandStderr is the standard error run gives a command. It also carries
+// the command's standard output, where help asked for with --help goes.
+type commandStderr struct {
+	io.Writer
+	stdout io.Writer
+}
+
+// stdoutOf returns the standard output that goes with stderr, or stderr
+// itself where it is not a *commandStderr.
+func stdoutOf(stderr io.Writer) io.Writer {
+	if s, ok := stderr.(*commandStderr); ok {
+		return s.stdout
+	}
+	return stderr
+}
+
+// newFlags returns a flag set for command name whose usage, synopsis
+// first, goes to stderr. parseFlags prints it to stdout instead when the
+// user asks for it with -h or --help.
 func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: policykb %s %s\n\nOptions:\n", name, synopsis)
-		fs.PrintDefaults()
+		w := fs.Output()
+		fmt.Fprintln(w, strings.TrimSpace("Usage: policykb "+name+" "+synopsis))
+		if c := lookup(name); c != nil {
+			fmt.Fprintf(w, "%s%s.\n", strings.ToUpper(c.summary[:1]), c.summary[1:])
+		}
+		printOptions(w, fs)
 	}
 	return fs
 }
 
-// parseFlags parses args, allowing flags after the positional arguments.
+// printOptions lists the flags of fs as --name VALUE  description.
+func printOptions(w io.Writer, fs *flag.FlagSet) {
+	n := 0
+	fs.VisitAll(func(*flag.Flag) { n++ })
+	if n == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nOptions:\n")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fs.VisitAll(func(f *flag.Flag) {
+		arg, text := flag.UnquoteUsage(f)
+		if arg != "" {
+			arg = " " + arg
+		}
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			text += fmt.Sprintf(" (default %s)", f.DefValue)
+		}
+		fmt.Fprintf(tw, "  --%s%s\t%s\n", f.Name, arg, text)
+	})
+	tw.Flush()
+}
+
+// parseFlags parses args, allowing flags after the positional arguments;
+// after "--" every argument is positional. On -h or --help it prints the
+// usage to stdout and returns flag.ErrHelp; on a bad flag it says so on
+// stderr and returns errUsage.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	var rest []string
+	// The flag package prints errors and calls Usage on -h and on errors,
+	// both to stderr; say it here instead.
+	usage, stderr := fs.Usage, fs.Output()
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	defer func() { fs.Usage = usage; fs.SetOutput(stderr) }()
 	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
+		err := fs.Parse(args)
+		switch {
+		case errors.Is(err, flag.ErrHelp):
+			fs.SetOutput(stdoutOf(stderr))
+			usage()
+			return nil, err
+		case err != nil:
+			fmt.Fprintf(stderr, "policykb %s: %v\nRun 'policykb %s --help' for usage.\n", fs.Name(), err, fs.Name())
 			return nil, errUsage
+		}
+		if n := len(args) - fs.NArg(); n > 0 && args[n-1] == "--" {
+			return append(rest, fs.Args()...), nil
 		}
 		args = fs.Args()
 		if len(args) == 0 {
@@ -132,15 +286,42 @@ func parseNoArgs(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if len(rest) > 0 {
+		fmt.Fprintf(fs.Output(), "policykb %s: unexpected argument %q\n", fs.Name(), rest[0])
 		fs.Usage()
 		return errUsage
 	}
 	return nil
 }
 
+// intFlag defines an int flag that accepts only min to max: anything else
+// is bad usage, reported with the range.
+func intFlag(fs *flag.FlagSet, name string, value, lo, hi int, usage string) *int {
+	r := &intRange{n: value, min: lo, max: hi}
+	fs.Var(r, name, usage)
+	return &r.n
+}
+
+type intRange struct{ n, min, max int }
+
+func (r *intRange) String() string {
+	if r == nil {
+		return ""
+	}
+	return strconv.Itoa(r.n)
+}
+
+func (r *intRange) Set(s string) error {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < r.min || n > r.max {
+		return fmt.Errorf("want a whole number from %d to %d", r.min, r.max)
+	}
+	r.n = n
+	return nil
+}
+
 // dataFlag adds --data to fs.
 func dataFlag(fs *flag.FlagSet) *string {
-	return fs.String("data", defaultDataDir(), "data `DIR`ectory of the store ($POLICYKB_DATA)")
+	return fs.String("data", defaultDataDir(), "the `DIR` that holds the store and its index ($POLICYKB_DATA)")
 }
 
 func defaultDataDir() string {
@@ -158,3 +339,9 @@ func defaultDataDir() string {
 
 // storePath is the file of the store in data directory dir.
 func storePath(dir string) string { return filepath.Join(dir, "policykb.db") }
+
+// noCgo is what a binary built without cgo says when asked to run a command.
+const noCgo = `policykb: this binary was built with CGO_ENABLED=0, but its SQLite driver
+(github.com/mattn/go-sqlite3) is C code and needs cgo: no command can open a store.
+Build it again with cgo on and a C compiler (gcc or clang) installed:
+    CGO_ENABLED=1 go build ./cmd/policykb`

@@ -410,11 +410,11 @@ func TestSearchCommand(t *testing.T) {
 	data := t.TempDir()
 	mustRun(t, "ingest", "--data", data, corpusFile)
 	out := mustRun(t, "search", "--data", data, "ＩｏＴ")
-	want := "1 hits\n 1. cs-budget-policy-fy2020:2.1.3  ２(1)③  安全なIoTシステムの構築\n    安全な[IoT]システムの構築\n"
+	want := "1 hit\n 1. cs-budget-policy-fy2020:2.1.3  ２(1)③  安全なIoTシステムの構築\n    安全な[IoT]システムの構築\n"
 	if !strings.HasPrefix(out, want) {
 		t.Errorf("search printed\n%s\nwant it to start with\n%s", out, want)
 	}
-	if code, _, errs := policykb(t, "search", "--data", data, "--first", "0", "防護"); code != 1 || !strings.Contains(errs, "first must be") {
+	if code, _, errs := policykb(t, "search", "--data", data, "--first", "0", "防護"); code != 2 || !strings.Contains(errs, "from 1 to 100") {
 		t.Errorf("search --first 0: exit %d, %q", code, errs)
 	}
 	if code, _, _ := policykb(t, "search", "--data", data); code != 2 {

@@ -12,18 +12,20 @@ import (
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/search"
 	"github.com/policykb/policykb/internal/sqlite"
+	"golang.org/x/term"
 )
 
 func searchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("search", "[--data DIR] [--first N] [--document ID] QUERY", stderr)
 	data := dataFlag(fs)
-	first := fs.Int("first", 10, "number of hits to show (1–100)")
+	first := intFlag(fs, "first", 10, 1, policy.MaxSearchFirst, "show the first `N` hits (1 to 100)")
 	document := fs.String("document", "", "search only the document with this `ID`")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(rest) == 0 {
+		fmt.Fprintln(stderr, "policykb search: give a query")
 		fs.Usage()
 		return errUsage
 	}
@@ -61,10 +63,10 @@ func searchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		byID[p.ID] = p
 	}
 	mark, unmark := "[", "]"
-	if isTerminal(stdout) {
+	if colour(stdout) {
 		mark, unmark = "\x1b[1;33m", "\x1b[0m"
 	}
-	fmt.Fprintf(stdout, "%d hits\n", res.TotalCount)
+	fmt.Fprintln(stdout, hits(res.TotalCount))
 	for i, h := range res.Hits {
 		p := byID[h.ProvisionID]
 		if p == nil {
@@ -79,13 +81,36 @@ func searchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
+// hits says how many hits there are: "1 hit", "2 hits", "0 hits".
+func hits(n int) string {
+	if n == 1 {
+		return "1 hit"
 	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0 && os.Getenv("NO_COLOR") == ""
+	return fmt.Sprintf("%d hits", n)
+}
+
+// isTerminal reports whether w is a terminal that takes escape sequences:
+// a terminal (not merely a character device such as /dev/null) whose TERM
+// is not "dumb".
+func isTerminal(w io.Writer) bool {
+	w = stdoutOrStderr(w)
+	f, ok := w.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(int(f.Fd())) && os.Getenv("TERM") != "dumb"
+}
+
+// colour reports whether to colour what is written to w: only on a
+// terminal, and not when NO_COLOR is set to any value other than empty
+// (https://no-color.org).
+func colour(w io.Writer) bool {
+	return isTerminal(w) && os.Getenv("NO_COLOR") == ""
+}
+
+// stdoutOrStderr unwraps the standard error run gives commands.
+func stdoutOrStderr(w io.Writer) io.Writer {
+	if s, ok := w.(*commandStderr); ok {
+		return s.Writer
+	}
+	return w
 }
 
 // indexPath is the directory of the search index in data directory dir.

@@ -21,7 +21,7 @@ import (
 )
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) error {
-	fs := newFlags("serve", "[--addr 127.0.0.1:8080] [--data DIR]", stderr)
+	fs := newFlags("serve", "[--addr 127.0.0.1:8080] [--data DIR] [--no-introspection] [--timeout 10s]", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "`address` to listen on")
 	data := dataFlag(fs)
 	noIntrospection := fs.Bool("no-introspection", false, "switch GraphQL introspection off")
@@ -32,6 +32,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(server.MemoryLimit)
 	}
+	// Bind first: a busy port fails at once, before the store is touched.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 	db, err := sqlite.Open(storePath(*data))
 	if err != nil {
 		return err
@@ -66,10 +72,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
 	}
 	fmt.Fprintf(stdout, "policykb: serving GraphQL at http://%s/graphql (IDE at http://%s/), data in %s\n", ln.Addr(), ln.Addr(), *data)
 	errc := make(chan error, 1)

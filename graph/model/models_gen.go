@@ -6,9 +6,16 @@ import (
 	"github.com/policykb/policykb/internal/policy"
 )
 
+// Where a page of a connection lies (Relay).
 type PageInfo struct {
-	HasNextPage bool    `json:"hasNextPage"`
-	EndCursor   *string `json:"endCursor,omitempty"`
+	// Whether hits follow this page: pass `endCursor` as `after` to get them.
+	HasNextPage bool `json:"hasNextPage"`
+	// Whether hits come before this page (it was asked for with `after`).
+	HasPreviousPage bool `json:"hasPreviousPage"`
+	// The cursor of the first edge of the page; null if the page is empty.
+	StartCursor *string `json:"startCursor,omitempty"`
+	// The cursor of the last edge of the page; null if the page is empty.
+	EndCursor *string `json:"endCursor,omitempty"`
 }
 
 type Query struct {

@@ -34,9 +34,10 @@ type SearchHit struct {
 
 // SearchResult is one page of hits.
 type SearchResult struct {
-	Hits        []SearchHit
-	TotalCount  int
-	HasNextPage bool
+	Hits            []SearchHit
+	TotalCount      int
+	HasNextPage     bool // hits follow this page
+	HasPreviousPage bool // hits come before this page
 }
 
 // SearchService searches the provisions.

@@ -64,6 +64,7 @@ func (x *Index) Search(ctx context.Context, q policy.SearchQuery) (*policy.Searc
 		})
 	}
 	out.HasNextPage = offset+len(out.Hits) < out.TotalCount
+	out.HasPreviousPage = min(offset, out.TotalCount) > 0
 	x.cache.put(key, x.gen, out)
 	return out, nil
 }

@@ -1,0 +1,376 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs (go test -run %s -update rewrites it):\n%s", path, t.Name(), got)
+	}
+}
+
+// fixedDataDir makes the default of --data the same on every machine.
+func fixedDataDir(t *testing.T) {
+	t.Setenv("POLICYKB_DATA", "/var/lib/policykb")
+}
+
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"--version"}, {"-version"}, {"version"}} {
+		code, out, errs := policykb(t, args...)
+		if code != 0 || errs != "" {
+			t.Errorf("policykb %v: exit %d, stderr %q", args, code, errs)
+		}
+		if !strings.HasPrefix(out, "policykb ") || !strings.Contains(out, "built with "+runtime.Version()+" for "+runtime.GOOS+"/"+runtime.GOARCH+", cgo on\n") {
+			t.Errorf("policykb %v printed %q", args, out)
+		}
+	}
+	if code, _, _ := policykb(t, "version", "extra"); code != 2 {
+		t.Errorf("policykb version extra: exit %d, want 2", code)
+	}
+}
+
+// TestVersionText checks what --version says for the build information a
+// binary can carry.
+func TestVersionText(t *testing.T) {
+	setting := func(kv ...string) []debug.BuildSetting {
+		var s []debug.BuildSetting
+		for i := 0; i < len(kv); i += 2 {
+			s = append(s, debug.BuildSetting{Key: kv[i], Value: kv[i+1]})
+		}
+		return s
+	}
+	tail := "built with " + runtime.Version() + " for " + runtime.GOOS + "/" + runtime.GOARCH + ", cgo on\n"
+	tests := []struct {
+		name string
+		bi   *debug.BuildInfo
+		want string
+	}{
+		{"no build information", nil, "policykb (devel)\nrevision unknown (not built from a git clone, or built with -buildvcs=false)\n"},
+		{"released module", &debug.BuildInfo{Main: debug.Module{Version: "v1.2.0"}},
+			"policykb v1.2.0\nrevision unknown (not built from a git clone, or built with -buildvcs=false)\n"},
+		{"clean clone", &debug.BuildInfo{
+			Main:     debug.Module{Version: "v0.0.0-20261126150012-af31376d63c0"},
+			Settings: setting("vcs", "git", "vcs.revision", "af31376d63c0345f4cb736e0102cc2e4a22397c7", "vcs.time", "2026-11-26T15:00:12Z", "vcs.modified", "false"),
+		}, "policykb v0.0.0-20261126150012-af31376d63c0\nrevision af31376d63c0345f4cb736e0102cc2e4a22397c7\ncommitted 2026-11-26T15:00:12Z\n"},
+		{"uncommitted changes", &debug.BuildInfo{
+			Main:     debug.Module{Version: "v0.0.0-20261126150012-af31376d63c0+dirty"},
+			Settings: setting("vcs.revision", "af31376d63c0345f4cb736e0102cc2e4a22397c7", "vcs.time", "2026-11-26T15:00:12Z", "vcs.modified", "true"),
+		}, "policykb v0.0.0-20261126150012-af31376d63c0+dirty\nrevision af31376d63c0345f4cb736e0102cc2e4a22397c7 (with uncommitted changes)\ncommitted 2026-11-26T15:00:12Z\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := version(tt.bi); got != tt.want+tail {
+				t.Errorf("got\n%s\nwant\n%s", got, tt.want+tail)
+			}
+		})
+	}
+}
+
+// TestHelp checks that help, asked for in any of its forms, goes to stdout
+// with exit status 0, for every command.
+func TestHelp(t *testing.T) {
+	fixedDataDir(t)
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"-help"}, {"help"}} {
+		code, out, errs := policykb(t, args...)
+		if code != 0 || errs != "" || out != usage() {
+			t.Errorf("policykb %v: exit %d, stderr %q, stdout %.80q…", args, code, errs, out)
+		}
+	}
+	golden(t, "usage.txt", usage())
+	for _, c := range commands {
+		var first string
+		for _, args := range [][]string{{c.name, "--help"}, {c.name, "-h"}, {c.name, "-help"}, {"help", c.name},
+			{c.name, "arg", "--help"}, {c.name, "--help", "--bogus"}} {
+			code, out, errs := policykb(t, args...)
+			if code != 0 || errs != "" || !strings.HasPrefix(out, "Usage: policykb "+c.name) {
+				t.Errorf("policykb %v: exit %d, stderr %q, stdout %q", args, code, errs, out)
+			}
+			if first == "" {
+				first = out
+			} else if out != first {
+				t.Errorf("policykb %v printed other help than %s --help", args, c.name)
+			}
+		}
+		golden(t, "help-"+c.name+".txt", first)
+	}
+}
+
+// TestUsageListsEveryFlag checks that the top-level usage names every
+// command and, under it, every flag its flag set defines.
+func TestUsageListsEveryFlag(t *testing.T) {
+	top := usage()
+	flagLine := regexp.MustCompile(`(?m)^  --([a-z][a-z0-9-]*)`)
+	seen := map[string]bool{}
+	for _, c := range commands {
+		_, help, _ := policykb(t, c.name, "--help")
+		i := strings.Index(top, "\n  policykb "+c.name)
+		if i < 0 {
+			t.Errorf("usage does not list %s with its options", c.name)
+			continue
+		}
+		block := top[i+1:]
+		if j := strings.Index(block, "\n\n"); j >= 0 {
+			block = block[:j]
+		}
+		for _, m := range flagLine.FindAllStringSubmatch(help, -1) {
+			seen[m[1]] = true
+			if !regexp.MustCompile(`(?m)^    --` + m[1] + `\b`).MatchString(block) {
+				t.Errorf("usage does not list --%s under %s", m[1], c.name)
+			}
+		}
+	}
+	// The flags of the first release must be among them.
+	for _, name := range []string{"addr", "data", "document", "first", "id", "no-introspection", "timeout"} {
+		if !seen[name] {
+			t.Errorf("no command defines --%s", name)
+		}
+	}
+}
+
+// TestExitCodes checks the exit status of bad command lines (2, with a
+// message on stderr, nothing on stdout, the data directory untouched) and of
+// failures (1).
+func TestExitCodes(t *testing.T) {
+	store := t.TempDir()
+	mustRun(t, "ingest", "--data", store, corpusFile)
+	untouched := filepath.Join(t.TempDir(), "untouched")
+	tests := []struct {
+		args   []string
+		code   int
+		stderr string
+	}{
+		{nil, 2, "Usage: policykb COMMAND"},
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"--data", untouched, "search", "x"}, 2, `unknown command "--data"`},
+		{[]string{"help", "frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"search", "--data", untouched, "--first", "0", "q"}, 2, "from 1 to 100"},
+		{[]string{"search", "--data", untouched, "--first", "-1", "q"}, 2, "from 1 to 100"},
+		{[]string{"search", "--data", untouched, "--first=-1", "q"}, 2, "from 1 to 100"},
+		{[]string{"search", "--data", untouched, "--first", "101", "q"}, 2, "from 1 to 100"},
+		{[]string{"search", "--data", untouched, "--first", "x", "q"}, 2, "from 1 to 100"},
+		{[]string{"search", "--data", untouched, "--first", "", "q"}, 2, "from 1 to 100"},
+		{[]string{"search", "--data", untouched, "--first", "1e9", "q"}, 2, "from 1 to 100"},
+		{[]string{"search", "--data", untouched, "--first", "99999999999999999999", "q"}, 2, "from 1 to 100"},
+		{[]string{"search", "--data", untouched, "q", "--first"}, 2, "flag needs an argument"},
+		{[]string{"search", "--data", untouched}, 2, "give a query"},
+		{[]string{"search", "--data", untouched, "--bogus", "q"}, 2, "not defined: -bogus"},
+		{[]string{"ingest", "--data", untouched}, 2, "give one or more files"},
+		{[]string{"ingest", "--data", untouched, "--id", "x", "a.txt", "b.txt"}, 2, "--id only with one"},
+		{[]string{"ingest", "--data", untouched, "--bogus", corpusFile}, 2, "not defined: -bogus"},
+		{[]string{"export", "--data", untouched, "extra"}, 2, `unexpected argument "extra"`},
+		{[]string{"export", "--data"}, 2, "flag needs an argument: -data"},
+		{[]string{"serve", "--data", untouched, "extra"}, 2, `unexpected argument "extra"`},
+		{[]string{"serve", "--data", untouched, "--timeout", "soon"}, 2, "invalid value"},
+		{[]string{"serve", "--data", untouched, "--no-introspection=maybe"}, 2, "invalid boolean value"},
+		{[]string{"version", "--bogus"}, 2, "not defined: -bogus"},
+		{[]string{"export", "--data", store, "--document", "nope"}, 1, `no document "nope"`},
+		{[]string{"ingest", "--data", store, filepath.Join(t.TempDir(), "missing.txt")}, 1, "missing.txt"},
+		{[]string{"search", "--data", store, "--first", "1", "--", "防護", "-国民"}, 0, ""},
+		{[]string{"search", "--data", store, "--first", "100", "防護"}, 0, ""},
+	}
+	for _, tt := range tests {
+		code, out, errs := policykb(t, tt.args...)
+		if code != tt.code || !strings.Contains(errs, tt.stderr) {
+			t.Errorf("policykb %q: exit %d, stderr %q; want %d and %q", tt.args, code, errs, tt.code, tt.stderr)
+		}
+		if code == 2 && out != "" {
+			t.Errorf("policykb %q: bad usage printed %q on stdout", tt.args, out)
+		}
+	}
+	if _, err := os.Stat(untouched); !os.IsNotExist(err) {
+		t.Errorf("a bad command line touched the data directory: %v", err)
+	}
+}
+
+// TestNoCgo checks what a binary built with CGO_ENABLED=0 says: every
+// command that needs the store fails at once with exit status 1 and says
+// why, while help and version work.
+func TestNoCgo(t *testing.T) {
+	defer func(on bool) { cgoEnabled = on }(cgoEnabled)
+	cgoEnabled = false
+	data := filepath.Join(t.TempDir(), "data")
+	for _, c := range commands {
+		if c.name == "version" {
+			continue
+		}
+		code, out, errs := policykb(t, c.name, "--data", data, "x")
+		if code != 1 || out != "" || errs != noCgo+"\n" {
+			t.Errorf("%s without cgo: exit %d, stdout %q, stderr %q", c.name, code, out, errs)
+		}
+		if code, out, _ := policykb(t, c.name, "--help"); code != 0 || !strings.HasPrefix(out, "Usage: policykb "+c.name) {
+			t.Errorf("%s --help without cgo: exit %d, %q", c.name, code, out)
+		}
+	}
+	for _, want := range []string{"CGO_ENABLED=0", "cgo", "C compiler"} {
+		if !strings.Contains(noCgo, want) {
+			t.Errorf("the message without cgo does not say %q", want)
+		}
+	}
+	if code, out, _ := policykb(t, "--version"); code != 0 || !strings.Contains(out, "cgo off") {
+		t.Errorf("--version without cgo: exit %d, %q", code, out)
+	}
+	if _, err := os.Stat(data); !os.IsNotExist(err) {
+		t.Errorf("without cgo a command touched the data directory: %v", err)
+	}
+}
+
+// TestBindBeforeLoad checks that serve on a busy port fails at once with
+// exit status 1, before it creates or loads any store.
+func TestBindBeforeLoad(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	data := filepath.Join(t.TempDir(), "new")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	done := make(chan struct{})
+	var code int
+	var stdout, stderr syncBuffer
+	go func() {
+		code = run(ctx, []string{"serve", "--addr", busy.Addr().String(), "--data", data}, &stdout, &stderr)
+		close(done)
+	}()
+	<-done
+	if code != 1 || !strings.Contains(stderr.String(), busy.Addr().String()) || stdout.String() != "" {
+		t.Errorf("serve on a busy port: exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+	}
+	if strings.Contains(stderr.String(), "loaded") {
+		t.Errorf("serve loaded the corpus before binding: %s", stderr.String())
+	}
+	if _, err := os.Stat(data); !os.IsNotExist(err) {
+		t.Errorf("serve on a busy port touched the data directory: %v", err)
+	}
+}
+
+// TestHitCount checks the first line of search: "0 hits", "1 hit", "N hits".
+func TestHitCount(t *testing.T) {
+	data := t.TempDir()
+	mustRun(t, "ingest", "--data", data, corpusFile)
+	count := regexp.MustCompile(`^(\d+) hits?\n`)
+	tests := []struct {
+		query string
+		n     func(int) bool
+	}{
+		{"zzyzx", func(n int) bool { return n == 0 }},
+		{"ＩｏＴ", func(n int) bool { return n == 1 }},
+		{"施策", func(n int) bool { return n > 1 }},
+	}
+	for _, tt := range tests {
+		out := mustRun(t, "search", "--data", data, tt.query)
+		m := count.FindStringSubmatch(out)
+		if m == nil {
+			t.Errorf("search %s printed %q", tt.query, out)
+			continue
+		}
+		n, _ := strconv.Atoi(m[1])
+		want := fmt.Sprintf("%d hits\n", n)
+		if n == 1 {
+			want = "1 hit\n"
+		}
+		if !tt.n(n) || m[0] != want {
+			t.Errorf("search %s: first line %q", tt.query, m[0])
+		}
+	}
+}
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// binary builds policykb once for the tests that run it as a process.
+func binary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "policykb-cli-test")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "policykb")
+		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+			buildErr = err
+			t.Logf("%s", out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
+// TestProcess runs the binary: the exit status is the process's, and help
+// and version go to stdout, errors to stderr.
+func TestProcess(t *testing.T) {
+	bin := binary(t)
+	data := filepath.Join(t.TempDir(), "data")
+	tests := []struct {
+		args           []string
+		code           int
+		stdout, stderr string
+	}{
+		{[]string{"--version"}, 0, "policykb ", ""},
+		{[]string{"--help"}, 0, "policykb — ", ""},
+		{[]string{"serve", "--help"}, 0, "Usage: policykb serve", ""},
+		{[]string{"search", "--data", data, "--first", "0", "q"}, 2, "", "policykb search: "},
+		{[]string{"frobnicate"}, 2, "", "policykb: unknown command"},
+		{[]string{"export", "--data", data, "--document", "nope"}, 1, "", `policykb export: no document "nope"`},
+	}
+	for _, tt := range tests {
+		cmd := exec.Command(bin, tt.args...)
+		var stdout, stderr strings.Builder
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil && cmd.ProcessState == nil {
+			t.Fatal(err)
+		}
+		code := cmd.ProcessState.ExitCode()
+		if code != tt.code || !strings.HasPrefix(stdout.String(), tt.stdout) || !strings.Contains(stderr.String(), tt.stderr) ||
+			tt.stdout == "" && stdout.Len() > 0 || tt.stderr == "" && stderr.Len() > 0 {
+			t.Errorf("policykb %q: exit %d, stdout %.60q, stderr %.60q; want %d, %q…, %q…",
+				tt.args, code, stdout.String(), stderr.String(), tt.code, tt.stdout, tt.stderr)
+		}
+	}
+}
