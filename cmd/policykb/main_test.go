@@ -395,7 +395,7 @@ func TestSearchBesideServer(t *testing.T) {
 	}
 	before := current()
 	out := mustRun(t, "search", "--data", data, "暗号")
-	if !strings.HasPrefix(out, "1 hits\n") {
+	if !strings.HasPrefix(out, "1 hit\n") {
 		t.Errorf("search beside the server printed %q", out)
 	}
 	if after := current(); after != before {

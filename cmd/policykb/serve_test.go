@@ -61,7 +61,7 @@ func TestInterruptAtStart(t *testing.T) {
 	}
 	// Whatever the interrupts left, the index opens or is rebuilt.
 	out := mustRun(t, "search", "--data", data, "暗号")
-	if !strings.HasPrefix(out, "1 hits\n") {
+	if !strings.HasPrefix(out, "1 hit\n") {
 		t.Errorf("search after the interrupted starts printed %q", out)
 	}
 	if entries, _ := os.ReadDir(filepath.Join(data, "index")); len(entries) != 2 {
