@@ -109,7 +109,7 @@ func (a *answers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	gen, haveGen := int64(0), false
-	if a.c.Generation != nil {
+	if a.c.Generation != nil && (r.Method == http.MethodGet || a.cache != nil) {
 		g, err := a.c.Generation(r.Context())
 		gen, haveGen = g, err == nil
 	}
