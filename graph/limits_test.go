@@ -184,6 +184,11 @@ func TestLimitClasses(t *testing.T) {
 		{"lists", "101 kinds in a literal argument of a nested field", withVars(`{ references { citedBy(kinds: [`+literal(101)+`]) { id } } }`, nil), 0, "BAD_USER_INPUT"},
 		{"lists", "12 filters of 100 kinds", withVars(manyFilters, filterVars), 0, "BAD_USER_INPUT"},
 		{"lists", "variables nested 40 deep", []byte(`{"query":"query($k: [ProvisionKind!]) { search(query: \"x\", filter: {kinds: $k}) { totalCount } }","variables":{"k":` + deep + `}}`), 422, "GRAPHQL_VALIDATION_FAILED"},
+		{"validation", "998 fields of one name", withVars("{ documents { "+strings.Repeat("id ", 998)+"} }", nil), 0, "COMPLEXITY_LIMIT_EXCEEDED"},
+		{"validation", "9,990 fields of one name", withVars("{ documents { "+strings.Repeat("id ", 9990)+"} }", nil), 0, "COMPLEXITY_LIMIT_EXCEEDED"},
+		{"validation", "1,000 chained fragments", withVars(chain(1000), nil), 0, "COMPLEXITY_LIMIT_EXCEEDED"},
+		{"validation", "500 directives", withVars("{ documents "+strings.Repeat("@include(if: true) ", 500)+"{ id } }", nil), 0, "COMPLEXITY_LIMIT_EXCEEDED"},
+		{"validation", "50 directives", withVars("{ documents "+strings.Repeat("@include(if: true) ", 50)+"{ id } }", nil), 422, "GRAPHQL_VALIDATION_FAILED"},
 		{"answers", "documents { source } under 490 aliases", withVars(sources(490), nil), 0, "COMPLEXITY_LIMIT_EXCEEDED"},
 		{"answers", "documents { source } under 60 aliases", withVars(sources(60), nil), 0, ""},
 		{"answers", "a 60 KiB alias under a list", withVars(`{ provisions { `+strings.Repeat("a", 60<<10)+`: id } }`, nil), 0, "COMPLEXITY_LIMIT_EXCEEDED"},
@@ -204,7 +209,7 @@ func TestLimitClasses(t *testing.T) {
 			case tt.wantCode != "" && (len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != tt.wantCode):
 				t.Errorf("want %s, got %.300s", tt.wantCode, raw)
 			}
-			if len(raw) > graph.DefaultAnswerBytes {
+			if len(raw) > graph.DefaultAnswerBytes || tt.wantCode != "" && len(raw) > 5000 {
 				t.Errorf("answer of %d bytes", len(raw))
 			}
 			if r := post(t, srv, `{ documents { id } }`, nil); len(r.Errors) > 0 {
@@ -215,6 +220,17 @@ func TestLimitClasses(t *testing.T) {
 	if s := logs.String(); s != "" {
 		t.Errorf("refused requests were logged as server errors:\n%.1000s", s)
 	}
+}
+
+// chain is a query whose fragments spread one another n deep.
+func chain(n int) string {
+	var b strings.Builder
+	b.WriteString("{ ...F0 }")
+	for i := range n {
+		b.WriteString(" fragment F" + itoa(i) + " on Query { ...F" + itoa(i+1) + " }")
+	}
+	b.WriteString(" fragment F" + itoa(n) + " on Query { documents { id } }")
+	return b.String()
 }
 
 func mustJSON(v any) []byte {
