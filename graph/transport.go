@@ -25,14 +25,14 @@ import (
 
 // Error codes of requests that are not GraphQL requests at all.
 const (
-	CodeBadRequest       = "BAD_REQUEST"            // unreadable JSON or query string, a batch
-	CodeMediaType        = "UNSUPPORTED_MEDIA_TYPE" // a POST that is not application/json
-	CodeMethod           = "METHOD_NOT_ALLOWED"     // neither GET nor POST
-	CodeRequestTooLarge  = "REQUEST_TOO_LARGE"      // a body or query text over its limit
-	CodeTimeout          = "TIMEOUT"
-	maxQueryBytes        = 64 << 10 // longest query text
-	queryCacheBytes      = 32 << 20 // parsed queries and persisted queries, by the length of their text
-	maxErrors            = 20 // errors in one answer; the rest are counted in the last
+	CodeBadRequest      = "BAD_REQUEST"            // unreadable JSON or query string, a batch
+	CodeMediaType       = "UNSUPPORTED_MEDIA_TYPE" // a POST that is not application/json
+	CodeMethod          = "METHOD_NOT_ALLOWED"     // neither GET nor POST
+	CodeRequestTooLarge = "REQUEST_TOO_LARGE"      // a body or query text over its limit
+	CodeTimeout         = "TIMEOUT"
+	maxQueryBytes       = 64 << 10 // longest query text
+	queryCacheBytes     = 32 << 20 // parsed queries and persisted queries, by the length of their text
+	maxErrors           = 20       // errors in one answer; the rest are counted in the last
 )
 
 // httpTransport serves GraphQL over GET (queries only) and POST
