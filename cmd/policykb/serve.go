@@ -18,6 +18,7 @@ import (
 	"github.com/policykb/policykb/internal/search"
 	"github.com/policykb/policykb/internal/server"
 	"github.com/policykb/policykb/internal/sqlite"
+	"golang.org/x/net/netutil"
 )
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) error {
@@ -65,6 +66,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	if err != nil {
 		return err
 	}
+	ln = netutil.LimitListener(ln, server.MaxConnections)
 	fmt.Fprintf(stdout, "policykb: serving GraphQL at http://%s/graphql (IDE at http://%s/), data in %s\n", ln.Addr(), ln.Addr(), *data)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
