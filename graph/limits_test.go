@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/internal/ingest"
@@ -393,5 +394,54 @@ func TestErrorsQuoteLittle(t *testing.T) {
 				t.Errorf("answer of %d bytes", len(raw))
 			}
 		})
+	}
+}
+
+// TestErrorsNotCached checks over HTTP that answers with errors, timeouts
+// included, carry Cache-Control: no-store and no ETag, every time, while
+// good answers carry an ETag, one per encoding.
+func TestErrorsNotCached(t *testing.T) {
+	srv, _ := newLimitedServer(t, graph.Options{}, server.Config{})
+	slow, _ := newLimitedServer(t, graph.Options{}, server.Config{Timeout: time.Microsecond})
+	get := func(base, query, ae string) *http.Response {
+		req, _ := http.NewRequest("GET", base+"/graphql?query="+url.QueryEscape(query), nil)
+		if ae != "" {
+			req.Header.Set("Accept-Encoding", ae)
+		}
+		resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp
+	}
+	for _, tt := range []struct {
+		name, base, query string
+	}{
+		{"timeout", slow.URL, `{ provisions { id text } }`},
+		{"not found", srv.URL, `{ provision(id: "cs-budget-policy-fy2020:9") { id } }`},
+		{"invalid query", srv.URL, `{ provisions { nothing } }`},
+		{"refused", srv.URL, `{ provisions { children { children { children { citations { target { citedBy { text } } } } } } } }`},
+		{"bad input", srv.URL, `{ search(query: "") { totalCount } }`},
+	} {
+		for _, ae := range []string{"", "gzip"} {
+			for range 2 {
+				resp := get(tt.base, tt.query, ae)
+				if resp.Header.Get("ETag") != "" || resp.Header.Get("Cache-Control") != "no-store" {
+					t.Errorf("%s (%q): %d, ETag %q, Cache-Control %q", tt.name, ae, resp.StatusCode, resp.Header.Get("ETag"), resp.Header.Get("Cache-Control"))
+				}
+			}
+		}
+	}
+	good := `{ provisions { id text } }`
+	plain, gz := get(srv.URL, good, ""), get(srv.URL, good, "gzip")
+	if plain.Header.Get("ETag") == "" || gz.Header.Get("ETag") == "" || plain.Header.Get("ETag") == gz.Header.Get("ETag") ||
+		gz.Header.Get("Content-Encoding") != "gzip" || plain.Header.Get("Content-Encoding") != "" {
+		t.Errorf("good answer: ETags %q and %q, encodings %q and %q", plain.Header.Get("ETag"), gz.Header.Get("ETag"),
+			plain.Header.Get("Content-Encoding"), gz.Header.Get("Content-Encoding"))
+	}
+	if q0 := get(srv.URL, good, "gzip;q=0"); q0.Header.Get("Content-Encoding") != "" || q0.Header.Get("ETag") != plain.Header.Get("ETag") {
+		t.Errorf("gzip;q=0: encoding %q, ETag %q", q0.Header.Get("Content-Encoding"), q0.Header.Get("ETag"))
 	}
 }
