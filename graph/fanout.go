@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/policykb/policykb/internal/policy"
 )
@@ -215,11 +216,17 @@ type generationer interface {
 
 // fanOuts keeps the measurement of the store's current generation.
 type fanOuts struct {
-	res *Resolver
-	mu  sync.Mutex
-	gen int64
-	f   *fanOut
+	res     *Resolver
+	mu      sync.Mutex
+	gen     int64
+	checked time.Time // when gen was last read
+	f       *fanOut
 }
+
+// recheck is how long a measurement is used before the store generation is
+// read again. An ingest in that window can only make answers larger than
+// their cost says, and the answer limit still bounds them.
+const recheck = 100 * time.Millisecond
 
 // get returns the fan-out of the store as it is now, measuring it again
 // when the store has changed. A store that does not number its changes is
@@ -229,12 +236,16 @@ func (c *fanOuts) get(ctx context.Context) (*fanOut, error) {
 	if !ok {
 		return measureFanOut(ctx, c.res)
 	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.f != nil && time.Since(c.checked) < recheck {
+		return c.f, nil
+	}
 	gen, err := g.Generation(ctx)
 	if err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.checked = time.Now()
 	if c.f != nil && c.gen == gen {
 		return c.f, nil
 	}

@@ -36,12 +36,13 @@ func NewHandler(res *Resolver, opt Options) *handler.Server {
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(httpTransport{})
-	srv.SetQueryCache(newQueryCache[*ast.QueryDocument](queryCacheBytes, 16))
+	parsed := newQueryCache[*ast.QueryDocument](queryCacheBytes, 16)
+	srv.SetQueryCache(parsed)
 	srv.SetParserTokenLimit(limits.Tokens)
 	if !opt.NoIntrospection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(queryLength{max: maxQueryBytes})
+	srv.Use(preCheck{maxBytes: maxQueryBytes, tokens: limits.Tokens, fields: limits.Fields, parsed: parsed})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: newQueryCache[string](queryCacheBytes/4, 1)})
 	srv.Use(newLimiter(limits, es, res, !opt.NoIntrospection))
 	srv.Use(answerLimit{limit: limits.AnswerBytes})

@@ -29,7 +29,7 @@ type Limits struct {
 	Complexity int
 	// Depth is the deepest nesting of fields, introspection included. Relay
 	// queries such as search { edges { node { provision { parent { id } } } } }
-	// are 6 deep; the standard introspection queries 13.
+	// are 6 deep; the standard introspection queries pass.
 	Depth int
 	// Fields is the most fields (aliases included, fragments expanded) one
 	// operation may select.

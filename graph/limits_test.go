@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/internal/ingest"
@@ -177,13 +178,18 @@ func TestLimitClasses(t *testing.T) {
 		{"introspection", "nested without aliases", withVars(`{ __schema { types { fields { type { fields { type { fields { type { fields { name description } } } } } } } } } }`, nil), 422, "GRAPHQL_VALIDATION_FAILED"},
 		{"introspection", "a type by name", withVars(`{ __type(name: "Provision") { name fields { name type { name ofType { name } } } } }`, nil), 0, ""},
 		{"introspection", "deep ofType", withVars(`{ __schema { types { ofType `+strings.Repeat("{ ofType ", 20)+"{ name }"+strings.Repeat(" }", 20)+` } } }`, nil), 0, "DEPTH_LIMIT_EXCEEDED"},
-		{"lists", "50,000 kinds in a variable", withVars(`query($f: SearchFilter) { search(query: "施策", filter: $f) { totalCount } }`, map[string]any{"f": map[string]any{"kinds": kinds(50000)}}), 0, "BAD_USER_INPUT"},
+		{"lists", "20,000 kinds in a variable", withVars(`query($f: SearchFilter) { search(query: "施策", filter: $f) { totalCount } }`, map[string]any{"f": map[string]any{"kinds": kinds(20000)}}), 0, "BAD_USER_INPUT"},
 		{"lists", "101 kinds in a variable", withVars(`query($k: [ProvisionKind!]) { search(query: "施策", filter: {kinds: $k}) { totalCount } }`, map[string]any{"k": kinds(101)}), 0, "BAD_USER_INPUT"},
 		{"lists", "100 kinds in a variable", withVars(`query($k: [ProvisionKind!]) { search(query: "施策", filter: {kinds: $k}) { totalCount } }`, map[string]any{"k": kinds(100)}), 0, ""},
 		{"lists", "101 kinds in a literal", withVars(`{ search(query: "施策", filter: {kinds: [`+literal(101)+`]}) { totalCount } }`, nil), 0, "BAD_USER_INPUT"},
 		{"lists", "101 kinds in a literal argument of a nested field", withVars(`{ references { citedBy(kinds: [`+literal(101)+`]) { id } } }`, nil), 0, "BAD_USER_INPUT"},
 		{"lists", "12 filters of 100 kinds", withVars(manyFilters, filterVars), 0, "BAD_USER_INPUT"},
 		{"lists", "variables nested 40 deep", []byte(`{"query":"query($k: [ProvisionKind!]) { search(query: \"x\", filter: {kinds: $k}) { totalCount } }","variables":{"k":` + deep + `}}`), 422, "GRAPHQL_VALIDATION_FAILED"},
+		{"validation", "998 fields of one name", withVars("{ documents { "+strings.Repeat("id ", 998)+"} }", nil), 0, "COMPLEXITY_LIMIT_EXCEEDED"},
+		{"validation", "9,990 fields of one name", withVars("{ documents { "+strings.Repeat("id ", 9990)+"} }", nil), 0, "COMPLEXITY_LIMIT_EXCEEDED"},
+		{"validation", "1,000 chained fragments", withVars(chain(1000), nil), 0, "COMPLEXITY_LIMIT_EXCEEDED"},
+		{"validation", "500 directives", withVars("{ documents "+strings.Repeat("@include(if: true) ", 500)+"{ id } }", nil), 0, "COMPLEXITY_LIMIT_EXCEEDED"},
+		{"validation", "50 directives", withVars("{ documents "+strings.Repeat("@include(if: true) ", 50)+"{ id } }", nil), 422, "GRAPHQL_VALIDATION_FAILED"},
 		{"answers", "documents { source } under 490 aliases", withVars(sources(490), nil), 0, "COMPLEXITY_LIMIT_EXCEEDED"},
 		{"answers", "documents { source } under 60 aliases", withVars(sources(60), nil), 0, ""},
 		{"answers", "a 60 KiB alias under a list", withVars(`{ provisions { `+strings.Repeat("a", 60<<10)+`: id } }`, nil), 0, "COMPLEXITY_LIMIT_EXCEEDED"},
@@ -204,7 +210,7 @@ func TestLimitClasses(t *testing.T) {
 			case tt.wantCode != "" && (len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != tt.wantCode):
 				t.Errorf("want %s, got %.300s", tt.wantCode, raw)
 			}
-			if len(raw) > graph.DefaultAnswerBytes {
+			if len(raw) > graph.DefaultAnswerBytes || tt.wantCode != "" && len(raw) > 5000 {
 				t.Errorf("answer of %d bytes", len(raw))
 			}
 			if r := post(t, srv, `{ documents { id } }`, nil); len(r.Errors) > 0 {
@@ -215,6 +221,17 @@ func TestLimitClasses(t *testing.T) {
 	if s := logs.String(); s != "" {
 		t.Errorf("refused requests were logged as server errors:\n%.1000s", s)
 	}
+}
+
+// chain is a query whose fragments spread one another n deep.
+func chain(n int) string {
+	var b strings.Builder
+	b.WriteString("{ ...F0 }")
+	for i := range n {
+		b.WriteString(" fragment F" + itoa(i) + " on Query { ...F" + itoa(i+1) + " }")
+	}
+	b.WriteString(" fragment F" + itoa(n) + " on Query { documents { id } }")
+	return b.String()
 }
 
 func mustJSON(v any) []byte {
@@ -320,6 +337,7 @@ func TestErrorsQuoteLittle(t *testing.T) {
 		body   []byte
 		query  string // GET
 	}{
+		{name: "200 KB of invalid JSON", body: append([]byte(`{"query": "`), bytes.Repeat([]byte("\\q"), 100000)...)},
 		{name: "1 MiB of invalid JSON", body: append([]byte(`{"query": "`), bytes.Repeat([]byte("\\q"), 500000)...)},
 		{name: "JSON of the wrong type", body: []byte(`{"query": ["` + longASCII + `"]}`)},
 		{name: "label", body: gql(`{ provision(label: "` + long + `") { id } }`)},
@@ -376,5 +394,54 @@ func TestErrorsQuoteLittle(t *testing.T) {
 				t.Errorf("answer of %d bytes", len(raw))
 			}
 		})
+	}
+}
+
+// TestErrorsNotCached checks over HTTP that answers with errors, timeouts
+// included, carry Cache-Control: no-store and no ETag, every time, while
+// good answers carry an ETag, one per encoding.
+func TestErrorsNotCached(t *testing.T) {
+	srv, _ := newLimitedServer(t, graph.Options{}, server.Config{})
+	slow, _ := newLimitedServer(t, graph.Options{}, server.Config{Timeout: time.Microsecond})
+	get := func(base, query, ae string) *http.Response {
+		req, _ := http.NewRequest("GET", base+"/graphql?query="+url.QueryEscape(query), nil)
+		if ae != "" {
+			req.Header.Set("Accept-Encoding", ae)
+		}
+		resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp
+	}
+	for _, tt := range []struct {
+		name, base, query string
+	}{
+		{"timeout", slow.URL, `{ provisions { id text } }`},
+		{"not found", srv.URL, `{ provision(id: "cs-budget-policy-fy2020:9") { id } }`},
+		{"invalid query", srv.URL, `{ provisions { nothing } }`},
+		{"refused", srv.URL, `{ provisions { children { children { children { citations { target { citedBy { text } } } } } } } }`},
+		{"bad input", srv.URL, `{ search(query: "") { totalCount } }`},
+	} {
+		for _, ae := range []string{"", "gzip"} {
+			for range 2 {
+				resp := get(tt.base, tt.query, ae)
+				if resp.Header.Get("ETag") != "" || resp.Header.Get("Cache-Control") != "no-store" {
+					t.Errorf("%s (%q): %d, ETag %q, Cache-Control %q", tt.name, ae, resp.StatusCode, resp.Header.Get("ETag"), resp.Header.Get("Cache-Control"))
+				}
+			}
+		}
+	}
+	good := `{ provisions { id text } }`
+	plain, gz := get(srv.URL, good, ""), get(srv.URL, good, "gzip")
+	if plain.Header.Get("ETag") == "" || gz.Header.Get("ETag") == "" || plain.Header.Get("ETag") == gz.Header.Get("ETag") ||
+		gz.Header.Get("Content-Encoding") != "gzip" || plain.Header.Get("Content-Encoding") != "" {
+		t.Errorf("good answer: ETags %q and %q, encodings %q and %q", plain.Header.Get("ETag"), gz.Header.Get("ETag"),
+			plain.Header.Get("Content-Encoding"), gz.Header.Get("Content-Encoding"))
+	}
+	if q0 := get(srv.URL, good, "gzip;q=0"); q0.Header.Get("Content-Encoding") != "" || q0.Header.Get("ETag") != plain.Header.Get("ETag") {
+		t.Errorf("gzip;q=0: encoding %q, ETag %q", q0.Header.Get("Content-Encoding"), q0.Header.Get("ETag"))
 	}
 }

@@ -20,18 +20,19 @@ import (
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
 )
 
 // Error codes of requests that are not GraphQL requests at all.
 const (
-	CodeBadRequest       = "BAD_REQUEST"            // unreadable JSON or query string, a batch
-	CodeMediaType        = "UNSUPPORTED_MEDIA_TYPE" // a POST that is not application/json
-	CodeMethod           = "METHOD_NOT_ALLOWED"     // neither GET nor POST
-	CodeRequestTooLarge  = "REQUEST_TOO_LARGE"      // a body or query text over its limit
-	CodeTimeout          = "TIMEOUT"
-	maxQueryBytes        = 64 << 10 // longest query text
-	queryCacheBytes      = 32 << 20 // parsed queries and persisted queries, by the length of their text
-	maxMessageQuoteRunes = 40
+	CodeBadRequest      = "BAD_REQUEST"            // unreadable JSON or query string, a batch
+	CodeMediaType       = "UNSUPPORTED_MEDIA_TYPE" // a POST that is not application/json
+	CodeMethod          = "METHOD_NOT_ALLOWED"     // neither GET nor POST
+	CodeRequestTooLarge = "REQUEST_TOO_LARGE"      // a body or query text over its limit
+	CodeTimeout         = "TIMEOUT"
+	maxQueryBytes       = 64 << 10 // longest query text
+	queryCacheBytes     = 32 << 20 // parsed queries and persisted queries, by the length of their text
+	maxErrors           = 20       // errors in one answer; the rest are counted in the last
 )
 
 // httpTransport serves GraphQL over GET (queries only) and POST
@@ -158,7 +159,14 @@ func jsonError(err error) string {
 func writeJSON(w io.Writer, resp *graphql.Response) {
 	var head []byte
 	if len(resp.Errors) > 0 {
-		b, err := json.Marshal(resp.Errors)
+		errs := resp.Errors
+		if len(errs) > maxErrors {
+			more := *errs[0]
+			more.Message = fmt.Sprintf("and %d more errors", len(errs)-maxErrors+1)
+			more.Locations, more.Path = nil, nil
+			errs = append(errs[:maxErrors-1:maxErrors-1], &more)
+		}
+		b, err := json.Marshal(errs)
 		if err != nil {
 			w.Write([]byte(`{"errors":[{"message":"internal error","extensions":{"code":"` + policy.EINTERNAL + `"}}],"data":null}`))
 			return
@@ -238,23 +246,94 @@ func closingQuote(s string) int {
 	return -1
 }
 
-// queryLength refuses query texts longer than max bytes before they are
-// parsed or kept anywhere.
-type queryLength struct{ max int }
+// preCheck refuses, before they are parsed by gqlgen, validated or kept
+// anywhere, query texts longer than maxBytes and query documents whose
+// validation would cost too much: more fields written than the field
+// limit, many fields with the same name in one selection (validation
+// compares them pairwise), or many fragments, operations or directives.
+// A query already in the cache of parsed queries has passed these checks.
+type preCheck struct {
+	maxBytes, tokens, fields int
+	parsed                   *queryCache[*ast.QueryDocument]
+}
+
+// Bounds of a query document, checked before validation.
+const (
+	maxRepeatedNames = 200 // fields whose response name repeats one before them in the same selection
+	maxDefinitions   = 100 // operations and fragments
+	maxDirectives    = 100
+)
 
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationParameterMutator
-} = queryLength{}
+} = preCheck{}
 
-func (queryLength) ExtensionName() string                          { return "QueryLength" }
-func (queryLength) Validate(schema graphql.ExecutableSchema) error { return nil }
+func (preCheck) ExtensionName() string                          { return "PreCheck" }
+func (preCheck) Validate(schema graphql.ExecutableSchema) error { return nil }
 
-func (q queryLength) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
-	if len(p.Query) > q.max {
-		err := gqlerror.Errorf("the query text is %d bytes long, more than the limit of %d", len(p.Query), q.max)
-		errcode.Set(err, CodeRequestTooLarge)
+func (p preCheck) MutateOperationParameters(ctx context.Context, params *graphql.RawParams) *gqlerror.Error {
+	refuse := func(code, format string, args ...any) *gqlerror.Error {
+		err := gqlerror.Errorf(format, args...)
+		errcode.Set(err, code)
 		return err
+	}
+	if len(params.Query) > p.maxBytes {
+		return refuse(CodeRequestTooLarge, "the query text is %d bytes long, more than the limit of %d", len(params.Query), p.maxBytes)
+	}
+	if params.Query == "" {
+		return nil
+	}
+	if _, ok := p.parsed.Get(ctx, params.Query); ok {
+		return nil
+	}
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: params.Query}, p.tokens)
+	if err != nil {
+		return nil // gqlgen reports it
+	}
+	if n := len(doc.Operations) + len(doc.Fragments); n > maxDefinitions {
+		return refuse(CodeComplexity, "the query document has %d operations and fragments, more than the limit of %d", n, maxDefinitions)
+	}
+	fields, repeated, directives := 0, 0, 0
+	var walk func(set ast.SelectionSet)
+	walk = func(set ast.SelectionSet) {
+		var names map[string]bool
+		for _, s := range set {
+			switch s := s.(type) {
+			case *ast.Field:
+				fields++
+				directives += len(s.Directives)
+				if names == nil {
+					names = map[string]bool{}
+				}
+				if names[s.Alias] {
+					repeated++
+				}
+				names[s.Alias] = true
+				walk(s.SelectionSet)
+			case *ast.InlineFragment:
+				directives += len(s.Directives)
+				walk(s.SelectionSet)
+			case *ast.FragmentSpread:
+				directives += len(s.Directives)
+			}
+		}
+	}
+	for _, op := range doc.Operations {
+		directives += len(op.Directives)
+		walk(op.SelectionSet)
+	}
+	for _, f := range doc.Fragments {
+		directives += len(f.Directives)
+		walk(f.SelectionSet)
+	}
+	switch {
+	case fields > p.fields:
+		return refuse(CodeComplexity, "the query document has %d fields, more than the limit of %d", fields, p.fields)
+	case repeated > maxRepeatedNames:
+		return refuse(CodeComplexity, "the query document repeats field names %d times within selections, more than the limit of %d", repeated, maxRepeatedNames)
+	case directives > maxDirectives:
+		return refuse(CodeComplexity, "the query document has %d directives, more than the limit of %d", directives, maxDirectives)
 	}
 	return nil
 }
@@ -277,7 +356,7 @@ func newQueryCache[T any](budget, weight int) *queryCache[T] {
 	return c
 }
 
-func (c *queryCache[T]) size(key string) int { return 64 + c.weight*len(key) }
+func (c *queryCache[T]) size(key string) int { return 1024 + c.weight*len(key) }
 
 // Get returns the value kept for key.
 func (c *queryCache[T]) Get(_ context.Context, key string) (T, bool) {

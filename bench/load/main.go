@@ -7,7 +7,9 @@
 //     behind the same middleware): the HTTP limit of the machine,
 //
 // with the same number of connections, one after the other, and reports
-// throughput, latency percentiles and their ratio. With -soak it then runs
+// throughput, latency percentiles, the CPU time per request of the whole
+// process (a figure that suffers less than throughput from other work on a
+// shared machine) and their ratios. With -soak it then runs
 // a mixed load for the given time and reports errors and heap growth.
 //
 //	go run ./bench/load -duration 10s -conns 64
@@ -31,6 +33,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/policykb/policykb/graph"
@@ -143,7 +146,7 @@ func run(duration time.Duration, conns int, maxRequests int64, soak time.Duratio
 
 	fmt.Printf("machine: %d CPUs, GOMAXPROCS %d, %s; %d connections, %v per measurement; response cache %v\n\n",
 		runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), conns, duration, !noCache)
-	fmt.Printf("%-15s %-8s %10s %9s %9s %7s %s\n", "scenario", "path", "req/s", "p50 ms", "p99 ms", "errors", "")
+	fmt.Printf("%-15s %-8s %10s %9s %9s %7s %12s %s\n", "scenario", "path", "req/s", "p50 ms", "p99 ms", "errors", "CPU µs/req", "")
 	for _, sc := range scenarios {
 		want, err := post(client, base+"/graphql", sc.body)
 		if err != nil {
@@ -155,9 +158,9 @@ func run(duration time.Duration, conns int, maxRequests int64, soak time.Duratio
 		static.Store(string(sc.body), want)
 		g := measure(client, base+"/graphql", sc.body, want, conns, duration, maxRequests)
 		s := measure(client, base+"/static", sc.body, want, conns, duration, maxRequests)
-		fmt.Printf("%-15s %-8s %10.0f %9.2f %9.2f %7d\n", sc.name, "graphql", g.rate, g.p50, g.p99, g.errors)
-		fmt.Printf("%-15s %-8s %10.0f %9.2f %9.2f %7d  (%d bytes)\n", "", "static", s.rate, s.p50, s.p99, s.errors, len(want))
-		fmt.Printf("%-15s %-8s %9.0f%%\n\n", "", "ratio", 100*g.rate/s.rate)
+		fmt.Printf("%-15s %-8s %10.0f %9.2f %9.2f %7d %12.0f\n", sc.name, "graphql", g.rate, g.p50, g.p99, g.errors, g.cpu)
+		fmt.Printf("%-15s %-8s %10.0f %9.2f %9.2f %7d %12.0f  (%d bytes)\n", "", "static", s.rate, s.p50, s.p99, s.errors, s.cpu, len(want))
+		fmt.Printf("%-15s %-8s %9.0f%% %41.0f%%\n\n", "", "ratio", 100*g.rate/s.rate, 100*s.cpu/g.cpu)
 	}
 	if soak > 0 {
 		return soakTest(client, base, conns, soak)
@@ -168,6 +171,14 @@ func run(duration time.Duration, conns int, maxRequests int64, soak time.Duratio
 type result struct {
 	rate, p50, p99 float64
 	errors         int64
+	cpu            float64 // CPU time of the whole process (server and load) per request, µs
+}
+
+// cpuTime is the user and system CPU time the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // measure drives url with conns clients for d (or max requests) and checks
@@ -176,7 +187,7 @@ func measure(client *http.Client, url string, body, want []byte, conns int, d ti
 	var count, errs atomic.Int64
 	lats := make([][]time.Duration, conns)
 	deadline := time.Now().Add(d)
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	var wg sync.WaitGroup
 	for c := range conns {
 		wg.Add(1)
@@ -193,7 +204,7 @@ func measure(client *http.Client, url string, body, want []byte, conns int, d ti
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
+	elapsed, cpu := time.Since(start), cpuTime()-cpu0
 	var all []time.Duration
 	for _, l := range lats {
 		all = append(all, l...)
@@ -205,7 +216,8 @@ func measure(client *http.Client, url string, body, want []byte, conns int, d ti
 		}
 		return float64(all[min(len(all)-1, int(p*float64(len(all))))].Microseconds()) / 1000
 	}
-	return result{rate: float64(len(all)) / elapsed.Seconds(), p50: pct(0.5), p99: pct(0.99), errors: errs.Load()}
+	return result{rate: float64(len(all)) / elapsed.Seconds(), p50: pct(0.5), p99: pct(0.99), errors: errs.Load(),
+		cpu: float64(cpu.Microseconds()) / float64(len(all)+1)}
 }
 
 // soakTest runs both scenarios mixed for d and samples the heap.

@@ -7,9 +7,11 @@
 // every provision with its texts and links, 100 search hits with texts), made
 // distinct so that the answer cache cannot serve them; a quarter of the
 // connections read their answers slowly. It samples the server's RSS and
-// fails when its peak (VmHWM) passes -bound.
+// fails when its peak (VmHWM) passes -bound. With -idle it also holds that
+// many slowloris connections open.
 //
 //	go run ./bench/memory -duration 30s -conns 64 -bound 512
+//	go run ./bench/memory -duration 30s -conns 64 -idle 400 -bound 512
 package main
 
 import (
@@ -38,18 +40,23 @@ func main() {
 	conns := flag.Int("conns", 64, "concurrent connections")
 	bound := flag.Int("bound", 512, "the RSS bound in MiB: exit 1 when the peak passes it")
 	bin := flag.String("bin", "", "the policykb binary (default: built from ./cmd/policykb)")
+	idle := flag.Int("idle", 0, "also hold this many connections that send their headers one byte a second (slowloris)")
 	flag.Parse()
 	if *duration > 5*time.Minute || *conns < 1 || *conns > 1024 {
 		fmt.Fprintln(os.Stderr, "memory: -duration at most 5m, -conns 1 to 1024")
 		os.Exit(2)
 	}
-	if err := run(*duration, *conns, *bound, *bin); err != nil {
+	if *idle > 4096 {
+		fmt.Fprintln(os.Stderr, "memory: -idle at most 4096")
+		os.Exit(2)
+	}
+	if err := run(*duration, *conns, *idle, *bound, *bin); err != nil {
 		fmt.Fprintln(os.Stderr, "memory:", err)
 		os.Exit(1)
 	}
 }
 
-func run(duration time.Duration, conns, bound int, bin string) error {
+func run(duration time.Duration, conns, idleConns, bound int, bin string) error {
 	dir, err := os.MkdirTemp("", "policykb-memory")
 	if err != nil {
 		return err
@@ -172,6 +179,27 @@ func run(duration time.Duration, conns, bound int, bin string) error {
 			}
 		}()
 	}
+	for range idleConns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(deadline) {
+				c, err := net.DialTimeout("tcp", m[1], time.Second)
+				if err != nil {
+					time.Sleep(100 * time.Millisecond)
+					continue
+				}
+				c.Write([]byte("GET /healthz HTTP/1.1\r\nHost: x\r\n"))
+				for time.Now().Before(deadline) {
+					if _, err := c.Write([]byte("X-A: a\r\n")); err != nil {
+						break
+					}
+					time.Sleep(time.Second)
+				}
+				c.Close()
+			}
+		}()
+	}
 	var samples []int
 	peak := 0
 	for time.Now().Before(deadline) {
@@ -189,8 +217,8 @@ func run(duration time.Duration, conns, bound int, bin string) error {
 		return fmt.Errorf("server no longer answers: %w", err)
 	}
 	resp.Body.Close()
-	fmt.Printf("%d connections (%d reading at 64 KiB/s), %v: %d requests, %.0f MiB read; answers %v\n",
-		conns, (conns+3)/4, duration, requests.Load(), float64(bytesRead.Load())/(1<<20), codes)
+	fmt.Printf("%d connections (%d reading at 64 KiB/s) and %d slowloris connections, %v: %d requests, %.0f MiB read; answers %v\n",
+		conns, (conns+3)/4, idleConns, duration, requests.Load(), float64(bytesRead.Load())/(1<<20), codes)
 	fmt.Printf("server RSS: %d MiB idle, peak %d MiB (VmHWM), %d MiB 2 s after the load; samples every 2 s (MiB) %v\n",
 		idle, hwm, after, samples)
 	if hwm > bound {

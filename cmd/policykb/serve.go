@@ -18,6 +18,7 @@ import (
 	"github.com/policykb/policykb/internal/search"
 	"github.com/policykb/policykb/internal/server"
 	"github.com/policykb/policykb/internal/sqlite"
+	"golang.org/x/net/netutil"
 )
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) error {
@@ -37,6 +38,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	if err != nil {
 		return err
 	}
+	ln = netutil.LimitListener(ln, server.MaxConnections)
 	defer ln.Close()
 	db, err := sqlite.Open(storePath(*data))
 	if err != nil {

@@ -109,7 +109,7 @@ func (a *answers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	gen, haveGen := int64(0), false
-	if a.c.Generation != nil {
+	if a.c.Generation != nil && (r.Method == http.MethodGet || a.cache != nil) {
 		g, err := a.c.Generation(r.Context())
 		gen, haveGen = g, err == nil
 	}
@@ -127,19 +127,23 @@ func (a *answers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	var key [32]byte
+	// The body is read before the budget is taken, so that clients that
+	// send slowly hold no part of it.
+	var body []byte
 	useCache := a.cache != nil && haveGen
+	if r.Method == http.MethodPost {
+		var err error
+		body, err = io.ReadAll(r.Body)
+		r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
+		if err != nil {
+			useCache = false // the API reports the body error
+		}
+	}
+	var key [32]byte
 	if useCache {
 		hash := sha256.New()
 		io.WriteString(hash, r.Method+"\x00"+r.URL.RawQuery+"\x00"+r.Header.Get("Content-Type")+"\x00")
-		if r.Method == http.MethodPost {
-			body, err := io.ReadAll(r.Body)
-			r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
-			if err != nil {
-				useCache = false // the API reports the body error
-			}
-			hash.Write(body)
-		}
+		hash.Write(body)
 		hash.Sum(key[:0])
 		if v := a.cache.get(key, gen); useCache && v != nil {
 			h.Set("Content-Type", v.ct)

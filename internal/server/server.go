@@ -25,6 +25,11 @@ import (
 // bound measured by bench/memory (BENCHMARKS.md).
 const MemoryLimit = 384 << 20
 
+// MaxConnections is how many connections a server process serves at once;
+// more wait to be accepted. With MaxBody it bounds the memory of request
+// bodies being read.
+const MaxConnections = 512
+
 // Config is what New needs.
 type Config struct {
 	API    http.Handler // the GraphQL endpoint
@@ -35,8 +40,9 @@ type Config struct {
 	Generation func(ctx context.Context) (int64, error)
 	// Ready returns nil once the store and the search index are open.
 	Ready func() error
-	// MaxBody bounds a request body (default 1 MiB); Timeout bounds the
-	// work of one request (default 10 s).
+	// MaxBody bounds a request body (default 256 KiB: a query text has at
+	// most 64 KiB, variables at most 1,000 values); Timeout bounds the work
+	// of one request (default 10 s).
 	MaxBody int64
 	Timeout time.Duration
 	// CacheBytes bounds the cache of answers to repeated queries (default
@@ -53,7 +59,7 @@ type Config struct {
 // New returns the handler of the whole service.
 func New(c Config) http.Handler {
 	if c.MaxBody == 0 {
-		c.MaxBody = 1 << 20
+		c.MaxBody = 256 << 10
 	}
 	if c.Timeout == 0 {
 		c.Timeout = 10 * time.Second
