@@ -127,7 +127,7 @@ func fullWidth(n int) string {
 	return string(s)
 }
 
-// OneParagraph returns a policy text of about size bytes whose section １ is
+// OneParagraph returns a policy text of about (at most) size bytes whose section １ is
 // one paragraph: the paragraphs of the shipped policy run together again and
 // again, printed at 72 cells. Paragraph joining must stay linear in the
 // length of a paragraph, however long.
@@ -136,13 +136,14 @@ func OneParagraph(size int) []byte {
 	if err != nil {
 		panic(err) // the shipped corpus parses
 	}
+	var paras []string
+	for _, p := range base.Provisions {
+		paras = append(paras, p.Paragraphs...)
+	}
+	// Line breaks and footers add a few per cent.
 	var b strings.Builder
-	for b.Len() < size {
-		for _, p := range base.Provisions {
-			for _, para := range p.Paragraphs {
-				b.WriteString(para)
-			}
-		}
+	for i := 0; b.Len() < size-size/20; i++ {
+		b.WriteString(paras[i%len(paras)])
 	}
 	text := strings.TrimSuffix(b.String(), "。") + "。"
 	doc := *base

@@ -3,8 +3,10 @@ package corpusgen
 import (
 	"bytes"
 	"context"
+	"math/rand/v2"
 	"testing"
 
+	"github.com/policykb/policykb/corpus"
 	"github.com/policykb/policykb/internal/parse"
 )
 
@@ -53,11 +55,39 @@ func TestLong(t *testing.T) {
 
 func TestOneParagraph(t *testing.T) {
 	text := OneParagraph(100 << 10)
+	if len(text) > 100<<10 || len(text) < 90<<10 {
+		t.Errorf("OneParagraph(100 KiB) is %d bytes", len(text))
+	}
 	doc, err := parse.Document(context.Background(), "one.txt", text, parse.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(doc.Provisions) != 1 || len(doc.Provisions[0].Paragraphs) != 1 || len(doc.Provisions[0].Paragraphs[0]) < 100<<10 {
+	if len(doc.Provisions) != 1 || len(doc.Provisions[0].Paragraphs) != 1 || len(doc.Provisions[0].Paragraphs[0]) < 90<<10 {
 		t.Errorf("%d provisions", len(doc.Provisions))
+	}
+}
+
+// TestShuffledRewrapped: documents with the policy's paragraphs shuffled
+// among provisions, printed at every width by cells and by characters, with
+// and without indentation, parse back into their own paragraphs.
+func TestShuffledRewrapped(t *testing.T) {
+	src := corpus.Files()[0]
+	base, err := parse.Document(context.Background(), src.Name, src.Data, parse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(5, 7))
+	for i := 0; i < 5; i++ {
+		doc := shuffle(base, rng)
+		for width := 36; width <= 110; width += 2 {
+			for _, chars := range []bool{false, true} {
+				for _, indent := range []bool{false, true} {
+					l := parse.Layout{Width: width, PerPage: 20 + rng.IntN(20), Footer: "- %d -", Indent: indent, Chars: chars}
+					if _, clear := parse.Rewrap(doc, l); !clear {
+						t.Errorf("document %d printed as %+v: other paragraphs come back", i, l)
+					}
+				}
+			}
+		}
 	}
 }

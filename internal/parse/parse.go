@@ -268,9 +268,12 @@ func classify(c *canceller, lines []srcLine) *Error {
 				switch {
 				case n == sec+1:
 					isSection = full || n != lastPage+1 || strings.HasSuffix(prev, "。") && !sectionAhead(lines, i, n)
-				case full && boundary && (lastPage == 0 || n != lastPage+1):
-					// A full-width number alone before a heading, where a
-					// section may begin, is a section number out of sequence.
+				case boundary && (lastPage == 0 && full || lastPage > 0 && n != lastPage+1):
+					// A number alone before a heading, where a section may
+					// begin, that is not the next page's footer either, is a
+					// section number out of sequence: full-width as sections
+					// are printed, or half-width once the footers have shown
+					// how pages are numbered.
 					return outOfSequence(l.no, policy.KindSection, t, sec, area, item, sub)
 				}
 			}

@@ -157,29 +157,24 @@ func checkLossless(t *testing.T, text string, doc *policy.Document) {
 		}
 	}
 	// Match the lines against the stream; only footer-like lines may be
-	// skipped. Memoised on (line, position): the choice is only ever whether
-	// a footer-like line was dropped.
-	type state struct{ i, pos int }
-	failed := map[state]bool{}
-	var match func(i, pos int) bool
-	match = func(i, pos int) bool {
-		if i == len(lines) {
-			return pos == len(s)
+	// skipped. reach holds the stream positions the lines so far can end
+	// at: one, but for footer-like lines that may also be text.
+	reach := map[int]bool{0: true}
+	for _, l := range lines {
+		next := map[int]bool{}
+		for pos := range reach {
+			if strings.HasPrefix(s[pos:], l) {
+				next[pos+len(l)] = true
+			}
+			if footerRe.MatchString(l) {
+				next[pos] = true
+			}
 		}
-		st := state{i, pos}
-		if failed[st] {
-			return false
+		if reach = next; len(reach) == 0 {
+			break
 		}
-		if strings.HasPrefix(s[pos:], lines[i]) && match(i+1, pos+len(lines[i])) {
-			return true
-		}
-		if footerRe.MatchString(lines[i]) && match(i+1, pos) {
-			return true
-		}
-		failed[st] = true
-		return false
 	}
-	if !match(0, 0) {
+	if !reach[len(s)] {
 		t.Errorf("the structure does not hold the source text exactly once (stream %d bytes)", len(s))
 	}
 }

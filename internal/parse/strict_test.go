@@ -41,6 +41,8 @@ func TestNumberingErrors(t *testing.T) {
 		want string
 	}{
 		{"section printed twice (３ as ２)", edit(t, 214, "３", "２"), "x.txt:214: section ２ out of sequence: expected ３ after ２"},
+		{"section printed twice, half-width", edit(t, 214, "３", "2"), "x.txt:214: section 2 out of sequence: expected ３ after ２"},
+		{"first section printed twice", edit(t, 30, "２", "１"), "x.txt:30: section １ out of sequence: expected ２ after １"},
 		{"sections out of order", swapped, "x.txt:30: section ３ out of sequence: expected ２ after １"},
 		{"first section skipped", edit(t, 14, "１", "２"), "x.txt:14: section ２ out of sequence: expected １"},
 		{"section with its heading on the line, repeated", edit(t, 214, "３", "２　留意事項の二"), "x.txt:214: section ２ out of sequence: expected ３ after ２"},
