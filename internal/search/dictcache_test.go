@@ -1,9 +1,13 @@
 package search
 
 import (
+	"archive/zip"
+	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"testing"
 
 	"github.com/ikawaha/kagome-dict/dict"
@@ -150,5 +154,58 @@ func TestDictCopy(t *testing.T) {
 	cachedDict(ipaModule, load)
 	if loads != before+1 {
 		t.Error("no load where the copy cannot be written")
+	}
+}
+
+// BenchmarkDictionaryLoad compares loading a dictionary as kagome ships it
+// (a zip of deflated parts, decoded one after the other) with loading the
+// copy cachedDict keeps (stored parts, decoded in parallel), for each
+// dictionary module in the build list:
+//
+//	go test -run - -bench DictionaryLoad -benchtime 5x ./internal/search
+func BenchmarkDictionaryLoad(b *testing.B) {
+	for _, name := range []string{"ipa", "uni"} {
+		out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/ikawaha/kagome-dict/"+name).Output()
+		if err != nil || len(bytes.TrimSpace(out)) == 0 {
+			b.Logf("%s: not in the build list", name)
+			continue
+		}
+		shipped, err := os.ReadFile(filepath.Join(string(bytes.TrimSpace(out)), name+".dict"))
+		if err != nil {
+			b.Logf("%s: %v", name, err)
+			continue
+		}
+		load := func() *dict.Dict {
+			zr, err := zip.NewReader(bytes.NewReader(shipped), int64(len(shipped)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			d, err := dict.Load(zr, true)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return d
+		}
+		// Each load starts from a collected heap, as in a new process.
+		b.Run(name+"/shipped", func(b *testing.B) {
+			for range b.N {
+				b.StopTimer()
+				runtime.GC()
+				b.StartTimer()
+				load()
+			}
+		})
+		file := filepath.Join(b.TempDir(), name+".zip")
+		writeDictCopy(file, load())
+		b.Run(name+"/copy", func(b *testing.B) {
+			for range b.N {
+				b.StopTimer()
+				runtime.GC()
+				b.StartTimer()
+				if _, err := readDictCopy(file); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
