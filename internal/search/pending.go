@@ -48,6 +48,7 @@ type LoadConfig struct {
 var (
 	errBuilding     = policy.Errorf(policy.EUNAVAILABLE, "the search index is being built; try again shortly")
 	errShuttingDown = policy.Errorf(policy.EUNAVAILABLE, "the server is shutting down")
+	errRebuilding   = policy.Errorf(policy.EUNAVAILABLE, "the search index is being rebuilt after a change of the data; try again shortly")
 )
 
 // OpenInBackground starts opening the index at path over store.
@@ -173,30 +174,48 @@ func (p *Pending) Wait(ctx context.Context) (*Index, error) {
 	}
 }
 
-// Search waits for the index, then searches it. A search that finds the
-// index failing (its rebuild after an ingest failed) answers UNAVAILABLE
-// and has the index tried again in the background.
+// Search waits for the index, then searches it. When the store has moved
+// on (an ingest), the index is rebuilt in the background, not in the
+// request (whose deadline would cut the build short, again and again), and
+// the search waits for it like for the first build. A search that finds
+// the index failing answers UNAVAILABLE and has it tried again.
 func (p *Pending) Search(ctx context.Context, q policy.SearchQuery) (*policy.SearchResult, error) {
-	idx, err := p.Wait(ctx)
-	if err != nil {
-		return nil, err
-	}
-	res, err := idx.Search(ctx, q)
-	var u *unavailableError
-	if errors.As(err, &u) && ctx.Err() == nil {
-		p.mu.Lock()
-		if p.idx == idx {
-			p.idx, p.status, p.final = nil, retrying(u), true
-			close(p.change)
-			p.change = make(chan struct{})
+	for {
+		idx, err := p.Wait(ctx)
+		if err != nil {
+			return nil, err
 		}
-		p.mu.Unlock()
-		select {
-		case p.retry <- struct{}{}:
-		default:
+		stale, err := idx.stale(ctx)
+		if err != nil {
+			return nil, err
 		}
+		if stale {
+			p.fail(idx, errRebuilding, false)
+			continue
+		}
+		res, err := idx.Search(ctx, q)
+		var u *unavailableError
+		if errors.As(err, &u) && ctx.Err() == nil {
+			p.fail(idx, retrying(u), true)
+		}
+		return res, err
 	}
-	return res, err
+}
+
+// fail takes idx out of service with status, unless that happened
+// already, and has the loader bring it up to date.
+func (p *Pending) fail(idx *Index, status error, final bool) {
+	p.mu.Lock()
+	if p.idx == idx && p.status == nil {
+		p.idx, p.status, p.final = nil, status, final
+		close(p.change)
+		p.change = make(chan struct{})
+	}
+	p.mu.Unlock()
+	select {
+	case p.retry <- struct{}{}:
+	default:
+	}
 }
 
 // Close stops loading, without waiting for the dictionary to load, and

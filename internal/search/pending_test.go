@@ -62,6 +62,26 @@ func TestPendingShutdown(t *testing.T) {
 	}
 }
 
+// TestPendingFollowsStore checks that after an ingest a search waits for
+// the index rebuilt in the background and finds the new text.
+func TestPendingFollowsStore(t *testing.T) {
+	db := corpusStore(t)
+	path := filepath.Join(t.TempDir(), "index")
+	p := Load(context.Background(), LoadConfig{Path: path, Store: db, Logger: quietLog})
+	defer p.Close()
+	ctx := context.Background()
+	if r, err := p.Search(ctx, policy.SearchQuery{Query: "追記", First: 10}); err != nil || r.TotalCount != 0 {
+		t.Fatalf("追記 before the ingest: %v, %+v", err, r)
+	}
+	reingest(t, db)
+	if r, err := p.Search(ctx, policy.SearchQuery{Query: "追記", First: 10}); err != nil || r.TotalCount != 1 {
+		t.Errorf("追記 after the ingest: %v, %+v", err, r)
+	}
+	if err := p.Ready(); err != nil {
+		t.Errorf("ready after the rebuild: %v", err)
+	}
+}
+
 // corpusStore returns a store holding the corpus.
 func corpusStore(t *testing.T) *sqlite.DB {
 	t.Helper()
