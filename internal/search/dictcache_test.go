@@ -1,9 +1,13 @@
 package search
 
 import (
+	"archive/zip"
+	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"testing"
 
 	"github.com/ikawaha/kagome-dict/dict"
@@ -32,11 +36,50 @@ func tokens(t *testing.T, d *dict.Dict) [][]string {
 	return out
 }
 
+// smallDict is a dictionary made of parts of the IPA dictionary, small
+// enough to copy quickly under the race detector.
+func smallDict(t *testing.T) *dict.Dict {
+	t.Helper()
+	full := ipa.Dict()
+	d := *full
+	d.Morphs = full.Morphs[:200]
+	d.POSTable = dict.POSTable{NameList: full.POSTable.NameList, POSs: full.POSTable.POSs[:200]}
+	d.Contents = full.Contents[:200]
+	d.Connection = dict.ConnectionTable{Row: 3, Col: 2, Vec: []int16{1, -2, 3, -4, 5, -6}}
+	idx, err := dict.BuildIndexTable([]string{"人材", "人材育成", "暗号", "脆弱性"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Index = idx
+	return &d
+}
+
+// TestDictCopyRoundTrip writes a dictionary and reads it back: every part
+// comes back as it was.
+func TestDictCopyRoundTrip(t *testing.T) {
+	d := smallDict(t)
+	file := filepath.Join(t.TempDir(), "small.zip")
+	writeDictCopy(file, d)
+	got, err := readDictCopy(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, d) {
+		t.Error("the copy differs from the dictionary")
+	}
+	if got.Info() == nil || *got.Info() != *d.Info() {
+		t.Errorf("dictionary info of the copy: %+v, want %+v", got.Info(), d.Info())
+	}
+}
+
 // TestDictCopy checks that the copy of the dictionary in the cache
 // directory tokenizes exactly as the dictionary, and that a damaged copy
 // is never used: the dictionary is loaded as shipped and the copy written
 // again.
 func TestDictCopy(t *testing.T) {
+	if raceEnabled {
+		t.Skip("copies the whole dictionary, which takes minutes under the race detector; TestDictCopyRoundTrip runs")
+	}
 	dir := t.TempDir()
 	origDir, origVersion := dictCacheDir, moduleVersion
 	dictCacheDir = func() string { return dir }
@@ -111,5 +154,58 @@ func TestDictCopy(t *testing.T) {
 	cachedDict(ipaModule, load)
 	if loads != before+1 {
 		t.Error("no load where the copy cannot be written")
+	}
+}
+
+// BenchmarkDictionaryLoad compares loading a dictionary as kagome ships it
+// (a zip of deflated parts, decoded one after the other) with loading the
+// copy cachedDict keeps (stored parts, decoded in parallel), for each
+// dictionary module in the build list:
+//
+//	go test -run - -bench DictionaryLoad -benchtime 5x ./internal/search
+func BenchmarkDictionaryLoad(b *testing.B) {
+	for _, name := range []string{"ipa", "uni"} {
+		out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/ikawaha/kagome-dict/"+name).Output()
+		if err != nil || len(bytes.TrimSpace(out)) == 0 {
+			b.Logf("%s: not in the build list", name)
+			continue
+		}
+		shipped, err := os.ReadFile(filepath.Join(string(bytes.TrimSpace(out)), name+".dict"))
+		if err != nil {
+			b.Logf("%s: %v", name, err)
+			continue
+		}
+		load := func() *dict.Dict {
+			zr, err := zip.NewReader(bytes.NewReader(shipped), int64(len(shipped)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			d, err := dict.Load(zr, true)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return d
+		}
+		// Each load starts from a collected heap, as in a new process.
+		b.Run(name+"/shipped", func(b *testing.B) {
+			for range b.N {
+				b.StopTimer()
+				runtime.GC()
+				b.StartTimer()
+				load()
+			}
+		})
+		file := filepath.Join(b.TempDir(), name+".zip")
+		writeDictCopy(file, load())
+		b.Run(name+"/copy", func(b *testing.B) {
+			for range b.N {
+				b.StopTimer()
+				runtime.GC()
+				b.StartTimer()
+				if _, err := readDictCopy(file); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

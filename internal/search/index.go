@@ -129,6 +129,17 @@ func (x *Index) Close() error {
 // errClosed is the error of a search of a closed index.
 var errClosed = unavailable(errors.New("closed"), "the search index is closed")
 
+// stale reports whether the store has moved on since the index was built.
+func (x *Index) stale(ctx context.Context) (bool, error) {
+	gen, err := x.store.Generation(ctx)
+	if err != nil {
+		return false, err
+	}
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return !(x.idx != nil && x.gen == gen && x.texts != nil), nil
+}
+
 // Sync rebuilds the index if the store has changed since it was built, and
 // loads what highlights and term expansion need. A failure to build the
 // index is an error with the code UNAVAILABLE; the index it had stays.

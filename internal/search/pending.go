@@ -25,9 +25,10 @@ type Pending struct {
 	retry  chan struct{} // a search found the index failing: try again
 
 	mu     sync.Mutex
-	idx    *Index
+	opened *Index        // the index loaded, whatever its state; closed by Close
+	idx    *Index        // the index to search: opened, once ready
 	status error         // nil once ready, else a *policy.Error with the code UNAVAILABLE
-	failed bool          // status is a failure (being retried), not a first load
+	final  bool          // status is the answer now (a failure being retried, shutting down), not after a wait
 	change chan struct{} // closed and replaced whenever status changes
 }
 
@@ -47,6 +48,7 @@ type LoadConfig struct {
 var (
 	errBuilding     = policy.Errorf(policy.EUNAVAILABLE, "the search index is being built; try again shortly")
 	errShuttingDown = policy.Errorf(policy.EUNAVAILABLE, "the server is shutting down")
+	errRebuilding   = policy.Errorf(policy.EUNAVAILABLE, "the search index is being rebuilt after a change of the data; try again shortly")
 )
 
 // OpenInBackground starts opening the index at path over store.
@@ -77,9 +79,10 @@ func Load(ctx context.Context, c LoadConfig) *Pending {
 
 // load opens the index, and then brings it up to date whenever a search
 // finds it failing, retrying with backoff until it succeeds or ctx is done.
+// When ctx is done, an index that is ready stays open for the searches in
+// flight, until Close.
 func (p *Pending) load(ctx context.Context) {
 	defer close(p.done)
-	defer p.setStatus(nil, errShuttingDown, false)
 	backoff := p.cfg.MinBackoff
 	var idx *Index
 	start, ready := time.Now(), false
@@ -87,13 +90,14 @@ func (p *Pending) load(ctx context.Context) {
 		var err error
 		if idx == nil {
 			idx, err = OpenOptions(ctx, p.cfg.Path, p.cfg.Store, Options{})
+			p.mu.Lock()
+			p.opened = idx
+			p.mu.Unlock()
 		} else {
 			err = idx.Sync(ctx)
 		}
 		if ctx.Err() != nil {
-			if idx != nil {
-				idx.Close()
-			}
+			p.setStatus(nil, errShuttingDown, true)
 			return
 		}
 		if err == nil {
@@ -111,7 +115,6 @@ func (p *Pending) load(ctx context.Context) {
 			case <-p.retry:
 				continue
 			case <-ctx.Done():
-				idx.Close()
 				return
 			}
 		}
@@ -120,9 +123,7 @@ func (p *Pending) load(ctx context.Context) {
 		select {
 		case <-time.After(backoff):
 		case <-ctx.Done():
-			if idx != nil {
-				idx.Close()
-			}
+			p.setStatus(nil, errShuttingDown, true)
 			return
 		}
 		backoff = min(2*backoff, p.cfg.MaxBackoff)
@@ -131,10 +132,10 @@ func (p *Pending) load(ctx context.Context) {
 
 // setStatus records the state and wakes the searches waiting for it. The
 // index stays nil while status is not nil.
-func (p *Pending) setStatus(idx *Index, status error, failed bool) {
+func (p *Pending) setStatus(idx *Index, status error, final bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.idx, p.status, p.failed = idx, status, failed
+	p.idx, p.status, p.final = idx, status, final
 	if status != nil {
 		p.idx = nil
 	}
@@ -157,53 +158,64 @@ func (p *Pending) Ready() error {
 func (p *Pending) Wait(ctx context.Context) (*Index, error) {
 	for {
 		p.mu.Lock()
-		idx, status, failed, change := p.idx, p.status, p.failed, p.change
+		idx, status, final, change := p.idx, p.status, p.final, p.change
 		p.mu.Unlock()
-		select {
-		case <-p.done:
-			return nil, errShuttingDown
-		default:
-		}
 		if status == nil {
 			return idx, nil
 		}
-		if failed {
+		if final {
 			return nil, status
 		}
 		select {
 		case <-change:
-		case <-p.done:
-			return nil, errShuttingDown
 		case <-ctx.Done():
 			return nil, status
 		}
 	}
 }
 
-// Search waits for the index, then searches it. A search that finds the
-// index failing (its rebuild after an ingest failed) answers UNAVAILABLE
-// and has the index tried again in the background.
+// Search waits for the index, then searches it. When the store has moved
+// on (an ingest), the index is rebuilt in the background, not in the
+// request (whose deadline would cut the build short, again and again), and
+// the search waits for it like for the first build. A search that finds
+// the index failing answers UNAVAILABLE and has it tried again.
 func (p *Pending) Search(ctx context.Context, q policy.SearchQuery) (*policy.SearchResult, error) {
-	idx, err := p.Wait(ctx)
-	if err != nil {
-		return nil, err
-	}
-	res, err := idx.Search(ctx, q)
-	var u *unavailableError
-	if errors.As(err, &u) && ctx.Err() == nil {
-		p.mu.Lock()
-		if p.idx == idx {
-			p.idx, p.status, p.failed = nil, retrying(u), true
-			close(p.change)
-			p.change = make(chan struct{})
+	for {
+		idx, err := p.Wait(ctx)
+		if err != nil {
+			return nil, err
 		}
-		p.mu.Unlock()
-		select {
-		case p.retry <- struct{}{}:
-		default:
+		stale, err := idx.stale(ctx)
+		if err != nil {
+			return nil, err
 		}
+		if stale {
+			p.fail(idx, errRebuilding, false)
+			continue
+		}
+		res, err := idx.Search(ctx, q)
+		var u *unavailableError
+		if errors.As(err, &u) && ctx.Err() == nil {
+			p.fail(idx, retrying(u), true)
+		}
+		return res, err
 	}
-	return res, err
+}
+
+// fail takes idx out of service with status, unless that happened
+// already, and has the loader bring it up to date.
+func (p *Pending) fail(idx *Index, status error, final bool) {
+	p.mu.Lock()
+	if p.idx == idx && p.status == nil {
+		p.idx, p.status, p.final = nil, status, final
+		close(p.change)
+		p.change = make(chan struct{})
+	}
+	p.mu.Unlock()
+	select {
+	case p.retry <- struct{}{}:
+	default:
+	}
 }
 
 // Close stops loading, without waiting for the dictionary to load, and
@@ -211,6 +223,14 @@ func (p *Pending) Search(ctx context.Context, q policy.SearchQuery) (*policy.Sea
 func (p *Pending) Close() error {
 	p.cancel()
 	<-p.done
+	p.mu.Lock()
+	idx := p.opened
+	p.opened = nil
+	p.mu.Unlock()
+	p.setStatus(nil, errShuttingDown, true)
+	if idx != nil {
+		return idx.Close()
+	}
 	return nil
 }
 

@@ -41,6 +41,47 @@ func TestPending(t *testing.T) {
 	}
 }
 
+// TestPendingShutdown checks that a server being stopped (its context
+// done) still answers the searches in flight with the index it has, and
+// that after Close searches answer UNAVAILABLE.
+func TestPendingShutdown(t *testing.T) {
+	db := corpusStore(t)
+	ctx, stop := context.WithCancel(context.Background())
+	p := Load(ctx, LoadConfig{Path: filepath.Join(t.TempDir(), "index"), Store: db, Logger: quietLog})
+	q := policy.SearchQuery{Query: "暗号", First: 10}
+	if r, err := p.Search(context.Background(), q); err != nil || r.TotalCount != 1 {
+		t.Fatalf("search: %v, %+v", err, r)
+	}
+	stop()
+	if r, err := p.Search(context.Background(), q); err != nil || r.TotalCount != 1 {
+		t.Errorf("search while stopping: %v, %+v", err, r)
+	}
+	p.Close()
+	if _, err := p.Search(context.Background(), q); policy.ErrorCode(err) != policy.EUNAVAILABLE {
+		t.Errorf("search after Close: %v, want UNAVAILABLE", err)
+	}
+}
+
+// TestPendingFollowsStore checks that after an ingest a search waits for
+// the index rebuilt in the background and finds the new text.
+func TestPendingFollowsStore(t *testing.T) {
+	db := corpusStore(t)
+	path := filepath.Join(t.TempDir(), "index")
+	p := Load(context.Background(), LoadConfig{Path: path, Store: db, Logger: quietLog})
+	defer p.Close()
+	ctx := context.Background()
+	if r, err := p.Search(ctx, policy.SearchQuery{Query: "追記", First: 10}); err != nil || r.TotalCount != 0 {
+		t.Fatalf("追記 before the ingest: %v, %+v", err, r)
+	}
+	reingest(t, db)
+	if r, err := p.Search(ctx, policy.SearchQuery{Query: "追記", First: 10}); err != nil || r.TotalCount != 1 {
+		t.Errorf("追記 after the ingest: %v, %+v", err, r)
+	}
+	if err := p.Ready(); err != nil {
+		t.Errorf("ready after the rebuild: %v", err)
+	}
+}
+
 // corpusStore returns a store holding the corpus.
 func corpusStore(t *testing.T) *sqlite.DB {
 	t.Helper()
