@@ -87,7 +87,7 @@ func hits(n int) string {
 // a terminal (not merely a character device such as /dev/null) whose TERM
 // is not "dumb".
 func isTerminal(w io.Writer) bool {
-	w = stdoutOrStderr(w)
+	w = underlying(w)
 	f, ok := w.(interface{ Fd() uintptr })
 	return ok && term.IsTerminal(int(f.Fd())) && os.Getenv("TERM") != "dumb"
 }
@@ -99,8 +99,8 @@ func colour(w io.Writer) bool {
 	return isTerminal(w) && os.Getenv("NO_COLOR") == ""
 }
 
-// stdoutOrStderr unwraps the standard error run gives commands.
-func stdoutOrStderr(w io.Writer) io.Writer {
+// underlying is w, or the stream a *commandStderr w wraps.
+func underlying(w io.Writer) io.Writer {
 	if s, ok := w.(*commandStderr); ok {
 		return s.Writer
 	}
