@@ -77,7 +77,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	name, args := args[0], args[1:]
 	switch name {
 	case "help", "-h", "-help", "--help":
-		if len(args) > 0 && name == "help" {
+		if len(args) > 0 && name == "help" && !asksHelp(args[:1]) {
 			// policykb help COMMAND is policykb COMMAND --help.
 			name, args = args[0], []string{"--help"}
 			break

@@ -76,11 +76,14 @@ func searchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 // hits says how many hits there are: "1 hit", "2 hits", "0 hits".
-func hits(n int) string {
+func hits(n int) string { return count(n, "hit", "hits") }
+
+// count says n things in English: "1 page", "0 pages", "6 pages".
+func count(n int, one, many string) string {
 	if n == 1 {
-		return "1 hit"
+		return "1 " + one
 	}
-	return fmt.Sprintf("%d hits", n)
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // isTerminal reports whether w is a terminal that takes escape sequences:
