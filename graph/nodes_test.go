@@ -84,12 +84,12 @@ func TestNodes(t *testing.T) {
 	}
 }
 
-// tocQuery is the table of contents: sections, areas, items, sub-items.
-const tocQuery = `{ provisions(kind: SECTION) { label children { label children { label children { label } } } } }`
+// tableOfContentsQuery is the table of contents: sections, areas, items, sub-items.
+const tableOfContentsQuery = `{ provisions(kind: SECTION) { label children { label children { label children { label } } } } }`
 
-// TestTableOfContents runs the four-level table-of-contents query, which
+// TestTableOfContentsTree runs the four-level table-of-contents query, which
 // a client asks for first.
-func TestTableOfContents(t *testing.T) {
+func TestTableOfContentsTree(t *testing.T) {
 	srv, store := newServer(t)
 	// With a complexity limit out of the way, the answer is the whole tree.
 	res := &graph.Resolver{Documents: store, Provisions: store, References: store}
@@ -98,14 +98,14 @@ func TestTableOfContents(t *testing.T) {
 		Logger: quietLog, Generation: store.Generation, Ready: func() error { return nil },
 	}))
 	defer unlimited.Close()
-	r := post(t, unlimited, tocQuery, nil)
+	r := post(t, unlimited, tableOfContentsQuery, nil)
 	if len(r.Errors) > 0 {
 		t.Fatalf("errors: %+v", r.Errors)
 	}
 	checkGolden(t, "toc.golden.json", r.Data)
 
 	// With the default limits.
-	r = post(t, srv, tocQuery, nil)
+	r = post(t, srv, tableOfContentsQuery, nil)
 	if len(r.Errors) == 1 && r.Errors[0].Extensions["code"] == "COMPLEXITY_LIMIT_EXCEEDED" {
 		// Lists are costed at the longest they may be, not at the fan-out
 		// the store can return; remove this skip once costs follow the
