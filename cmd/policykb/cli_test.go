@@ -191,6 +191,12 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"serve", "--data", untouched, "extra"}, 2, `unexpected argument "extra"`},
 		{[]string{"serve", "--data", untouched, "--timeout", "soon"}, 2, "invalid value"},
 		{[]string{"serve", "--data", untouched, "--no-introspection=maybe"}, 2, "invalid boolean value"},
+		{[]string{"serve", "--data", untouched, "--timeout", "0s"}, 2, "positive duration"},
+		{[]string{"serve", "--data", untouched, "--timeout", "-5s"}, 2, "positive duration"},
+		{[]string{"serve", "--data", untouched, "--addr", "8080"}, 2, "not HOST:PORT"},
+		{[]string{"serve", "--data", untouched, "--addr", "127.0.0.1:99999"}, 2, "not HOST:PORT"},
+		{[]string{"serve", "--data", untouched, "--addr", "127.0.0.1:x y"}, 2, "not HOST:PORT"},
+		{[]string{"help", "--help"}, 0, ""},
 		{[]string{"version", "--bogus"}, 2, "not defined: -bogus"},
 		{[]string{"export", "--data", store, "--document", "nope"}, 1, `no document "nope"`},
 		{[]string{"ingest", "--data", store, filepath.Join(t.TempDir(), "missing.txt")}, 1, "missing.txt"},
@@ -372,5 +378,31 @@ func TestProcess(t *testing.T) {
 			t.Errorf("policykb %q: exit %d, stdout %.60q, stderr %.60q; want %d, %q…, %q…",
 				tt.args, code, stdout.String(), stderr.String(), tt.code, tt.stdout, tt.stderr)
 		}
+	}
+}
+
+func TestCount(t *testing.T) {
+	tests := []struct {
+		n    int
+		want string
+	}{{0, "0 pages"}, {1, "1 page"}, {2, "2 pages"}, {11, "11 pages"}, {-1, "-1 pages"}}
+	for _, tt := range tests {
+		if got := count(tt.n, "page", "pages"); got != tt.want {
+			t.Errorf("count(%d) = %q, want %q", tt.n, got, tt.want)
+		}
+	}
+}
+
+// TestIngestCounts checks the counts ingest prints, one page among them.
+func TestIngestCounts(t *testing.T) {
+	dir := t.TempDir()
+	file := writeFile(t, dir, "one-page.txt", bigPolicy(1))
+	out := mustRun(t, "ingest", "--data", filepath.Join(dir, "data"), file)
+	if want := file + ": ingested cs-budget-policy-fy2027 (2 provisions, 1 page, UTF-8)\n"; out != want {
+		t.Errorf("ingest printed %q, want %q", out, want)
+	}
+	code, _, errs := policykb(t, "ingest", "--data", filepath.Join(dir, "data"), filepath.Join(dir, "missing.txt"))
+	if code != 1 || !strings.Contains(errs, "1 of 1 file not ingested") {
+		t.Errorf("ingest of a missing file: exit %d, %q", code, errs)
 	}
 }

@@ -104,6 +104,13 @@ func TestColour(t *testing.T) {
 			}
 		})
 	}
+	// The standard error run gives commands is the terminal behind it (for
+	// the progress line of ingest).
+	_, tty := openPTY(t)
+	t.Setenv("TERM", "xterm")
+	if !isTerminal(&commandStderr{Writer: tty, stdout: io.Discard}) {
+		t.Error("a terminal as standard error is not taken for one")
+	}
 	// /dev/null is a character device, but not a terminal.
 	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	if err != nil {

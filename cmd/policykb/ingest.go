@@ -53,13 +53,13 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			failed++
 			continue
 		}
-		fmt.Fprintf(stdout, "%s: ingested %s (%d provisions, %d pages, %s)\n", name, doc.ID, len(doc.Provisions), doc.PageCount, doc.Encoding)
+		fmt.Fprintf(stdout, "%s: ingested %s (%s, %s, %s)\n", name, doc.ID, count(len(doc.Provisions), "provision", "provisions"), count(doc.PageCount, "page", "pages"), doc.Encoding)
 	}
 	if progress {
 		fmt.Fprint(stderr, "\r\x1b[K")
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d of %d files not ingested; the store holds what it held before for them", failed, len(files))
+		return fmt.Errorf("%d of %s not ingested; the store holds what it held before for them", failed, count(len(files), "file", "files"))
 	}
 	return nil
 }

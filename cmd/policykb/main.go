@@ -77,7 +77,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	name, args := args[0], args[1:]
 	switch name {
 	case "help", "-h", "-help", "--help":
-		if len(args) > 0 && name == "help" {
+		if len(args) > 0 && name == "help" && !asksHelp(args[:1]) {
 			// policykb help COMMAND is policykb COMMAND --help.
 			name, args = args[0], []string{"--help"}
 			break
@@ -150,13 +150,13 @@ Commands:
 	b.WriteString("\nOptions of the commands:\n")
 	for _, c := range commands {
 		b.WriteString("\n")
-		help := commandHelp(c)
-		help = strings.TrimPrefix(help, "Usage: ")
-		for line := range strings.Lines(help) {
-			if line == "\n" {
-				continue
+		// The synopsis and the options of the command's own help.
+		for line := range strings.Lines(commandHelp(c)) {
+			if synopsis, ok := strings.CutPrefix(line, "Usage: "); ok {
+				b.WriteString("  " + synopsis)
+			} else if strings.HasPrefix(line, "  --") {
+				b.WriteString("  " + line)
 			}
-			b.WriteString("  " + line)
 		}
 	}
 	b.WriteString(`

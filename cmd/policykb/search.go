@@ -82,18 +82,21 @@ func searchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 // hits says how many hits there are: "1 hit", "2 hits", "0 hits".
-func hits(n int) string {
+func hits(n int) string { return count(n, "hit", "hits") }
+
+// count says n things in English: "1 page", "0 pages", "6 pages".
+func count(n int, one, many string) string {
 	if n == 1 {
-		return "1 hit"
+		return "1 " + one
 	}
-	return fmt.Sprintf("%d hits", n)
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // isTerminal reports whether w is a terminal that takes escape sequences:
 // a terminal (not merely a character device such as /dev/null) whose TERM
 // is not "dumb".
 func isTerminal(w io.Writer) bool {
-	w = stdoutOrStderr(w)
+	w = underlying(w)
 	f, ok := w.(interface{ Fd() uintptr })
 	return ok && term.IsTerminal(int(f.Fd())) && os.Getenv("TERM") != "dumb"
 }
@@ -105,8 +108,8 @@ func colour(w io.Writer) bool {
 	return isTerminal(w) && os.Getenv("NO_COLOR") == ""
 }
 
-// stdoutOrStderr unwraps the standard error run gives commands.
-func stdoutOrStderr(w io.Writer) io.Writer {
+// underlying is w, or the stream a *commandStderr w wraps.
+func underlying(w io.Writer) io.Writer {
 	if s, ok := w.(*commandStderr); ok {
 		return s.Writer
 	}

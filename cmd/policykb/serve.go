@@ -30,6 +30,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
+	if err := checkServeFlags(*addr, *timeout); err != nil {
+		fmt.Fprintf(stderr, "policykb serve: %v\nRun 'policykb serve --help' for usage.\n", err)
+		return errUsage
+	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(server.MemoryLimit)
 	}
@@ -120,6 +124,22 @@ func loadCorpusIfEmpty(ctx context.Context, dir string, db *sqlite.DB, log *slog
 	}
 	for _, doc := range docs {
 		log.Info("loaded the embedded corpus", "document", doc.ID, "provisions", len(doc.Provisions), "citations", len(doc.Citations))
+	}
+	return nil
+}
+
+// checkServeFlags refuses a listen address that is not HOST:PORT and a
+// timeout that is not positive.
+func checkServeFlags(addr string, timeout time.Duration) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err == nil {
+		_, err = net.LookupPort("tcp", port)
+	}
+	if err != nil {
+		return fmt.Errorf("--addr %q is not HOST:PORT (such as 127.0.0.1:8080): %v", addr, err)
+	}
+	if timeout <= 0 {
+		return fmt.Errorf("--timeout %v: want a positive duration such as 10s", timeout)
 	}
 	return nil
 }
