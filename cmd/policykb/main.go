@@ -6,6 +6,9 @@
 //	policykb ingest [--data DIR] [--id ID] FILE…
 //	policykb search [--data DIR] [--first N] [--document ID] QUERY
 //	policykb export [--data DIR] [--document ID]
+//	policykb history [--data DIR] DOC
+//	policykb revert [--data DIR] DOC VERSION
+//	policykb backup [--data DIR] [--force] FILE
 //
 // --data defaults to $POLICYKB_DATA, else to policykb under the user's data
 // directory ($XDG_DATA_HOME or ~/.local/share). Exit status: 0 on success, 1
@@ -32,9 +35,14 @@ const usage = `policykb — Japan's cybersecurity budget-priority policy as a kn
 
 Usage:
   policykb serve  [--addr 127.0.0.1:8080] [--data DIR]   serve GraphQL at /graphql, an IDE at /
-  policykb ingest [--data DIR] [--id ID] FILE…           parse and store policy texts
+  policykb ingest [--data DIR] [--id ID] [--replace] [--lock-timeout 30s] FILE…
+                                                          parse and store policy texts, each as a new version
   policykb search [--data DIR] [--first N] QUERY         print hits with IDs, labels and snippets
   policykb export [--data DIR] [--document ID]           print the graph as JSON
+  policykb history [--data DIR] DOC                      list the versions of a document
+  policykb revert [--data DIR] [--lock-timeout 30s] DOC VERSION
+                                                          make an older version current again, as a new version
+  policykb backup [--data DIR] [--force] FILE            write a consistent copy of the store, also while serving
 
 Run 'policykb COMMAND --help' for the options of a command.
 --data defaults to $POLICYKB_DATA, else to policykb under $XDG_DATA_HOME or ~/.local/share.
@@ -66,6 +74,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = export(ctx, args[1:], stdout, stderr)
 	case "search":
 		err = searchCmd(ctx, args[1:], stdout, stderr)
+	case "history":
+		err = historyCmd(ctx, args[1:], stdout, stderr)
+	case "revert":
+		err = revertCmd(ctx, args[1:], stdout, stderr)
+	case "backup":
+		err = backupCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -11,7 +11,6 @@ import (
 
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/search"
-	"github.com/policykb/policykb/internal/sqlite"
 )
 
 func searchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -27,7 +26,7 @@ func searchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fs.Usage()
 		return errUsage
 	}
-	db, err := sqlite.Open(storePath(*data))
+	db, err := openStore(ctx, *data, stderr)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -15,7 +16,8 @@ import (
 
 func TestLockWaits(t *testing.T) {
 	dir := t.TempDir()
-	unlock, err := Lock(dir, func() { t.Error("the first lock waited") })
+	ctx := context.Background()
+	unlock, err := Lock(ctx, dir, time.Minute, func() { t.Error("the first lock waited") })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +25,7 @@ func TestLockWaits(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		u, err := Lock(dir, func() { waited.Store(true) })
+		u, err := Lock(ctx, dir, time.Minute, func() { waited.Store(true) })
 		if err != nil {
 			t.Error(err)
 			return
@@ -39,6 +41,29 @@ func TestLockWaits(t *testing.T) {
 	<-done
 	if !waited.Load() || !got.Load() {
 		t.Errorf("waited %v, got %v", waited.Load(), got.Load())
+	}
+}
+
+// TestLockGivesUp checks that a lock held elsewhere is waited for at most
+// the timeout, with the wait announced, and that a cancelled context stops
+// the wait.
+func TestLockGivesUp(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	unlock, err := Lock(ctx, dir, time.Minute, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	var told atomic.Bool
+	_, err = Lock(ctx, dir, 200*time.Millisecond, func() { told.Store(true) })
+	if !errors.Is(err, ErrLockTimeout) || !told.Load() || !strings.Contains(err.Error(), "ingest.lock") {
+		t.Errorf("lock held elsewhere: told %v, err %v", told.Load(), err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
+	if _, err = Lock(cctx, dir, time.Hour, nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled wait: %v", err)
 	}
 }
 
@@ -65,7 +90,7 @@ func TestIngest(t *testing.T) {
 	if _, err := in.Bytes(ctx, "big.txt", big, parse.Options{}); err == nil || !strings.Contains(err.Error(), "big.txt:1: file larger") {
 		t.Errorf("a file over the limit: %v", err)
 	}
-	if _, err := in.File(ctx, "/nonexistent/x.txt", parse.Options{}); err == nil {
+	if _, err := in.File(ctx, "/nonexistent/x.txt", Options{}); err == nil {
 		t.Error("a missing file was ingested")
 	}
 }

@@ -26,6 +26,9 @@ type Options struct {
 	// cybersecurity budget-priority policy (令和２年度 → cs-budget-policy-fy2020);
 	// other documents must be given one.
 	ID string
+	// AllowTruncated accepts a text that looks truncated; the document's
+	// Warnings say why it looks so.
+	AllowTruncated bool
 }
 
 // IDPattern is the form of a document ID.
