@@ -75,8 +75,8 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			fmt.Fprintf(stderr, "policykb ingest: warning: %s: %s\n", shown, w)
 		}
 		if len(res.Lost) > 0 {
-			fmt.Fprintf(stderr, "policykb ingest: warning: %s: version %d of %s lacks %s of version %d, which stays readable (policykb history %s)\n",
-				shown, res.Version, doc.ID, listProvisions(res.Lost), res.Previous, doc.ID)
+			fmt.Fprintf(stderr, "policykb ingest: warning: %s: version %d of %s, now current, lacks what version %d had (it stays readable: policykb history %s): %s\n",
+				shown, res.Version, doc.ID, res.Previous, doc.ID, listProvisions(res.Lost))
 		}
 		fmt.Fprintf(stdout, "%s: ingested %s (%d provisions, %d pages, %s) as version %d\n", shown, doc.ID, len(doc.Provisions), doc.PageCount, doc.Encoding, res.Version)
 	}

@@ -22,8 +22,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/policykb/policykb/internal/policy"
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+	"github.com/policykb/policykb/internal/policy"
 )
 
 //go:embed migrations/*.sql
@@ -53,6 +53,12 @@ func Open(path string) (*DB, error) {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
 	db := &DB{path: path}
+	if existed {
+		// Look before writing anything: the rw connection turns WAL on.
+		if err := inspect(context.Background(), path); err != nil {
+			return nil, err
+		}
+	}
 	db.rw, err = sql.Open("sqlite3", dsn(path, url.Values{
 		"_journal_mode": {"WAL"}, "_synchronous": {"NORMAL"}, "_foreign_keys": {"on"},
 		"_busy_timeout": {"10000"}, "_txlock": {"immediate"},
@@ -61,12 +67,6 @@ func Open(path string) (*DB, error) {
 		return nil, err
 	}
 	db.rw.SetMaxOpenConns(1)
-	if existed {
-		if err := db.verify(context.Background()); err != nil {
-			db.rw.Close()
-			return nil, err
-		}
-	}
 	if err := db.migrate(context.Background()); err != nil {
 		db.rw.Close()
 		var serr *Error
@@ -143,20 +143,43 @@ func checkFile(path string) (existed bool, err error) {
 	return true, nil
 }
 
-// verify checks an existing store before it is migrated: SQLite can read
-// it, it passes a quick integrity check, and any tables it has are a
-// policykb store's.
-func (db *DB) verify(ctx context.Context) error {
-	rows, err := db.rw.QueryContext(ctx, `PRAGMA quick_check`)
+// inspect checks an existing store through a read-only connection, before
+// anything writes to it: SQLite can read it, it passes a quick integrity
+// check, its tables are a policykb store's, and its schema is not newer
+// than this program's.
+func inspect(ctx context.Context, path string) (err error) {
+	// Reading a WAL-mode file makes SQLite create its -wal and -shm files;
+	// those this refusal made, it removes.
+	var made []string
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if _, err := os.Lstat(path + suffix); errors.Is(err, fs.ErrNotExist) {
+			made = append(made, path+suffix)
+		}
+	}
+	defer func() {
+		if err != nil {
+			for _, name := range made {
+				os.Remove(name)
+			}
+		}
+	}()
+	ro, err := sql.Open("sqlite3", dsn(path, url.Values{"mode": {"ro"}, "_busy_timeout": {"10000"}, "_query_only": {"on"}}))
 	if err != nil {
-		return &Error{db.path, "is damaged: " + err.Error()}
+		return err
+	}
+	defer ro.Close() // before the removal above
+	ro.SetMaxOpenConns(1)
+	damaged := func(err error) error { return &Error{path, "is damaged: " + err.Error()} }
+	rows, err := ro.QueryContext(ctx, `PRAGMA quick_check`)
+	if err != nil {
+		return damaged(err)
 	}
 	var problems []string
 	for rows.Next() {
 		var s string
 		if err := rows.Scan(&s); err != nil {
 			rows.Close()
-			return &Error{db.path, "is damaged: " + err.Error()}
+			return damaged(err)
 		}
 		if s != "ok" && len(problems) < 3 {
 			problems = append(problems, s)
@@ -164,20 +187,34 @@ func (db *DB) verify(ctx context.Context) error {
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return &Error{db.path, "is damaged: " + err.Error()}
+		return damaged(err)
 	}
 	if len(problems) > 0 {
-		return &Error{db.path, "is damaged: " + strings.Join(problems, "; ")}
+		return damaged(errors.New(strings.Join(problems, "; ")))
 	}
 	var tables, ours int
-	if err := db.rw.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE name = 'schema_migrations')
+	if err := ro.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE name = 'schema_migrations')
 		FROM sqlite_schema WHERE type = 'table'`).Scan(&tables, &ours); err != nil {
-		return &Error{db.path, "is damaged: " + err.Error()}
+		return damaged(err)
 	}
-	if tables > 0 && ours == 0 {
-		return &Error{db.path, "is an SQLite database of another program, not a policykb store"}
+	switch {
+	case tables > 0 && ours == 0:
+		return &Error{path, "is an SQLite database of another program, not a policykb store"}
+	case ours == 0:
+		return nil // an empty database: nothing to lose
+	}
+	var newest int
+	if err := ro.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&newest); err != nil {
+		return damaged(err)
+	}
+	if known := SchemaVersion(); newest > known {
+		return newerSchema(path, newest, known)
 	}
 	return nil
+}
+
+func newerSchema(path string, newest, known int) error {
+	return &Error{path, fmt.Sprintf("was written by a newer policykb (schema %d; this one knows schemas up to %d): use that policykb or a newer one", newest, known)}
 }
 
 func dsn(path string, q url.Values) string {
@@ -236,7 +273,7 @@ func (db *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	if newest > known {
-		return &Error{db.path, fmt.Sprintf("was written by a newer policykb (schema %d; this one knows schemas up to %d): use that policykb or a newer one", newest, known)}
+		return newerSchema(db.path, newest, known)
 	}
 	for i, name := range names {
 		if err := db.apply(ctx, versions[i], name); err != nil {
