@@ -52,7 +52,7 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return interrupted(err)
 		}
 		res, err := in.File(ctx, name, ingest.Options{ID: *id, Replace: *replace})
-		if ctx.Err() != nil {
+		if err != nil && ctx.Err() != nil {
 			if progress {
 				fmt.Fprint(stderr, "\r\x1b[K")
 			}

@@ -68,13 +68,31 @@ func (in *Ingester) Ingest(ctx context.Context, name string, src []byte, opt Opt
 	}
 	res, err := in.store.IngestVersion(ctx, doc, policy.IngestOptions{Replace: opt.Replace, Note: opt.Note})
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		var loss *policy.LossError
-		if errors.As(err, &loss) || ctx.Err() != nil {
-			return nil, fmt.Errorf("%s: %w", shown, err)
+		if errors.As(err, &loss) {
+			return nil, &FileError{Name: shown, Err: err}
 		}
 		return nil, fmt.Errorf("%s: store: %w", shown, err)
 	}
 	return &Result{Doc: doc, IngestResult: *res}, nil
+}
+
+// FileError is an error about one file: its message starts with the
+// file's name (quoted where need be). It is a *policy.Error with that
+// message and the code of Err, and it unwraps to Err too.
+type FileError struct {
+	Name string // as shown, see policy.Name
+	Err  error
+}
+
+func (e *FileError) Error() string { return e.Name + ": " + e.Err.Error() }
+
+// Unwrap returns the error as a *policy.Error, then Err.
+func (e *FileError) Unwrap() []error {
+	return []error{&policy.Error{Code: policy.ErrorCode(e.Err), Message: e.Error()}, e.Err}
 }
 
 // parse parses and extracts citations, giving up when ctx is done.
