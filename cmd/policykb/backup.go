@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 
+	"github.com/policykb/policykb/internal/ingest"
 	"github.com/policykb/policykb/internal/policy"
 )
 
@@ -20,6 +22,11 @@ func backupCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintln(stderr, "policykb backup: give the file to write the copy to")
 		fs.Usage()
 		return errUsage
+	}
+	if abs, err := filepath.Abs(rest[0]); err == nil {
+		if lock, err := filepath.Abs(filepath.Join(*data, ingest.LockFile)); err == nil && abs == lock {
+			return fmt.Errorf("%s is the ingest lock of the store, not a file to write to", policy.Name(rest[0]))
+		}
 	}
 	db, err := openStore(ctx, *data, stderr)
 	if err != nil {

@@ -1,7 +1,10 @@
 package policy
 
 import (
+	"errors"
 	"io/fs"
+	"os"
+	"strings"
 	"strconv"
 	"unicode"
 	"unicode/utf8"
@@ -45,3 +48,40 @@ func FileKind(m fs.FileMode) string {
 	}
 	return "not a regular file"
 }
+
+// QuotePaths returns err with the file names that *fs.PathError and
+// *os.LinkError put in its text shown by Name; other errors as they are.
+// The result unwraps to err.
+func QuotePaths(err error) error {
+	if err == nil {
+		return nil
+	}
+	var names []string
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		names = append(names, pe.Path)
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		names = append(names, le.Old, le.New)
+	}
+	msg := err.Error()
+	changed := false
+	for _, n := range names {
+		if q := Name(n); q != n && n != "" {
+			msg, changed = strings.ReplaceAll(msg, n, q), true
+		}
+	}
+	if !changed {
+		return err
+	}
+	return &quotedError{msg, err}
+}
+
+type quotedError struct {
+	msg string
+	err error
+}
+
+func (e *quotedError) Error() string { return e.msg }
+func (e *quotedError) Unwrap() error { return e.err }

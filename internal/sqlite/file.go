@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/policykb/policykb/internal/policy"
 )
@@ -16,7 +17,8 @@ import (
 // place only when fill has succeeded, so that path never holds a store
 // that is half made. The caller keeps other processes from creating the
 // same store at once (the ingest lock).
-func Create(ctx context.Context, path string, fill func(*DB) error) error {
+func Create(ctx context.Context, path string, fill func(*DB) error) (err error) {
+	defer func() { err = policy.QuotePaths(err) }()
 	tmp := path + ".new"
 	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
 		// Left by a creation that was killed.
@@ -62,7 +64,14 @@ func Create(ctx context.Context, path string, fill func(*DB) error) error {
 // is written under a temporary name beside dest, checked, synced and then
 // renamed to dest: dest is either absent or a whole store. Unless
 // overwrite, an existing dest is refused; dest is never the store itself.
-func (db *DB) Backup(ctx context.Context, dest string, overwrite bool) error {
+func (db *DB) Backup(ctx context.Context, dest string, overwrite bool) (err error) {
+	defer func() { err = policy.QuotePaths(err) }()
+	// Not the store nor its -wal, -shm or -journal file, even before they exist.
+	if d, s, err := absPaths(dest, db.path); err != nil {
+		return err
+	} else if filepath.Dir(d) == filepath.Dir(s) && strings.HasPrefix(filepath.Base(d), filepath.Base(s)) {
+		return policy.Errorf(policy.EINVALID, "%s is the store itself or one of its files", policy.Name(dest))
+	}
 	fi, err := os.Stat(dest)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -116,6 +125,15 @@ func (db *DB) Backup(ctx context.Context, dest string, overwrite bool) error {
 		return err
 	}
 	return syncDir(filepath.Dir(dest))
+}
+
+func absPaths(a, b string) (string, string, error) {
+	a, err := filepath.Abs(a)
+	if err != nil {
+		return "", "", err
+	}
+	b, err = filepath.Abs(b)
+	return a, b, err
 }
 
 func syncFile(path string) error {

@@ -44,13 +44,18 @@ type DB struct {
 // policykb store — empty, damaged, not a database, another program's
 // database, or written by a newer policykb — is refused with an *Error and
 // left as it is.
-func Open(path string) (*DB, error) {
+func Open(path string) (db *DB, err error) {
+	defer func() { err = policy.QuotePaths(err) }()
+	return open(path)
+}
+
+func open(path string) (*DB, error) {
 	existed, err := checkFile(path)
 	if err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, fmt.Errorf("create data directory: %w", err)
+		return nil, fmt.Errorf("create data directory: %w", err) // names quoted by Open
 	}
 	db := &DB{path: path}
 	if existed {

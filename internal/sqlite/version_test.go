@@ -348,6 +348,11 @@ func TestBackup(t *testing.T) {
 	if err := db.Backup(ctx, db.Path(), true); err == nil || !strings.Contains(err.Error(), "the store itself") {
 		t.Errorf("backup over the store: %v", err)
 	}
+	for _, name := range []string{db.Path() + "-wal", db.Path() + "-journal"} {
+		if err := db.Backup(ctx, name, true); err == nil || !strings.Contains(err.Error(), "the store itself or one of its files") {
+			t.Errorf("backup over %s: %v", name, err)
+		}
+	}
 	if err := db.Backup(ctx, dir, true); err == nil || !strings.Contains(err.Error(), "a directory") {
 		t.Errorf("backup over a directory: %v", err)
 	}
