@@ -93,6 +93,8 @@ func complexity() ComplexityRoot {
 	c.DefinedTerm.Uses = times(10)
 	c.DefinedTerm.Scope = times(50)
 	c.SearchConnection.Edges = times(1) // counted by search's first
+	c.Document.Versions = times(10)
+	c.DocumentVersion.Changes = times(50)
 	return c
 }
 

@@ -491,3 +491,33 @@ func TestSignalDuringIngest(t *testing.T) {
 }
 
 func openRaw(path string) (*sql.DB, error) { return sql.Open("sqlite3", path) }
+
+// TestDamagedCopiesRefused ingests damaged copies of the policy over the
+// good one: cut at ① by a failed conversion, a section number printed twice
+// (３ as ２), an area number repeated. Each is refused with exit 1 and the
+// store stays as it was; the good document is never replaced.
+func TestDamagedCopiesRefused(t *testing.T) {
+	src := string(readCorpus(t))
+	lines := strings.SplitAfter(src, "\n")
+	tests := []struct{ name, text string }{
+		{"cut at ①", src[:strings.Index(src, "① 新たな価値創出")]},
+		{"３ printed as ２", strings.Join(lines[:213], "") + "２\n" + strings.Join(lines[214:], "")},
+		{"(3) printed as (2)", strings.Replace(src, "(3) 国際社会の平和", "(2) 国際社会の平和", 1)},
+		{"sections out of order", strings.Join(lines[:29], "") + "３\n" + strings.Join(lines[30:213], "") + "２\n" + strings.Join(lines[214:], "")},
+	}
+	data := t.TempDir()
+	before := state(t, data)
+	dir := t.TempDir()
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeFile(t, dir, fmt.Sprintf("copy%d.txt", i), []byte(tt.text))
+			code, out, errs := runGuarded(t, "ingest", "--data", data, path)
+			if code != 1 || out != "" || !strings.Contains(errs, path+":") {
+				t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+			}
+			if got := state(t, data); got != before {
+				t.Error("a damaged copy changed the store")
+			}
+		})
+	}
+}
