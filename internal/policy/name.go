@@ -4,8 +4,8 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"strings"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )

@@ -97,6 +97,10 @@ type IngestOptions struct {
 	Replace bool
 	// Note says how the version came about; it is shown in its history.
 	Note string
+	// Rebuilt stores a document whose source bytes are those of the current
+	// version when what it holds differs (a document built or changed by a
+	// program rather than parsed); otherwise the same bytes change nothing.
+	Rebuilt bool
 }
 
 // IngestResult says what an ingest did.

@@ -13,10 +13,11 @@ import (
 	"github.com/policykb/policykb/internal/policy"
 )
 
-// Ingest makes doc the current version of its document whatever it loses
-// (IngestVersion with Replace).
+// Ingest makes doc the current version of its document whatever it loses,
+// unless it holds exactly what the current version holds (IngestVersion
+// with Replace and Rebuilt).
 func (db *DB) Ingest(ctx context.Context, doc *policy.Document) error {
-	_, err := db.IngestVersion(ctx, doc, policy.IngestOptions{Replace: true})
+	_, err := db.IngestVersion(ctx, doc, policy.IngestOptions{Replace: true, Rebuilt: true})
 	return err
 }
 
@@ -66,7 +67,10 @@ func storeVersion(ctx context.Context, tx *sql.Tx, doc *policy.Document, opt pol
 	case err == sql.ErrNoRows:
 	case err != nil:
 		return nil, err
-	case sha == doc.SHA256:
+	case sha == doc.SHA256 && !opt.Rebuilt:
+		res.Version, res.Unchanged = res.Previous, true
+		return res, nil
+	case sha == doc.SHA256 && sameSnapshot(ctx, tx, doc, res.Previous):
 		res.Version, res.Unchanged = res.Previous, true
 		return res, nil
 	default:
@@ -97,6 +101,18 @@ func storeVersion(ctx context.Context, tx *sql.Tx, doc *policy.Document, opt pol
 		return nil, err
 	}
 	return res, nil
+}
+
+// sameSnapshot reports whether version number of doc's document holds
+// exactly doc.
+func sameSnapshot(ctx context.Context, tx *sql.Tx, doc *policy.Document, number int) bool {
+	snap, err := encodeSnapshot(doc)
+	if err != nil {
+		return false
+	}
+	var stored []byte
+	err = tx.QueryRowContext(ctx, `SELECT snapshot FROM document_versions WHERE document_id = ? AND number = ?`, doc.ID, number).Scan(&stored)
+	return err == nil && bytes.Equal(snap, stored)
 }
 
 // addVersion records doc as version number of its document.

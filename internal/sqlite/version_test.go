@@ -385,3 +385,29 @@ func TestBackup(t *testing.T) {
 		t.Error("a cancelled backup left its file")
 	}
 }
+
+// TestRebuilt stores documents built by a program: the same document again
+// adds no version, a changed one with the same source bytes adds one.
+func TestRebuilt(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	doc := extracted(t)
+	for range 2 {
+		if err := db.Ingest(ctx, doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	changed := *doc
+	changed.Title = "changed"
+	if err := db.Ingest(ctx, &changed); err != nil {
+		t.Fatal(err)
+	}
+	vs, err := db.Versions(ctx, doc.ID)
+	if err != nil || len(vs) != 2 {
+		t.Fatalf("%d versions, want 2: %v", len(vs), err)
+	}
+	// A parsed text with the same bytes adds none, whatever it holds.
+	if res, err := db.IngestVersion(ctx, doc, policy.IngestOptions{}); err != nil || !res.Unchanged {
+		t.Errorf("same bytes: %+v, %v", res, err)
+	}
+}
