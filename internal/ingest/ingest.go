@@ -166,24 +166,32 @@ func ReadFile(ctx context.Context, name string) ([]byte, error) {
 	if fi.Size() > MaxFileSize {
 		return nil, &parse.Error{File: shown, Line: 1, Msg: fmt.Sprintf("file larger than %d MiB; not a policy text", MaxFileSize>>20)}
 	}
-	var buf []byte
-	chunk := make([]byte, 256<<10)
+	// Read what the size says, and one byte more to see whether the file
+	// holds more: a file still being written, or a special file such as
+	// those under /proc, whose size says nothing.
+	size := fi.Size()
+	buf := make([]byte, 0, size+1)
+	r := io.LimitReader(f, size+1)
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		n, err := f.Read(chunk)
-		buf = append(buf, chunk[:n]...)
-		if len(buf) > MaxFileSize {
-			return nil, &parse.Error{File: shown, Line: 1, Msg: fmt.Sprintf("file larger than %d MiB; not a policy text", MaxFileSize>>20)}
-		}
+		n, err := r.Read(buf[len(buf):cap(buf)][:min(256<<10, cap(buf)-len(buf))])
+		buf = buf[:len(buf)+n]
 		if err == io.EOF {
-			return buf, nil
+			break
 		}
 		if err != nil {
 			return nil, fileError(shown, err)
 		}
 	}
+	switch {
+	case int64(len(buf)) > size:
+		return nil, policy.Errorf(policy.EINVALID, "%s: holds more than its size of %d bytes says (a file still being written, or a special file); give a complete text file", shown, size)
+	case int64(len(buf)) < size:
+		return nil, policy.Errorf(policy.EINVALID, "%s: shrank to %d of its %d bytes while it was read; give a complete text file", shown, len(buf), size)
+	}
+	return buf, nil
 }
 
 func notRegular(shown string, m os.FileMode) error {

@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -92,5 +93,35 @@ func TestIngest(t *testing.T) {
 	}
 	if _, err := in.File(ctx, "/nonexistent/x.txt", Options{}); err == nil {
 		t.Error("a missing file was ingested")
+	}
+}
+
+// TestReadFile reads regular files whole, and refuses files whose size
+// does not say what they hold.
+func TestReadFile(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	text := strings.Repeat("本文である。\n", 100000) // over one read
+	path := filepath.Join(dir, "a.txt")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ReadFile(ctx, path); err != nil || string(got) != text {
+		t.Errorf("ReadFile: %d bytes, %v", len(got), err)
+	}
+	empty := filepath.Join(dir, "empty.txt")
+	os.WriteFile(empty, nil, 0o644)
+	if got, err := ReadFile(ctx, empty); err != nil || len(got) != 0 {
+		t.Errorf("empty file: %q, %v", got, err)
+	}
+	if _, err := os.Stat("/proc/self/status"); err == nil {
+		if _, err := ReadFile(ctx, "/proc/self/status"); err == nil || !strings.Contains(err.Error(), "holds more than its size") {
+			t.Errorf("/proc/self/status: %v", err)
+		}
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := ReadFile(cancelled, path); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled read: %v", err)
 	}
 }
