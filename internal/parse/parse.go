@@ -26,8 +26,8 @@ type Options struct {
 	// cybersecurity budget-priority policy (令和２年度 → cs-budget-policy-fy2020);
 	// other documents must be given one.
 	ID string
-	// AllowTruncated accepts a text that looks truncated; the document's
-	// Warnings say why it looks so.
+	// AllowTruncated accepts a text that looks cut short (see ErrTruncated);
+	// the returned document's Warnings then say why it looks so.
 	AllowTruncated bool
 }
 

@@ -58,17 +58,12 @@ type Document struct {
 	// SHA256 is the hex digest of the source bytes as ingested.
 	SHA256 string
 
-	// Version is the number of the version this is (see Version); Historic
-	// is true when it is an older version than the one served.
-	Version  int
-	Historic bool
-
-	// Warnings says why a text accepted as it is may not be whole (see
-	// parse.Options.AllowTruncated).
-	Warnings []string
-
 	// Provisions in document order; filled by the parser, not by every query.
 	Provisions []*Provision
+
+	// Warnings say what the parser accepted only because it was told to: a
+	// text that looks truncated, ingested anyway. Empty for a sound text.
+	Warnings []string
 
 	// What the document cites, filled at ingest by citation extraction: the
 	// references it cites, the citations in document order, the terms it
@@ -77,6 +72,11 @@ type Document struct {
 	Citations       []*Citation
 	Terms           []*DefinedTerm
 	CrossReferences []*CrossReference
+
+	// Version is the number of the version this is (see Version); Historic
+	// is true when it is an older version than the one served.
+	Version  int
+	Historic bool
 }
 
 // Provision is one numbered unit of a document, or its preamble.
