@@ -32,6 +32,7 @@ type ResolverRoot interface {
 	Citation() CitationResolver
 	DefinedTerm() DefinedTermResolver
 	Document() DocumentResolver
+	DocumentVersion() DocumentVersionResolver
 	Provision() ProvisionResolver
 	Query() QueryResolver
 	Reference() ReferenceResolver
@@ -73,6 +74,17 @@ type ComplexityRoot struct {
 		SHA256     func(childComplexity int) int
 		Source     func(childComplexity int) int
 		Title      func(childComplexity int) int
+		Version    func(childComplexity int) int
+		Versions   func(childComplexity int) int
+	}
+
+	DocumentVersion struct {
+		Changes        func(childComplexity int) int
+		Current        func(childComplexity int) int
+		IngestedAt     func(childComplexity int) int
+		Number         func(childComplexity int) int
+		ProvisionCount func(childComplexity int) int
+		SHA256         func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -103,9 +115,16 @@ type ComplexityRoot struct {
 		Text            func(childComplexity int) int
 	}
 
+	ProvisionChange struct {
+		After  func(childComplexity int) int
+		Before func(childComplexity int) int
+		ID     func(childComplexity int) int
+		Kind   func(childComplexity int) int
+	}
+
 	Query struct {
 		Citations  func(childComplexity int, document *string, target *string) int
-		Document   func(childComplexity int, id string) int
+		Document   func(childComplexity int, id string, version *int) int
 		Documents  func(childComplexity int) int
 		Node       func(childComplexity int, id string) int
 		Nodes      func(childComplexity int, ids []string) int
@@ -174,6 +193,13 @@ type DocumentResolver interface {
 	Provisions(ctx context.Context, obj *policy.Document, kind *policy.Kind) ([]*policy.Provision, error)
 
 	Source(ctx context.Context, obj *policy.Document) (string, error)
+
+	Versions(ctx context.Context, obj *policy.Document) ([]*policy.Version, error)
+}
+type DocumentVersionResolver interface {
+	IngestedAt(ctx context.Context, obj *policy.Version) (string, error)
+
+	Changes(ctx context.Context, obj *policy.Version) ([]*policy.ProvisionChange, error)
 }
 type ProvisionResolver interface {
 	Document(ctx context.Context, obj *policy.Provision) (*policy.Document, error)
@@ -195,7 +221,7 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	Documents(ctx context.Context) ([]*policy.Document, error)
-	Document(ctx context.Context, id string) (*policy.Document, error)
+	Document(ctx context.Context, id string, version *int) (*policy.Document, error)
 	Provision(ctx context.Context, id *string, document *string, label *string) (*policy.Provision, error)
 	Provisions(ctx context.Context, document *string, kind *policy.Kind, under *string) ([]*policy.Provision, error)
 	References(ctx context.Context, kind *policy.ReferenceKind, document *string) ([]*policy.Reference, error)
@@ -387,6 +413,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.Title(childComplexity), true
+	case "Document.version":
+		if e.ComplexityRoot.Document.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Version(childComplexity), true
+	case "Document.versions":
+		if e.ComplexityRoot.Document.Versions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Versions(childComplexity), true
+
+	case "DocumentVersion.changes":
+		if e.ComplexityRoot.DocumentVersion.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentVersion.Changes(childComplexity), true
+	case "DocumentVersion.current":
+		if e.ComplexityRoot.DocumentVersion.Current == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentVersion.Current(childComplexity), true
+	case "DocumentVersion.ingestedAt":
+		if e.ComplexityRoot.DocumentVersion.IngestedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentVersion.IngestedAt(childComplexity), true
+	case "DocumentVersion.number":
+		if e.ComplexityRoot.DocumentVersion.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentVersion.Number(childComplexity), true
+	case "DocumentVersion.provisionCount":
+		if e.ComplexityRoot.DocumentVersion.ProvisionCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentVersion.ProvisionCount(childComplexity), true
+	case "DocumentVersion.sha256":
+		if e.ComplexityRoot.DocumentVersion.SHA256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DocumentVersion.SHA256(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -522,6 +597,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Provision.Text(childComplexity), true
 
+	case "ProvisionChange.after":
+		if e.ComplexityRoot.ProvisionChange.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProvisionChange.After(childComplexity), true
+	case "ProvisionChange.before":
+		if e.ComplexityRoot.ProvisionChange.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProvisionChange.Before(childComplexity), true
+	case "ProvisionChange.id":
+		if e.ComplexityRoot.ProvisionChange.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProvisionChange.ID(childComplexity), true
+	case "ProvisionChange.kind":
+		if e.ComplexityRoot.ProvisionChange.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProvisionChange.Kind(childComplexity), true
+
 	case "Query.citations":
 		if e.ComplexityRoot.Query.Citations == nil {
 			break
@@ -543,7 +643,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Document(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Query.Document(childComplexity, args["id"].(string), args["version"].(*int)), true
 	case "Query.documents":
 		if e.ComplexityRoot.Query.Documents == nil {
 			break
@@ -872,8 +972,12 @@ type Query {
   nodes(ids: [ID!]!): [Node]!
   "Every document, ordered by ID."
   documents: [Document!]!
-  "A document by its ID, such as ` + "`" + `cs-budget-policy-fy2020` + "`" + `."
-  document(id: ID!): Document
+  """
+  A document by its ID, such as ` + "`" + `cs-budget-policy-fy2020` + "`" + `: the current
+  version, or with ` + "`" + `version` + "`" + ` an older one, whose provisions come back exactly
+  as they were.
+  """
+  document(id: ID!, version: Int): Document
   """
   A provision by its ID (` + "`" + `cs-budget-policy-fy2020:2.2.3.1` + "`" + `), or by its label
   within a document. A label may be written in any form equal after NFKC
@@ -972,6 +1076,49 @@ type Document implements Node {
   sha256: String!
   "The source text as ingested, decoded to UTF-8."
   source: String!
+  "The number of the version served (1, 2, …)."
+  version: Int!
+  "Every version of the document, oldest first; none is ever removed."
+  versions: [DocumentVersion!]!
+}
+
+"""
+One version of a document. Every ingest that changes a document's text adds
+one; the same bytes again add none; a revert adds one equal to an older one.
+"""
+type DocumentVersion {
+  number: Int!
+  "SHA-256 of the source file's bytes, in hex."
+  sha256: String!
+  "When it was stored, RFC 3339 in UTC: ` + "`" + `2026-11-26T15:04:05Z` + "`" + `."
+  ingestedAt: String!
+  provisionCount: Int!
+  "Whether this is the version served."
+  current: Boolean!
+  """
+  Against the previous version: provisions added, changed (in this version's
+  order), then removed (in the previous version's order). Empty for version 1.
+  """
+  changes: [ProvisionChange!]!
+}
+
+enum ChangeKind {
+  ADDED
+  REMOVED
+  CHANGED
+}
+
+"""
+A provision added, removed or changed from one version to the next. A change
+is anything a reader sees: heading, paragraphs, label, pages, parent.
+"""
+type ProvisionChange {
+  kind: ChangeKind!
+  id: ID!
+  "As it was in the previous version; null if added."
+  before: Provision
+  "As it is in this version; null if removed."
+  after: Provision
 }
 
 "The levels of numbering, outermost first."
@@ -1174,8 +1321,30 @@ func (ec *executionContext) childFields_Document(ctx context.Context, field grap
 		return ec.fieldContext_Document_sha256(ctx, field)
 	case "source":
 		return ec.fieldContext_Document_source(ctx, field)
+	case "version":
+		return ec.fieldContext_Document_version(ctx, field)
+	case "versions":
+		return ec.fieldContext_Document_versions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Document", field.Name)
+}
+
+func (ec *executionContext) childFields_DocumentVersion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "number":
+		return ec.fieldContext_DocumentVersion_number(ctx, field)
+	case "sha256":
+		return ec.fieldContext_DocumentVersion_sha256(ctx, field)
+	case "ingestedAt":
+		return ec.fieldContext_DocumentVersion_ingestedAt(ctx, field)
+	case "provisionCount":
+		return ec.fieldContext_DocumentVersion_provisionCount(ctx, field)
+	case "current":
+		return ec.fieldContext_DocumentVersion_current(ctx, field)
+	case "changes":
+		return ec.fieldContext_DocumentVersion_changes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DocumentVersion", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1232,6 +1401,20 @@ func (ec *executionContext) childFields_Provision(ctx context.Context, field gra
 		return ec.fieldContext_Provision_referencedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Provision", field.Name)
+}
+
+func (ec *executionContext) childFields_ProvisionChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_ProvisionChange_kind(ctx, field)
+	case "id":
+		return ec.fieldContext_ProvisionChange_id(ctx, field)
+	case "before":
+		return ec.fieldContext_ProvisionChange_before(ctx, field)
+	case "after":
+		return ec.fieldContext_ProvisionChange_after(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProvisionChange", field.Name)
 }
 
 func (ec *executionContext) childFields_Reference(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1477,6 +1660,14 @@ func (ec *executionContext) field_Query_document_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
 	return args, nil
 }
 
@@ -2385,6 +2576,208 @@ func (ec *executionContext) fieldContext_Document_source(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Document", field, true, true, "String")
 }
 
+func (ec *executionContext) _Document_version(ctx context.Context, field graphql.CollectedField, obj *policy.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Document_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Document", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Document_versions(ctx context.Context, field graphql.CollectedField, obj *policy.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_versions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Document().Versions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*policy.Version) graphql.Marshaler {
+			return ec.marshalNDocumentVersion2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐVersionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Document_versions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Document",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DocumentVersion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DocumentVersion_number(ctx context.Context, field graphql.CollectedField, obj *policy.Version) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentVersion_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentVersion_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentVersion", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DocumentVersion_sha256(ctx context.Context, field graphql.CollectedField, obj *policy.Version) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentVersion_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SHA256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentVersion_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentVersion", field, false, false, "String")
+}
+
+func (ec *executionContext) _DocumentVersion_ingestedAt(ctx context.Context, field graphql.CollectedField, obj *policy.Version) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentVersion_ingestedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DocumentVersion().IngestedAt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentVersion_ingestedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentVersion", field, true, true, "String")
+}
+
+func (ec *executionContext) _DocumentVersion_provisionCount(ctx context.Context, field graphql.CollectedField, obj *policy.Version) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentVersion_provisionCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProvisionCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentVersion_provisionCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentVersion", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DocumentVersion_current(ctx context.Context, field graphql.CollectedField, obj *policy.Version) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentVersion_current(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Current, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentVersion_current(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DocumentVersion", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DocumentVersion_changes(ctx context.Context, field graphql.CollectedField, obj *policy.Version) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DocumentVersion_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DocumentVersion().Changes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*policy.ProvisionChange) graphql.Marshaler {
+			return ec.marshalNProvisionChange2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐProvisionChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DocumentVersion_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DocumentVersion",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProvisionChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2963,6 +3356,116 @@ func (ec *executionContext) fieldContext_Provision_referencedBy(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _ProvisionChange_kind(ctx context.Context, field graphql.CollectedField, obj *policy.ProvisionChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProvisionChange_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v policy.ChangeKind) graphql.Marshaler {
+			return ec.marshalNChangeKind2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐChangeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProvisionChange_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProvisionChange", field, false, false, "ChangeKind")
+}
+
+func (ec *executionContext) _ProvisionChange_id(ctx context.Context, field graphql.CollectedField, obj *policy.ProvisionChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProvisionChange_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProvisionChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProvisionChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ProvisionChange_before(ctx context.Context, field graphql.CollectedField, obj *policy.ProvisionChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProvisionChange_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *policy.Provision) graphql.Marshaler {
+			return ec.marshalOProvision2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐProvision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProvisionChange_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProvisionChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProvisionChange_after(ctx context.Context, field graphql.CollectedField, obj *policy.ProvisionChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProvisionChange_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *policy.Provision) graphql.Marshaler {
+			return ec.marshalOProvision2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐProvision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProvisionChange_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProvisionChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3093,7 +3596,7 @@ func (ec *executionContext) _Query_document(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Document(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Query().Document(ctx, fc.Args["id"].(string), fc.Args["version"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *policy.Document) graphql.Marshaler {
@@ -5455,6 +5958,77 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_source(ctx, field, obj)
 				})
+		case "version":
+			out.Values[i] = ec._Document_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "versions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Document_versions(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var documentVersionImplementors = []string{"DocumentVersion"}
+
+func (ec *executionContext) _DocumentVersion(ctx context.Context, sel ast.SelectionSet, obj *policy.Version) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, documentVersionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DocumentVersion")
+		case "number":
+			out.Values[i] = ec._DocumentVersion_number(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sha256":
+			out.Values[i] = ec._DocumentVersion_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ingestedAt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DocumentVersion_ingestedAt(ctx, field, obj)
+				})
+		case "provisionCount":
+			out.Values[i] = ec._DocumentVersion_provisionCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "current":
+			out.Values[i] = ec._DocumentVersion_current(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "changes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DocumentVersion_changes(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -5632,6 +6206,54 @@ func (ec *executionContext) _Provision(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Provision_referencedBy(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var provisionChangeImplementors = []string{"ProvisionChange"}
+
+func (ec *executionContext) _ProvisionChange(ctx context.Context, sel ast.SelectionSet, obj *policy.ProvisionChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, provisionChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProvisionChange")
+		case "kind":
+			out.Values[i] = ec._ProvisionChange_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._ProvisionChange_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "before":
+			out.Values[i] = ec._ProvisionChange_before(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "after":
+			out.Values[i] = ec._ProvisionChange_after(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6365,6 +6987,21 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNChangeKind2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐChangeKind(ctx context.Context, v any) (policy.ChangeKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := policy.ChangeKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeKind2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐChangeKind(ctx context.Context, sel ast.SelectionSet, v policy.ChangeKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ChangeKind!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNCitation2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐCitationᚄ(ctx context.Context, sel ast.SelectionSet, v []*policy.Citation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -6510,6 +7147,30 @@ func (ec *executionContext) marshalNDocument2ᚖgithubᚗcomᚋpolicykbᚋpolicy
 	return ec._Document(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDocumentVersion2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐVersionᚄ(ctx context.Context, sel ast.SelectionSet, v []*policy.Version) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDocumentVersion2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐVersion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDocumentVersion2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐVersion(ctx context.Context, sel ast.SelectionSet, v *policy.Version) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DocumentVersion!")
+		return graphql.Null
+	}
+	return ec._DocumentVersion(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -6650,6 +7311,30 @@ func (ec *executionContext) marshalNProvision2ᚖgithubᚗcomᚋpolicykbᚋpolic
 		return graphql.Null
 	}
 	return ec._Provision(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProvisionChange2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐProvisionChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*policy.ProvisionChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProvisionChange2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐProvisionChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProvisionChange2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐProvisionChange(ctx context.Context, sel ast.SelectionSet, v *policy.ProvisionChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProvisionChange!")
+		return graphql.Null
+	}
+	return ec._ProvisionChange(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNProvisionKind2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐKind(ctx context.Context, v any) (policy.Kind, error) {

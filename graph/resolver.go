@@ -16,6 +16,11 @@ type Resolver struct {
 	Provisions policy.ProvisionService
 	References policy.ReferenceService
 	Search     policy.SearchService
+	// Versions reads older versions of documents; when nil, Documents is
+	// used if it is a policy.VersionService.
+	Versions policy.VersionService
+
+	versionCache versionCache
 }
 
 // DocumentReader reads documents and their source texts.

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"time"
 
 	"github.com/policykb/policykb/graph/model"
 	"github.com/policykb/policykb/internal/policy"
@@ -62,7 +63,11 @@ func (r *documentResolver) DecidedBy(ctx context.Context, obj *policy.Document) 
 
 // Provisions is the resolver for the provisions field.
 func (r *documentResolver) Provisions(ctx context.Context, obj *policy.Document, kind *policy.Kind) ([]*policy.Provision, error) {
-	ps, err := loadersFrom(ctx).docProvisions.Load(ctx, obj.ID)
+	load := loadersFrom(ctx).docProvisions.Load
+	if obj.Historic {
+		load = func(context.Context, string) ([]*policy.Provision, error) { return obj.Provisions, nil }
+	}
+	ps, err := load(ctx, obj.ID)
 	if err != nil || kind == nil {
 		return orEmpty(ps), err
 	}
@@ -77,11 +82,32 @@ func (r *documentResolver) Provisions(ctx context.Context, obj *policy.Document,
 
 // Source is the resolver for the source field.
 func (r *documentResolver) Source(ctx context.Context, obj *policy.Document) (string, error) {
+	if obj.Historic {
+		return obj.Source, nil
+	}
 	return r.Documents.Source(ctx, obj.ID)
+}
+
+// Versions is the resolver for the versions field.
+func (r *documentResolver) Versions(ctx context.Context, obj *policy.Document) ([]*policy.Version, error) {
+	return r.versions(ctx, obj)
+}
+
+// IngestedAt is the resolver for the ingestedAt field.
+func (r *documentVersionResolver) IngestedAt(ctx context.Context, obj *policy.Version) (string, error) {
+	return obj.IngestedAt.UTC().Format(time.RFC3339), nil
+}
+
+// Changes is the resolver for the changes field.
+func (r *documentVersionResolver) Changes(ctx context.Context, obj *policy.Version) ([]*policy.ProvisionChange, error) {
+	return r.changes(ctx, obj)
 }
 
 // Document is the resolver for the document field.
 func (r *provisionResolver) Document(ctx context.Context, obj *policy.Provision) (*policy.Document, error) {
+	if obj.Version != 0 {
+		return r.documentAt(ctx, obj.DocumentID, &obj.Version)
+	}
 	return r.document(ctx, obj.DocumentID)
 }
 
@@ -105,6 +131,9 @@ func (r *provisionResolver) Heading(ctx context.Context, obj *policy.Provision) 
 
 // Parent is the resolver for the parent field.
 func (r *provisionResolver) Parent(ctx context.Context, obj *policy.Provision) (*policy.Provision, error) {
+	if obj.Version != 0 {
+		return r.historicParent(ctx, obj)
+	}
 	if obj.ParentID == "" {
 		return nil, nil
 	}
@@ -113,28 +142,43 @@ func (r *provisionResolver) Parent(ctx context.Context, obj *policy.Provision) (
 
 // Children is the resolver for the children field.
 func (r *provisionResolver) Children(ctx context.Context, obj *policy.Provision) ([]*policy.Provision, error) {
+	if obj.Version != 0 {
+		return r.historicChildren(ctx, obj)
+	}
 	ps, err := loadersFrom(ctx).children.Load(ctx, obj.ID)
 	return orEmpty(ps), err
 }
 
 // Ancestors is the resolver for the ancestors field.
 func (r *provisionResolver) Ancestors(ctx context.Context, obj *policy.Provision) ([]*policy.Provision, error) {
+	if obj.Version != 0 {
+		return r.historicAncestors(ctx, obj)
+	}
 	return loadAll(ctx, loadersFrom(ctx).provision, policy.AncestorIDs(obj.ID))
 }
 
 // Citations is the resolver for the citations field.
 func (r *provisionResolver) Citations(ctx context.Context, obj *policy.Provision) ([]*policy.Citation, error) {
+	if obj.Version != 0 {
+		return r.historicCitations(ctx, obj)
+	}
 	cs, err := loadersFrom(ctx).citationsBySource.Load(ctx, obj.ID)
 	return orEmpty(cs), err
 }
 
 // References is the resolver for the references field.
 func (r *provisionResolver) References(ctx context.Context, obj *policy.Provision) ([]*policy.Reference, error) {
+	if obj.Version != 0 {
+		return r.historicReferences(ctx, obj)
+	}
 	return r.provisionReferences(ctx, obj)
 }
 
 // CrossReferences is the resolver for the crossReferences field.
 func (r *provisionResolver) CrossReferences(ctx context.Context, obj *policy.Provision) ([]*policy.Provision, error) {
+	if obj.Version != 0 {
+		return r.historicXrefs(ctx, obj, true)
+	}
 	xs, err := loadersFrom(ctx).xrefsBySource.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
@@ -144,6 +188,9 @@ func (r *provisionResolver) CrossReferences(ctx context.Context, obj *policy.Pro
 
 // ReferencedBy is the resolver for the referencedBy field.
 func (r *provisionResolver) ReferencedBy(ctx context.Context, obj *policy.Provision) ([]*policy.Provision, error) {
+	if obj.Version != 0 {
+		return r.historicXrefs(ctx, obj, false)
+	}
 	xs, err := loadersFrom(ctx).xrefsByTarget.Load(ctx, obj.ID)
 	if err != nil {
 		return nil, err
@@ -168,8 +215,8 @@ func (r *queryResolver) Documents(ctx context.Context) ([]*policy.Document, erro
 }
 
 // Document is the resolver for the document field.
-func (r *queryResolver) Document(ctx context.Context, id string) (*policy.Document, error) {
-	return r.document(ctx, id)
+func (r *queryResolver) Document(ctx context.Context, id string, version *int) (*policy.Document, error) {
+	return r.documentAt(ctx, id, version)
 }
 
 // Provision is the resolver for the provision field.
@@ -255,6 +302,9 @@ func (r *Resolver) DefinedTerm() DefinedTermResolver { return &definedTermResolv
 // Document returns DocumentResolver implementation.
 func (r *Resolver) Document() DocumentResolver { return &documentResolver{r} }
 
+// DocumentVersion returns DocumentVersionResolver implementation.
+func (r *Resolver) DocumentVersion() DocumentVersionResolver { return &documentVersionResolver{r} }
+
 // Provision returns ProvisionResolver implementation.
 func (r *Resolver) Provision() ProvisionResolver { return &provisionResolver{r} }
 
@@ -268,11 +318,12 @@ func (r *Resolver) Reference() ReferenceResolver { return &referenceResolver{r} 
 func (r *Resolver) SearchHit() SearchHitResolver { return &searchHitResolver{r} }
 
 type (
-	citationResolver    struct{ *Resolver }
-	definedTermResolver struct{ *Resolver }
-	documentResolver    struct{ *Resolver }
-	provisionResolver   struct{ *Resolver }
-	queryResolver       struct{ *Resolver }
-	referenceResolver   struct{ *Resolver }
-	searchHitResolver   struct{ *Resolver }
+	citationResolver        struct{ *Resolver }
+	definedTermResolver     struct{ *Resolver }
+	documentResolver        struct{ *Resolver }
+	documentVersionResolver struct{ *Resolver }
+	provisionResolver       struct{ *Resolver }
+	queryResolver           struct{ *Resolver }
+	referenceResolver       struct{ *Resolver }
+	searchHitResolver       struct{ *Resolver }
 )

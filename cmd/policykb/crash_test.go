@@ -33,7 +33,10 @@ func fullWidth(s string) string {
 
 // TestKilledIngest kills `policykb ingest` at random points, again and
 // again: the store always opens, passes SQLite's integrity check, and holds
-// each document either as it was before or as it is after, never half.
+// each document either as it was before or as it is after, never half —
+// its current version and its list of versions alike. Some rounds replace
+// the policy with a shorter text (--replace), others add versions of two
+// documents at once.
 func TestKilledIngest(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and kills it repeatedly")
@@ -46,9 +49,10 @@ func TestKilledIngest(t *testing.T) {
 	pristine := filepath.Join(dir, "pristine")
 	mustRun(t, "ingest", "--data", pristine, corpusFile)
 	oldExport := mustRun(t, "export", "--data", pristine, "--document", "cs-budget-policy-fy2020")
-	// The new version of the policy, and a large second document.
+	// The new version of the policy, a shorter one, and a large second document.
 	changed := strings.ReplaceAll(string(readCorpus(t)), "中小企業", "小規模事業者")
 	newFile := writeFile(t, dir, "fy2020-new.txt", []byte(changed))
+	shortFile := writeFile(t, dir, "fy2020-short.txt", shortPolicy(t))
 	bigFile := writeFile(t, dir, "big.txt", bigPolicy(bigSections))
 	ref := filepath.Join(dir, "ref")
 	mustRun(t, "ingest", "--data", ref, newFile)
@@ -56,6 +60,9 @@ func TestKilledIngest(t *testing.T) {
 	if newExport == oldExport {
 		t.Fatal("the new version exports like the old")
 	}
+	refShort := filepath.Join(dir, "ref-short")
+	mustRun(t, "ingest", "--data", refShort, "--replace", shortFile)
+	shortExport := mustRun(t, "export", "--data", refShort, "--document", "cs-budget-policy-fy2020")
 	// How long a whole ingest by the binary takes, to kill within it.
 	start := time.Now()
 	if out, err := exec.Command(bin, "ingest", "--data", filepath.Join(dir, "timing"), newFile, bigFile).CombinedOutput(); err != nil {
@@ -65,18 +72,23 @@ func TestKilledIngest(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	kills := 0
 	states := map[string]int{}
-	for round := range 16 {
+	for round := range 18 {
 		// Each round starts from the old state, in a directory of its own.
 		data := filepath.Join(dir, fmt.Sprintf("data%d", round))
 		if err := os.CopyFS(data, os.DirFS(pristine)); err != nil {
 			t.Fatal(err)
 		}
-		// Alternate the order so that kills hit both documents.
-		files := []string{newFile, bigFile}
-		if round%2 == 1 {
-			files = []string{bigFile, newFile}
+		// Alternate the order so that kills hit both documents, and
+		// replace the policy with a shorter text every third round.
+		args := []string{"ingest", "--data", data, newFile, bigFile}
+		want := newExport
+		switch round % 3 {
+		case 1:
+			args = []string{"ingest", "--data", data, bigFile, newFile}
+		case 2:
+			args = []string{"ingest", "--data", data, "--replace", bigFile, shortFile}
+			want = shortExport
 		}
-		args := append([]string{"ingest", "--data", data}, files...)
 		cmd := exec.Command(bin, args...)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -86,7 +98,7 @@ func TestKilledIngest(t *testing.T) {
 			kills++
 		}
 		cmd.Wait()
-		states[checkStore(t, data, oldExport, newExport)]++
+		states[checkStore(t, data, oldExport, want)]++
 	}
 	t.Logf("%d ingests killed within %v; states found: %v", kills, whole, states)
 	if len(states) < 2 {
@@ -94,9 +106,87 @@ func TestKilledIngest(t *testing.T) {
 	}
 }
 
+// TestKilledBackup kills `policykb backup` at random points: the store
+// stays whole and unchanged, and the backup file is either absent or a
+// whole store holding the same.
+func TestKilledBackup(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and kills it repeatedly")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "policykb")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	data := filepath.Join(dir, "data")
+	mustRun(t, "ingest", "--data", data, writeFile(t, dir, "big.txt", bigPolicy(bigSections)))
+	// What the store holds: the policy's export, and the big document's
+	// provisions and versions (its export takes seconds).
+	summary := func(data string) string {
+		t.Helper()
+		db, err := sqlite.Open(storePath(data))
+		if err != nil {
+			t.Fatalf("store does not open: %v", err)
+		}
+		defer db.Close()
+		ctx := context.Background()
+		if err := db.IntegrityCheck(ctx); err != nil {
+			t.Fatalf("integrity check: %v", err)
+		}
+		provs, err := db.Provisions(ctx, policy.ProvisionFilter{DocumentID: "cs-budget-policy-fy2027"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		vs, err := db.Versions(ctx, "cs-budget-policy-fy2027")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("%s\n%d provisions, %d versions, %s", mustRun(t, "export", "--data", data, "--document", "cs-budget-policy-fy2020"),
+			len(provs), len(vs), vs[len(vs)-1].SHA256)
+	}
+	want := summary(data)
+	start := time.Now()
+	if out, err := exec.Command(bin, "backup", "--data", data, filepath.Join(dir, "timing.db")).CombinedOutput(); err != nil {
+		t.Fatalf("timing run: %v\n%s", err, out)
+	}
+	whole := time.Since(start)
+	rng := rand.New(rand.NewPCG(3, 4))
+	found := map[bool]int{}
+	for round := range 10 {
+		dest := filepath.Join(dir, fmt.Sprintf("backup%d.db", round))
+		cmd := exec.Command(bin, "backup", "--data", data, dest)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(rng.Int64N(int64(whole) * 3 / 2)))
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		_, err := os.Stat(dest)
+		found[err == nil]++
+		if err == nil {
+			restored := filepath.Join(dir, fmt.Sprintf("restored%d", round))
+			if err := os.MkdirAll(restored, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Rename(dest, storePath(restored)); err != nil {
+				t.Fatal(err)
+			}
+			if got := summary(restored); got != want {
+				t.Fatalf("round %d: the backup left by a kill differs from the store", round)
+			}
+		}
+		if got := summary(data); got != want {
+			t.Fatalf("round %d: a killed backup changed the store", round)
+		}
+	}
+	t.Logf("backups killed within %v: file present %d times, absent %d times", whole, found[true], found[false])
+}
+
 const bigSections = 9000 // section numbers stop at ９９９９
 
-// checkStore checks the store after a kill and says which state it found.
+// checkStore checks the store after a kill and says which state it found:
+// the policy as it was (version 1 current) or as it is after (version 2
+// current, version 1 unchanged), and the big document absent or whole.
 func checkStore(t *testing.T, data, oldExport, newExport string) string {
 	t.Helper()
 	db, err := sqlite.Open(storePath(data))
@@ -104,19 +194,36 @@ func checkStore(t *testing.T, data, oldExport, newExport string) string {
 		t.Fatalf("store does not open after a kill: %v", err)
 	}
 	defer db.Close()
-	if err := db.IntegrityCheck(context.Background()); err != nil {
+	ctx := context.Background()
+	if err := db.IntegrityCheck(ctx); err != nil {
 		t.Fatalf("integrity check: %v", err)
 	}
-	provs, err := db.Provisions(context.Background(), policy.ProvisionFilter{DocumentID: "cs-budget-policy-fy2027"})
+	provs, err := db.Provisions(ctx, policy.ProvisionFilter{DocumentID: "cs-budget-policy-fy2027"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n := len(provs); n != 0 && n != bigSections+1 {
 		t.Fatalf("big document half stored: %d provisions", n)
 	}
+	bigVersions, err := db.Versions(ctx, "cs-budget-policy-fy2027")
+	if (len(provs) > 0) != (err == nil && len(bigVersions) == 1) {
+		t.Fatalf("big document: %d provisions but versions %v, %v", len(provs), bigVersions, err)
+	}
 	got := mustRun(t, "export", "--data", data, "--document", "cs-budget-policy-fy2020")
 	if got != oldExport && got != newExport {
 		t.Fatal("the policy is neither the old nor the new version")
+	}
+	vs, err := db.Versions(ctx, "cs-budget-policy-fy2020")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantVersions := map[bool]int{true: 1, false: 2}[got == oldExport]
+	if len(vs) != wantVersions || !vs[len(vs)-1].Current {
+		t.Fatalf("the policy has %d versions, want %d", len(vs), wantVersions)
+	}
+	v1, err := db.DocumentVersion(ctx, "cs-budget-policy-fy2020", 1)
+	if err != nil || len(v1.Provisions) != 35 {
+		t.Fatalf("version 1 of the policy: %v", err)
 	}
 	return fmt.Sprintf("policy %s, big %v", map[bool]string{true: "old", false: "new"}[got == oldExport], len(provs) > 0)
 }

@@ -15,7 +15,7 @@ func export(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
-	db, err := sqlite.Open(storePath(*data))
+	db, err := openStore(ctx, *data, stderr)
 	if err != nil {
 		return err
 	}
@@ -29,5 +29,5 @@ func export(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 }
 
 func resolver(db *sqlite.DB) *graph.Resolver {
-	return &graph.Resolver{Documents: db, Provisions: db, References: db}
+	return &graph.Resolver{Documents: db, Provisions: db, References: db, Versions: db}
 }

@@ -6,6 +6,9 @@
 //	policykb ingest  [--data DIR] [--id ID] FILE…
 //	policykb search  [--data DIR] [--first N] [--document ID] QUERY
 //	policykb export  [--data DIR] [--document ID]
+//	policykb history [--data DIR] DOC
+//	policykb revert  [--data DIR] DOC VERSION
+//	policykb backup  [--data DIR] [--force] FILE
 //	policykb version
 //
 // 'policykb --help' lists every command with every option; 'policykb
@@ -55,6 +58,9 @@ func init() {
 		{"ingest", "parse and store policy texts", ingestCmd},
 		{"search", "print hits with IDs, labels and snippets", searchCmd},
 		{"export", "print the graph as JSON", export},
+		{"history", "list the versions of a document", historyCmd},
+		{"revert", "make an older version current again, as a new version", revertCmd},
+		{"backup", "write a consistent copy of the store, also while serving", backupCmd},
 		{"version", "print the version and exit", versionCmd},
 	}
 }

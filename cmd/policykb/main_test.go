@@ -57,8 +57,16 @@ func readCorpus(t *testing.T) []byte {
 
 func TestIngestAndExport(t *testing.T) {
 	data := t.TempDir()
-	out := mustRun(t, "ingest", "--data", data, corpusFile)
-	if !strings.Contains(out, "ingested cs-budget-policy-fy2020 (35 provisions, 6 pages, UTF-8)") {
+	// A data directory without a store gets the embedded policy first: the
+	// same text again adds no version.
+	code, out, errs := policykb(t, "ingest", "--data", data, corpusFile)
+	if code != 0 || !strings.Contains(out, "cs-budget-policy-fy2020 unchanged: the same text as version 1, the current one") ||
+		!strings.Contains(errs, "loaded the embedded policy cs-budget-policy-fy2020 (35 provisions) into "+storePath(data)) {
+		t.Errorf("ingest into a new directory: exit %d, said %q, %q", code, out, errs)
+	}
+	changed := writeFile(t, t.TempDir(), "changed.txt", bytes.Replace(readCorpus(t), []byte("中小企業"), []byte("小規模事業者"), 1))
+	out = mustRun(t, "ingest", "--data", data, changed)
+	if !strings.Contains(out, "ingested cs-budget-policy-fy2020 (35 provisions, 6 pages, UTF-8) as version 2") {
 		t.Errorf("ingest said %q", out)
 	}
 	a := mustRun(t, "export", "--data", data)
@@ -67,7 +75,7 @@ func TestIngestAndExport(t *testing.T) {
 		t.Error("two exports of the same store differ")
 	}
 	// Re-ingesting the same text changes nothing.
-	mustRun(t, "ingest", corpusFile, "--data", data)
+	mustRun(t, "ingest", changed, "--data", data)
 	if c := mustRun(t, "export", "--data", data); c != a {
 		t.Error("re-ingesting the same text changed the export")
 	}
@@ -87,7 +95,7 @@ func TestIngestAndExport(t *testing.T) {
 	if one != a {
 		t.Error("export of the only document differs from the export of all")
 	}
-	code, _, errs := policykb(t, "export", "--data", data, "--document", "nope")
+	code, _, errs = policykb(t, "export", "--data", data, "--document", "nope")
 	if code != 1 || !strings.Contains(errs, `no document "nope"`) {
 		t.Errorf("export of an unknown document: exit %d, %q", code, errs)
 	}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/search"
-	"github.com/policykb/policykb/internal/sqlite"
 	"golang.org/x/term"
 )
 
@@ -31,7 +30,7 @@ func searchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	// The dictionary loads while the store opens.
 	search.PreloadDictionary()
-	db, err := sqlite.Open(storePath(*data))
+	db, err := openStore(ctx, *data, stderr)
 	if err != nil {
 		return err
 	}

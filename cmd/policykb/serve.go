@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/internal/ingest"
+	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/search"
 	"github.com/policykb/policykb/internal/server"
 	"github.com/policykb/policykb/internal/sqlite"
@@ -44,14 +46,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	}
 	ln = netutil.LimitListener(ln, server.MaxConnections)
 	defer ln.Close()
-	db, err := sqlite.Open(storePath(*data))
+	db, err := openStore(ctx, *data, stderr)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := loadCorpusIfEmpty(ctx, *data, db, log); err != nil {
-		return err
-	}
 	// The index (and the dictionary it needs) opens in the background, once
 	// the corpus is loaded (the two would compete for the CPU before the
 	// first answer): other queries are answered at once, searches wait for
@@ -79,7 +78,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	fmt.Fprintf(stdout, "policykb: serving GraphQL at http://%s/graphql (IDE at http://%s/), data in %s\n", ln.Addr(), ln.Addr(), *data)
+	fmt.Fprintf(stdout, "policykb: serving GraphQL at http://%s/graphql (IDE at http://%s/), data in %s\n", ln.Addr(), ln.Addr(), policy.Name(*data))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -100,30 +99,58 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	return nil
 }
 
-// loadCorpusIfEmpty ingests the embedded corpus into a store that holds no
-// document, so that a new server answers with no set-up.
-func loadCorpusIfEmpty(ctx context.Context, dir string, db *sqlite.DB, log *slog.Logger) error {
-	docs, err := db.Documents(ctx)
-	if err != nil || len(docs) > 0 {
-		return err
+// lockTimeout is how long a command waits for another's ingest to finish
+// by default.
+const lockTimeout = 30 * time.Second
+
+// openStore opens the store of data directory dir. Where there is no store
+// yet, it first creates one with the embedded policy loaded into it, and
+// says so on stderr; an existing store is never refilled.
+func openStore(ctx context.Context, dir string, stderr io.Writer) (*sqlite.DB, error) {
+	return openStoreLocked(ctx, dir, stderr, false)
+}
+
+// openStoreLocked is openStore for a caller that holds the ingest lock
+// already (locked) or not.
+func openStoreLocked(ctx context.Context, dir string, stderr io.Writer, locked bool) (*sqlite.DB, error) {
+	path := storePath(dir)
+	if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+		if err := loadCorpus(ctx, dir, stderr, locked); err != nil {
+			return nil, err
+		}
 	}
-	unlock, err := ingest.Lock(dir, func() { log.Info("waiting for an ingest to finish") })
+	return sqlite.Open(path)
+}
+
+// loadCorpus creates the store of dir with the embedded corpus, under the
+// ingest lock, unless another process created it meanwhile.
+func loadCorpus(ctx context.Context, dir string, stderr io.Writer, locked bool) error {
+	if !locked {
+		unlock, err := ingest.Lock(ctx, dir, lockTimeout, waitingFor(stderr, "the store to be created", lockTimeout))
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
+	path := storePath(dir)
+	if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
+		return nil // created meanwhile
+	}
+	var docs []*policy.Document
+	err := sqlite.Create(ctx, path, func(db *sqlite.DB) error {
+		in, err := ingest.New(db)
+		if err != nil {
+			return err
+		}
+		docs, err = in.Corpus(ctx)
+		return err
+	})
 	if err != nil {
-		return err
-	}
-	defer unlock()
-	if docs, err = db.Documents(ctx); err != nil || len(docs) > 0 {
-		return err // an ingest filled the store meanwhile
-	}
-	in, err := ingest.New(db)
-	if err != nil {
-		return err
-	}
-	if docs, err = in.Corpus(ctx); err != nil {
-		return err
+		return fmt.Errorf("create the store in %s: %w", policy.Name(dir), err)
 	}
 	for _, doc := range docs {
-		log.Info("loaded the embedded corpus", "document", doc.ID, "provisions", len(doc.Provisions), "citations", len(doc.Citations))
+		fmt.Fprintf(stderr, "policykb: no store in %s yet: loaded the embedded policy %s (%d provisions) into %s\n",
+			policy.Name(dir), doc.ID, len(doc.Provisions), policy.Name(path))
 	}
 	return nil
 }
@@ -142,4 +169,12 @@ func checkServeFlags(addr string, timeout time.Duration) error {
 		return fmt.Errorf("--timeout %v: want a positive duration such as 10s", timeout)
 	}
 	return nil
+}
+
+// waitingFor returns a function that tells stderr that the command waits
+// for the ingest lock.
+func waitingFor(stderr io.Writer, what string, timeout time.Duration) func() {
+	return func() {
+		fmt.Fprintf(stderr, "policykb: another policykb process is ingesting; waiting up to %v for it before %s\n", timeout, what)
+	}
 }

@@ -1,9 +1,11 @@
-// Package ingest is the path of a text into the store: parse it, extract
-// what it cites, and store both in one transaction.
+// Package ingest is the path of a text into the store: read it, parse it,
+// extract what it cites, and store both in one transaction as a new version
+// of its document.
 package ingest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -34,45 +36,173 @@ func New(store policy.Ingester) (*Ingester, error) {
 	return &Ingester{store: store, registry: reg}, nil
 }
 
-// Bytes parses src, read from a file called name, and stores it.
-func (in *Ingester) Bytes(ctx context.Context, name string, src []byte, opt parse.Options) (*policy.Document, error) {
+// Options says how a text is ingested.
+type Options struct {
+	// ID is the document ID (see parse.Options).
+	ID string
+	// Replace makes the text the current version of its document even if it
+	// lacks provisions the current version has, or looks truncated.
+	Replace bool
+	// Note says how the version came about, for its history.
+	Note string
+}
+
+// Result is what an ingest did.
+type Result struct {
+	Doc *policy.Document
+	policy.IngestResult
+}
+
+// Ingest parses src, read from a file called name, and stores it as the
+// current version of its document. Names with control characters are
+// quoted in errors. It stops with ctx.Err() soon after ctx is done, the
+// store left as it was.
+func (in *Ingester) Ingest(ctx context.Context, name string, src []byte, opt Options) (*Result, error) {
+	shown := policy.Name(name)
 	if len(src) > MaxFileSize {
-		return nil, &parse.Error{File: name, Line: 1, Msg: fmt.Sprintf("file larger than %d MiB; not a policy text", MaxFileSize>>20)}
+		return nil, &parse.Error{File: shown, Line: 1, Msg: fmt.Sprintf("file larger than %d MiB; not a policy text", MaxFileSize>>20)}
 	}
+	doc, err := in.parse(ctx, shown, src, parse.Options{ID: opt.ID, AllowTruncated: opt.Replace})
+	if err != nil {
+		return nil, err
+	}
+	res, err := in.store.IngestVersion(ctx, doc, policy.IngestOptions{Replace: opt.Replace, Note: opt.Note})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		var loss *policy.LossError
+		if errors.As(err, &loss) {
+			return nil, &FileError{Name: shown, Err: err}
+		}
+		return nil, fmt.Errorf("%s: store: %w", shown, err)
+	}
+	return &Result{Doc: doc, IngestResult: *res}, nil
+}
+
+// FileError is an error about one file: its message starts with the
+// file's name (quoted where need be). It is a *policy.Error with that
+// message and the code of Err, and it unwraps to Err too.
+type FileError struct {
+	Name string // as shown, see policy.Name
+	Err  error
+}
+
+func (e *FileError) Error() string { return e.Name + ": " + e.Err.Error() }
+
+// Unwrap returns the error as a *policy.Error, then Err.
+func (e *FileError) Unwrap() []error {
+	return []error{&policy.Error{Code: policy.ErrorCode(e.Err), Message: e.Error()}, e.Err}
+}
+
+// parse parses and extracts citations; parsing stops with ctx.Err() soon
+// after ctx is done.
+func (in *Ingester) parse(ctx context.Context, name string, src []byte, opt parse.Options) (*policy.Document, error) {
 	doc, err := parse.Document(ctx, name, src, opt)
 	if err != nil {
 		return nil, err
 	}
 	cite.Extract(doc, in.registry)
-	if err := in.store.Ingest(ctx, doc); err != nil {
-		return nil, fmt.Errorf("%s: store: %w", name, err)
-	}
-	return doc, nil
+	return doc, ctx.Err()
 }
 
-// File reads, parses and stores the file name.
-func (in *Ingester) File(ctx context.Context, name string, opt parse.Options) (*policy.Document, error) {
-	f, err := os.Open(name)
+// Bytes parses src, read from a file called name, and stores it; it refuses
+// to make current a version that loses provisions.
+func (in *Ingester) Bytes(ctx context.Context, name string, src []byte, opt parse.Options) (*policy.Document, error) {
+	res, err := in.Ingest(ctx, name, src, Options{ID: opt.ID, Replace: opt.AllowTruncated})
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	src, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	return res.Doc, nil
+}
+
+// File reads, parses and stores the file name (see ReadFile and Ingest).
+func (in *Ingester) File(ctx context.Context, name string, opt Options) (*Result, error) {
+	src, err := ReadFile(ctx, name)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, err
 	}
-	return in.Bytes(ctx, name, src, opt)
+	return in.Ingest(ctx, name, src, opt)
+}
+
+// ReadFile reads a text to ingest. It refuses what is not a regular file —
+// a FIFO, a device, a socket, a directory — before reading from it, and
+// files over MaxFileSize; it stops when ctx is done.
+func ReadFile(ctx context.Context, name string) ([]byte, error) {
+	shown := policy.Name(name)
+	fi, err := os.Stat(name)
+	if err != nil {
+		return nil, fileError(shown, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, notRegular(shown, fi.Mode())
+	}
+	f, err := openNonBlocking(name)
+	if err != nil {
+		return nil, fileError(shown, err)
+	}
+	defer f.Close()
+	// The name may have been replaced between Stat and open.
+	if fi, err = f.Stat(); err != nil {
+		return nil, fileError(shown, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, notRegular(shown, fi.Mode())
+	}
+	if fi.Size() > MaxFileSize {
+		return nil, &parse.Error{File: shown, Line: 1, Msg: fmt.Sprintf("file larger than %d MiB; not a policy text", MaxFileSize>>20)}
+	}
+	// Read what the size says, and one byte more to see whether the file
+	// holds more: a file still being written, or a special file such as
+	// those under /proc, whose size says nothing.
+	size := fi.Size()
+	buf := make([]byte, 0, size+1)
+	r := io.LimitReader(f, size+1)
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)][:min(256<<10, cap(buf)-len(buf))])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fileError(shown, err)
+		}
+	}
+	switch {
+	case int64(len(buf)) > size:
+		return nil, policy.Errorf(policy.EINVALID, "%s: holds more than its size of %d bytes says (a file still being written, or a special file); give a complete text file", shown, size)
+	case int64(len(buf)) < size:
+		return nil, policy.Errorf(policy.EINVALID, "%s: shrank to %d of its %d bytes while it was read; give a complete text file", shown, len(buf), size)
+	}
+	return buf, nil
+}
+
+func notRegular(shown string, m os.FileMode) error {
+	return policy.Errorf(policy.EINVALID, "%s: not a regular file but %s; give a text file", shown, policy.FileKind(m))
+}
+
+// fileError is err with the file's name shown safely: the *PathError of
+// package os would print it raw.
+func fileError(shown string, err error) error {
+	var perr *os.PathError
+	if errors.As(err, &perr) {
+		return policy.Errorf(policy.EINVALID, "%s: %v", shown, perr.Err)
+	}
+	return fmt.Errorf("%s: %w", shown, err)
 }
 
 // Corpus stores the texts shipped in package corpus.
 func (in *Ingester) Corpus(ctx context.Context) ([]*policy.Document, error) {
 	var docs []*policy.Document
 	for _, f := range corpus.Files() {
-		doc, err := in.Bytes(ctx, "corpus/"+f.Name, f.Data, parse.Options{})
+		res, err := in.Ingest(ctx, "corpus/"+f.Name, f.Data, Options{Note: "embedded policy"})
 		if err != nil {
 			return nil, err
 		}
-		docs = append(docs, doc)
+		docs = append(docs, res.Doc)
 	}
 	return docs, nil
 }

@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"context"
+	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -15,7 +17,8 @@ import (
 
 func TestLockWaits(t *testing.T) {
 	dir := t.TempDir()
-	unlock, err := Lock(dir, func() { t.Error("the first lock waited") })
+	ctx := context.Background()
+	unlock, err := Lock(ctx, dir, time.Minute, func() { t.Error("the first lock waited") })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +26,7 @@ func TestLockWaits(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		u, err := Lock(dir, func() { waited.Store(true) })
+		u, err := Lock(ctx, dir, time.Minute, func() { waited.Store(true) })
 		if err != nil {
 			t.Error(err)
 			return
@@ -39,6 +42,29 @@ func TestLockWaits(t *testing.T) {
 	<-done
 	if !waited.Load() || !got.Load() {
 		t.Errorf("waited %v, got %v", waited.Load(), got.Load())
+	}
+}
+
+// TestLockGivesUp checks that a lock held elsewhere is waited for at most
+// the timeout, with the wait announced, and that a cancelled context stops
+// the wait.
+func TestLockGivesUp(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	unlock, err := Lock(ctx, dir, time.Minute, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	var told atomic.Bool
+	_, err = Lock(ctx, dir, 200*time.Millisecond, func() { told.Store(true) })
+	if !errors.Is(err, ErrLockTimeout) || !told.Load() || !strings.Contains(err.Error(), "ingest.lock") {
+		t.Errorf("lock held elsewhere: told %v, err %v", told.Load(), err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	go func() { time.Sleep(50 * time.Millisecond); cancel() }()
+	if _, err = Lock(cctx, dir, time.Hour, nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled wait: %v", err)
 	}
 }
 
@@ -65,7 +91,37 @@ func TestIngest(t *testing.T) {
 	if _, err := in.Bytes(ctx, "big.txt", big, parse.Options{}); err == nil || !strings.Contains(err.Error(), "big.txt:1: file larger") {
 		t.Errorf("a file over the limit: %v", err)
 	}
-	if _, err := in.File(ctx, "/nonexistent/x.txt", parse.Options{}); err == nil {
+	if _, err := in.File(ctx, "/nonexistent/x.txt", Options{}); err == nil {
 		t.Error("a missing file was ingested")
+	}
+}
+
+// TestReadFile reads regular files whole, and refuses files whose size
+// does not say what they hold.
+func TestReadFile(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	text := strings.Repeat("本文である。\n", 100000) // over one read
+	path := filepath.Join(dir, "a.txt")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ReadFile(ctx, path); err != nil || string(got) != text {
+		t.Errorf("ReadFile: %d bytes, %v", len(got), err)
+	}
+	empty := filepath.Join(dir, "empty.txt")
+	os.WriteFile(empty, nil, 0o644)
+	if got, err := ReadFile(ctx, empty); err != nil || len(got) != 0 {
+		t.Errorf("empty file: %q, %v", got, err)
+	}
+	if _, err := os.Stat("/proc/self/status"); err == nil {
+		if _, err := ReadFile(ctx, "/proc/self/status"); err == nil || !strings.Contains(err.Error(), "holds more than its size") {
+			t.Errorf("/proc/self/status: %v", err)
+		}
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := ReadFile(cancelled, path); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled read: %v", err)
 	}
 }

@@ -72,6 +72,11 @@ type Document struct {
 	Citations       []*Citation
 	Terms           []*DefinedTerm
 	CrossReferences []*CrossReference
+
+	// Version is the number of the version this is (see Version); Historic
+	// is true when it is an older version than the one served.
+	Version  int
+	Historic bool
 }
 
 // Provision is one numbered unit of a document, or its preamble.
@@ -93,6 +98,10 @@ type Provision struct {
 	Line           int
 	HeadingLine    int
 	ParagraphLines []int
+
+	// Version is the number of the document version the provision was read
+	// from when that is an older version than the one served; 0 otherwise.
+	Version int `json:"-"`
 }
 
 // Text is the heading (if any) and the paragraphs, joined with "\n".
@@ -184,6 +193,9 @@ type ProvisionService interface {
 
 // Ingester stores parsed documents.
 type Ingester interface {
-	// Ingest stores doc, replacing any document with the same ID, atomically.
-	Ingest(ctx context.Context, doc *Document) error
+	// IngestVersion makes doc the current version of the document with its
+	// ID, atomically, adding a version unless the current one has the same
+	// source bytes. Unless opt.Replace, it refuses with a *LossError to make
+	// current a version that lacks provisions the current one has.
+	IngestVersion(ctx context.Context, doc *Document, opt IngestOptions) (*IngestResult, error)
 }

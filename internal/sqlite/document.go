@@ -10,23 +10,19 @@ import (
 	"github.com/policykb/policykb/internal/policy"
 )
 
-// Ingest stores doc, its provisions and what it cites in one transaction, replacing any
-// stored document with the same ID. On error the store is left as it was.
-func (db *DB) Ingest(ctx context.Context, doc *policy.Document) error {
-	tx, err := db.rw.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
+// writeCurrent makes doc, numbered version, the current version of its
+// document inside tx: it replaces the rows of any earlier version, with its
+// provisions and what it cites.
+func writeCurrent(ctx context.Context, tx *sql.Tx, doc *policy.Document, version int) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM documents WHERE id = ?`, doc.ID); err != nil {
 		return fmt.Errorf("delete %s: %w", doc.ID, err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO documents (id, title, fiscal_year, decided_on, decided_by,
 		title_line, title_line_no, date_line, date_line_no, decided_by_line, decided_by_line_no,
-		page_count, encoding, source, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		page_count, encoding, source, sha256, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		doc.ID, doc.Title, nullInt(doc.FiscalYear), doc.DecidedOn.String(), doc.DecidedBy,
 		doc.TitleLine, doc.TitleLineNo, doc.DateLine, doc.DateLineNo, doc.DecidedByLine, doc.DecidedByLineNo,
-		doc.PageCount, doc.Encoding, doc.Source, doc.SHA256); err != nil {
+		doc.PageCount, doc.Encoding, doc.Source, doc.SHA256, version); err != nil {
 		return fmt.Errorf("insert %s: %w", doc.ID, err)
 	}
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO provisions (id, document_id, parent_id, seq, kind, number,
@@ -44,17 +40,11 @@ func (db *DB) Ingest(ctx context.Context, doc *policy.Document) error {
 			return fmt.Errorf("insert %s: %w", p.ID, err)
 		}
 	}
-	if err := ingestReferences(ctx, tx, doc); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'`); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return ingestReferences(ctx, tx, doc)
 }
 
 const documentColumns = `id, title, fiscal_year, decided_on, decided_by, title_line, title_line_no,
-	date_line, date_line_no, decided_by_line, decided_by_line_no, page_count, encoding, sha256`
+	date_line, date_line_no, decided_by_line, decided_by_line_no, page_count, encoding, sha256, version`
 
 // Documents returns every document, ordered by ID, without its source text.
 func (db *DB) Documents(ctx context.Context) ([]*policy.Document, error) {
@@ -81,7 +71,17 @@ func (db *DB) Source(ctx context.Context, id string) (string, error) {
 }
 
 func (db *DB) documents(ctx context.Context, query string, args ...any) ([]*policy.Document, error) {
-	rows, err := db.ro.QueryContext(ctx, query, args...)
+	return queryDocuments(ctx, db.ro, query, args...)
+}
+
+// querier is what *sql.DB and *sql.Tx share.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func queryDocuments(ctx context.Context, q querier, query string, args ...any) ([]*policy.Document, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func (db *DB) documents(ctx context.Context, query string, args ...any) ([]*poli
 		var fy sql.NullInt64
 		var decided string
 		if err := rows.Scan(&d.ID, &d.Title, &fy, &decided, &d.DecidedBy, &d.TitleLine, &d.TitleLineNo,
-			&d.DateLine, &d.DateLineNo, &d.DecidedByLine, &d.DecidedByLineNo, &d.PageCount, &d.Encoding, &d.SHA256); err != nil {
+			&d.DateLine, &d.DateLineNo, &d.DecidedByLine, &d.DecidedByLineNo, &d.PageCount, &d.Encoding, &d.SHA256, &d.Version); err != nil {
 			return nil, err
 		}
 		d.FiscalYear = int(fy.Int64)

@@ -81,7 +81,11 @@ func (db *DB) ProvisionsByLabel(ctx context.Context, documentID, lbl string) ([]
 }
 
 func (db *DB) provisions(ctx context.Context, query string, args ...any) ([]*policy.Provision, error) {
-	rows, err := db.ro.QueryContext(ctx, query, args...)
+	return queryProvisions(ctx, db.ro, query, args...)
+}
+
+func queryProvisions(ctx context.Context, q querier, query string, args ...any) ([]*policy.Provision, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -96,29 +96,8 @@ func (db *DB) references(ctx context.Context, query string, args ...any) ([]*pol
 	var out []*policy.Reference
 	byID := map[string]*policy.Reference{}
 	for rows.Next() {
-		r := &policy.Reference{}
-		var kind, issued, revised, aliases string
-		if err := rows.Scan(&r.ID, &r.Title, &r.TitleEn, &kind, &issued, &revised, &r.Issuer, &r.LawNumber,
-			&r.EGovLawID, &aliases, &r.Resolved); err != nil {
-			return nil, err
-		}
-		r.Kind = policy.ReferenceKind(kind)
-		if r.IssuedOn, err = policy.ParseDate(issued); err != nil {
-			return nil, fmt.Errorf("reference %s: %w", r.ID, err)
-		}
-		var dates []string
-		if err := json.Unmarshal([]byte(revised), &dates); err != nil {
-			return nil, err
-		}
-		r.RevisedOn = []policy.Date{}
-		for _, s := range dates {
-			d, err := policy.ParseDate(s)
-			if err != nil {
-				return nil, err
-			}
-			r.RevisedOn = append(r.RevisedOn, d)
-		}
-		if err := json.Unmarshal([]byte(aliases), &r.Aliases); err != nil {
+		r, err := scanReference(rows)
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, r)
@@ -148,6 +127,36 @@ func (db *DB) references(ctx context.Context, query string, args ...any) ([]*pol
 		}
 	}
 	return out, trows.Err()
+}
+
+func scanReference(rows *sql.Rows) (*policy.Reference, error) {
+	r := &policy.Reference{}
+	var kind, issued, revised, aliases string
+	if err := rows.Scan(&r.ID, &r.Title, &r.TitleEn, &kind, &issued, &revised, &r.Issuer, &r.LawNumber,
+		&r.EGovLawID, &aliases, &r.Resolved); err != nil {
+		return nil, err
+	}
+	r.Kind = policy.ReferenceKind(kind)
+	var err error
+	if r.IssuedOn, err = policy.ParseDate(issued); err != nil {
+		return nil, fmt.Errorf("reference %s: %w", r.ID, err)
+	}
+	var dates []string
+	if err := json.Unmarshal([]byte(revised), &dates); err != nil {
+		return nil, err
+	}
+	r.RevisedOn = []policy.Date{}
+	for _, s := range dates {
+		d, err := policy.ParseDate(s)
+		if err != nil {
+			return nil, err
+		}
+		r.RevisedOn = append(r.RevisedOn, d)
+	}
+	if err := json.Unmarshal([]byte(aliases), &r.Aliases); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 func contains(xs []string, x string) bool {
@@ -190,7 +199,11 @@ func (db *DB) Citations(ctx context.Context, f policy.CitationFilter) ([]*policy
 	if !ok {
 		return nil, nil
 	}
-	rows, err := db.ro.QueryContext(ctx, `SELECT id, document_id, source_id, target_id, seq, text, start_offset,
+	return queryCitations(ctx, db.ro, where, args...)
+}
+
+func queryCitations(ctx context.Context, q querier, where string, args ...any) ([]*policy.Citation, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, document_id, source_id, target_id, seq, text, start_offset,
 		end_offset, pinpoint, form FROM citations`+where+` ORDER BY document_id, seq`, args...)
 	if err != nil {
 		return nil, err
@@ -216,7 +229,11 @@ func (db *DB) CrossReferences(ctx context.Context, f policy.CitationFilter) ([]*
 	if !ok {
 		return nil, nil
 	}
-	rows, err := db.ro.QueryContext(ctx, `SELECT document_id, source_id, target_id, text, start_offset, end_offset
+	return queryCrossReferences(ctx, db.ro, where, args...)
+}
+
+func queryCrossReferences(ctx context.Context, q querier, where string, args ...any) ([]*policy.CrossReference, error) {
+	rows, err := q.QueryContext(ctx, `SELECT document_id, source_id, target_id, text, start_offset, end_offset
 		FROM cross_references`+where+` ORDER BY document_id, seq`, args...)
 	if err != nil {
 		return nil, err
@@ -240,7 +257,11 @@ func (db *DB) Terms(ctx context.Context, documentID string) ([]*policy.DefinedTe
 	if documentID != "" {
 		q, args = q+` WHERE document_id = ?`, append(args, documentID)
 	}
-	rows, err := db.ro.QueryContext(ctx, q+` ORDER BY document_id, seq`, args...)
+	return queryTerms(ctx, db.ro, q, args...)
+}
+
+func queryTerms(ctx context.Context, db querier, q string, args ...any) ([]*policy.DefinedTerm, error) {
+	rows, err := db.QueryContext(ctx, q+` ORDER BY document_id, seq`, args...)
 	if err != nil {
 		return nil, err
 	}

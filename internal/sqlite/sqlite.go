@@ -12,6 +12,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -22,6 +23,7 @@ import (
 	"strings"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+	"github.com/policykb/policykb/internal/policy"
 )
 
 //go:embed migrations/*.sql
@@ -38,13 +40,30 @@ type DB struct {
 }
 
 // Open opens the store at path, creating it and its directory if need be,
-// and brings its schema up to date.
-func Open(path string) (*DB, error) {
+// and brings its schema up to date. A file that exists but is not a sound
+// policykb store — empty, damaged, not a database, another program's
+// database, or written by a newer policykb — is refused with an *Error and
+// left as it is.
+func Open(path string) (db *DB, err error) {
+	defer func() { err = policy.QuotePaths(err) }()
+	return open(path)
+}
+
+func open(path string) (*DB, error) {
+	existed, err := checkFile(path)
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, fmt.Errorf("create data directory: %w", err)
+		return nil, fmt.Errorf("create data directory: %w", err) // names quoted by Open
 	}
 	db := &DB{path: path}
-	var err error
+	if existed {
+		// Look before writing anything: the rw connection turns WAL on.
+		if err := inspect(context.Background(), path); err != nil {
+			return nil, err
+		}
+	}
 	db.rw, err = sql.Open("sqlite3", dsn(path, url.Values{
 		"_journal_mode": {"WAL"}, "_synchronous": {"NORMAL"}, "_foreign_keys": {"on"},
 		"_busy_timeout": {"10000"}, "_txlock": {"immediate"},
@@ -55,7 +74,11 @@ func Open(path string) (*DB, error) {
 	db.rw.SetMaxOpenConns(1)
 	if err := db.migrate(context.Background()); err != nil {
 		db.rw.Close()
-		return nil, fmt.Errorf("migrate %s: %w", path, err)
+		var serr *Error
+		if errors.As(err, &serr) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("migrate %s: %w", policy.Name(path), err)
 	}
 	db.ro, err = sql.Open("sqlite3", dsn(path, url.Values{"mode": {"ro"}, "_busy_timeout": {"10000"}, "_query_only": {"on"}}))
 	if err != nil {
@@ -78,6 +101,125 @@ func Open(path string) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// Error refuses a store file that is not a sound policykb store.
+type Error struct {
+	Path    string
+	Problem string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("store %s %s; it was left as it is: restore it from a backup (policykb backup) or move it away", policy.Name(e.Path), e.Problem)
+}
+
+// Unwrap makes an Error invalid input for policy.ErrorCode, with the same message.
+func (e *Error) Unwrap() error { return &policy.Error{Code: policy.EINVALID, Message: e.Error()} }
+
+// sqliteHeader starts every SQLite database file.
+const sqliteHeader = "SQLite format 3\x00"
+
+// checkFile looks at the store file before SQLite opens it: whether it
+// exists, and if so, whether it is a regular file that starts like an SQLite
+// database.
+func checkFile(path string) (existed bool, err error) {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if !fi.Mode().IsRegular() {
+		return true, &Error{path, fmt.Sprintf("is not a regular file (%s)", policy.FileKind(fi.Mode()))}
+	}
+	if fi.Size() == 0 {
+		return true, &Error{path, "is empty (0 bytes): whatever it held is gone, and it is not refilled"}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return true, err
+	}
+	defer f.Close()
+	head := make([]byte, len(sqliteHeader))
+	if _, err := io.ReadFull(f, head); err != nil || string(head) != sqliteHeader {
+		return true, &Error{path, "is not an SQLite database (damaged, or another kind of file)"}
+	}
+	return true, nil
+}
+
+// inspect checks an existing store through a read-only connection, before
+// anything writes to it: SQLite can read it, it passes a quick integrity
+// check, its tables are a policykb store's, and its schema is not newer
+// than this program's.
+func inspect(ctx context.Context, path string) (err error) {
+	// Reading a WAL-mode file makes SQLite create its -wal and -shm files;
+	// those this refusal made, it removes.
+	var made []string
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if _, err := os.Lstat(path + suffix); errors.Is(err, fs.ErrNotExist) {
+			made = append(made, path+suffix)
+		}
+	}
+	defer func() {
+		if err != nil {
+			for _, name := range made {
+				os.Remove(name)
+			}
+		}
+	}()
+	ro, err := sql.Open("sqlite3", dsn(path, url.Values{"mode": {"ro"}, "_busy_timeout": {"10000"}, "_query_only": {"on"}}))
+	if err != nil {
+		return err
+	}
+	defer ro.Close() // before the removal above
+	ro.SetMaxOpenConns(1)
+	damaged := func(err error) error { return &Error{path, "is damaged: " + err.Error()} }
+	rows, err := ro.QueryContext(ctx, `PRAGMA quick_check`)
+	if err != nil {
+		return damaged(err)
+	}
+	var problems []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return damaged(err)
+		}
+		if s != "ok" && len(problems) < 3 {
+			problems = append(problems, s)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return damaged(err)
+	}
+	if len(problems) > 0 {
+		return damaged(errors.New(strings.Join(problems, "; ")))
+	}
+	var tables, ours int
+	if err := ro.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE name = 'schema_migrations')
+		FROM sqlite_schema WHERE type = 'table'`).Scan(&tables, &ours); err != nil {
+		return damaged(err)
+	}
+	switch {
+	case tables > 0 && ours == 0:
+		return &Error{path, "is an SQLite database of another program, not a policykb store"}
+	case ours == 0:
+		return nil // an empty database: nothing to lose
+	}
+	var newest int
+	if err := ro.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&newest); err != nil {
+		return damaged(err)
+	}
+	if known := SchemaVersion(); newest > known {
+		return newerSchema(path, newest, known)
+	}
+	return nil
+}
+
+func newerSchema(path string, newest, known int) error {
+	return &Error{path, fmt.Sprintf("was written by a newer policykb (schema %d; this one knows schemas up to %d): use that policykb or a newer one", newest, known)}
 }
 
 func dsn(path string, q url.Values) string {
@@ -104,8 +246,15 @@ func (db *DB) Close() error {
 	return errors.Join(errs...)
 }
 
+// afterMigration holds what runs in a migration's transaction after its
+// SQL, by migration number.
+var afterMigration = map[int]func(context.Context, *sql.Tx) error{
+	3: snapshotStored,
+}
+
 // migrate applies the embedded migrations the store has not seen, each in
-// its own transaction, in the order of their numbers.
+// its own transaction, in the order of their numbers. A store that has seen
+// migrations this program does not know is refused.
 func (db *DB) migrate(ctx context.Context) error {
 	if _, err := db.rw.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY) STRICT`); err != nil {
 		return err
@@ -115,16 +264,36 @@ func (db *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	sort.Strings(names)
-	for _, name := range names {
+	versions := make([]int, len(names))
+	for i, name := range names {
 		v, err := strconv.Atoi(strings.SplitN(filepath.Base(name), "_", 2)[0])
 		if err != nil {
 			return fmt.Errorf("migration %s: no version number", name)
 		}
-		if err := db.apply(ctx, v, name); err != nil {
+		versions[i] = v
+	}
+	known := versions[len(versions)-1]
+	var newest int
+	if err := db.rw.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&newest); err != nil {
+		return err
+	}
+	if newest > known {
+		return newerSchema(db.path, newest, known)
+	}
+	for i, name := range names {
+		if err := db.apply(ctx, versions[i], name); err != nil {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
 	}
 	return nil
+}
+
+// SchemaVersion is the newest schema this program knows.
+func SchemaVersion() int {
+	names, _ := fs.Glob(migrations, "migrations/*.sql")
+	sort.Strings(names)
+	v, _ := strconv.Atoi(strings.SplitN(filepath.Base(names[len(names)-1]), "_", 2)[0])
+	return v
 }
 
 func (db *DB) apply(ctx context.Context, version int, name string) error {
@@ -143,6 +312,11 @@ func (db *DB) apply(ctx context.Context, version int, name string) error {
 	}
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return err
+	}
+	if after := afterMigration[version]; after != nil {
+		if err := after(ctx, tx); err != nil {
+			return err
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version) VALUES (?)`, version); err != nil {
 		return err

@@ -150,6 +150,7 @@ func TestReingestReplaces(t *testing.T) {
 	// A shorter version of the same document replaces the first wholly.
 	short := *doc
 	short.Provisions = doc.Provisions[:5]
+	short.SHA256 = "another text"
 	if err := db.Ingest(ctx, &short); err != nil {
 		t.Fatal(err)
 	}
@@ -173,6 +174,7 @@ func TestFailedIngestChangesNothing(t *testing.T) {
 	// A document whose last provision repeats an ID fails half-way through.
 	bad := *doc
 	bad.Title = "changed"
+	bad.SHA256 = "another text"
 	bad.Provisions = append(append([]*policy.Provision{}, doc.Provisions[:10]...), doc.Provisions[3])
 	if err := db.Ingest(ctx, &bad); err == nil {
 		t.Fatal("ingest of a document with a repeated ID succeeded")

@@ -1,0 +1,134 @@
+//go:build unix
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestIngestNotAFile gives ingest what is not a regular file: each is refused
+// at once, without reading from it, with exit 1, and the store stays as it was.
+func TestIngestNotAFile(t *testing.T) {
+	data := t.TempDir()
+	before := state(t, data)
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "policy.fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sock := filepath.Join(dir, "s.sock")
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	link := filepath.Join(dir, "link-to-fifo.txt")
+	if err := os.Symlink(fifo, link); err != nil {
+		t.Fatal(err)
+	}
+	nlFifo := filepath.Join(dir, "evil\npolicykb ingest: ingested.fifo")
+	if err := syscall.Mkfifo(nlFifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ name, path, want string }{
+		{"FIFO", fifo, fifo + ": not a regular file but a FIFO (named pipe)"},
+		{"symlink to a FIFO", link, link + ": not a regular file but a FIFO (named pipe)"},
+		{"/dev/null", "/dev/null", "/dev/null: not a regular file but a character device"},
+		{"/dev/zero", "/dev/zero", "/dev/zero: not a regular file but a character device"},
+		{"/dev/stdin", "/dev/stdin", "/dev/stdin: not a regular file"},
+		{"socket", sock, sock + ": not a regular file but a socket"},
+		{"directory", dir, dir + ": not a regular file but a directory"},
+		{"FIFO with a newline in its name", nlFifo, fmt.Sprintf("%q: not a regular file but a FIFO (named pipe)", nlFifo)},
+		{"a file of /proc", "/proc/self/status", "/proc/self/status: holds more than its size of 0 bytes says"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := os.Lstat(tt.path); err != nil {
+				t.Skip(err)
+			}
+			code, out, errs := runGuarded(t, "ingest", "--data", data, tt.path)
+			if code != 1 || out != "" || !strings.Contains(errs, tt.want) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want 1 and %q", code, out, errs, tt.want)
+			}
+			if n := strings.Count(errs, "\n"); n != 2 {
+				t.Errorf("stderr has %d lines: %q", n, errs)
+			}
+			if got := state(t, data); got != before {
+				t.Error("the store changed")
+			}
+		})
+	}
+}
+
+// TestSignalDuringIngest sends SIGTERM and SIGINT to ingests of a large
+// text at several points: each stops promptly with exit 1, says it was
+// interrupted, releases the lock and leaves the store as it was.
+func TestSignalDuringIngest(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	data := t.TempDir()
+	mustRun(t, "export", "--data", data)
+	before := state(t, data)
+	big := writeFile(t, t.TempDir(), "big.txt", bigPolicy(bigSections))
+	// How long a whole ingest takes, to signal within it.
+	start := time.Now()
+	if out, err := exec.Command(bin, "ingest", "--data", t.TempDir(), big).CombinedOutput(); err != nil {
+		t.Fatalf("timing run: %v\n%s", err, out)
+	}
+	whole := time.Since(start)
+	var stopped []time.Duration
+	for i, frac := range []float64{0.1, 0.3, 0.5, 0.7, 0.85} {
+		delay := time.Duration(frac * float64(whole))
+		sig := []os.Signal{syscall.SIGTERM, syscall.SIGINT}[i%2]
+		ctx, cancel := context.WithTimeout(context.Background(), hangGuard)
+		cmd := exec.CommandContext(ctx, bin, "ingest", "--data", data, big)
+		var stderr, stdout bytes.Buffer
+		cmd.Stderr, cmd.Stdout = &stderr, &stdout
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(delay)
+		sent := time.Now()
+		cmd.Process.Signal(sig)
+		err := cmd.Wait()
+		took := time.Since(sent)
+		hung := ctx.Err() != nil
+		cancel()
+		if hung {
+			t.Fatalf("ingest did not stop on %v", sig)
+		}
+		var exit *exec.ExitError
+		if err == nil {
+			t.Logf("ingest finished before %v after %v", sig, delay)
+			break // too late: the big document is in
+		}
+		if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(stderr.String(), "interrupted") {
+			t.Errorf("%v after %v: %v, %s", sig, delay, err, stderr.String())
+		}
+		stopped = append(stopped, took)
+		if got := state(t, data); got != before {
+			t.Fatalf("%v after %v (%v, %s) changed the store", sig, delay, err, stderr.String())
+		}
+		// The lock is free: an ingest that does not wait goes ahead.
+		if code, _, errs := runGuarded(t, "ingest", "--data", data, "--lock-timeout", "0", corpusFile); code != 0 {
+			t.Fatalf("lock not released: %s", errs)
+		}
+	}
+	if len(stopped) == 0 {
+		t.Fatal("every ingest finished before its signal")
+	}
+	t.Logf("a whole ingest takes %v; stopped %d ingests, each within %v of the signal", whole, len(stopped), stopped)
+}

@@ -1,0 +1,307 @@
+package sqlite
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/policykb/policykb/internal/policy"
+)
+
+// Ingest makes doc the current version of its document whatever it loses,
+// unless it holds exactly what the current version holds (IngestVersion
+// with Replace and Rebuilt).
+func (db *DB) Ingest(ctx context.Context, doc *policy.Document) error {
+	_, err := db.IngestVersion(ctx, doc, policy.IngestOptions{Replace: true, Rebuilt: true})
+	return err
+}
+
+// IngestVersion makes doc the current version of its document, in one
+// transaction: the rows of the current version are replaced and a version
+// is added, unless the current version has the same source bytes, in which
+// case nothing changes. Unless opt.Replace, a doc that lacks provisions of
+// the current version is refused with a *policy.LossError. On error the
+// store is left as it was.
+func (db *DB) IngestVersion(ctx context.Context, doc *policy.Document, opt policy.IngestOptions) (*policy.IngestResult, error) {
+	tx, err := db.rw.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	res, err := storeVersion(ctx, tx, doc, opt)
+	if err != nil || res.Unchanged {
+		return res, err
+	}
+	return res, tx.Commit()
+}
+
+// Revert makes version number of a document current again, as a new
+// version equal to it. Reverting to the current version changes nothing.
+func (db *DB) Revert(ctx context.Context, documentID string, number int) (*policy.IngestResult, error) {
+	tx, err := db.rw.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	doc, _, err := loadSnapshot(ctx, tx, documentID, number)
+	if err != nil {
+		return nil, err
+	}
+	res, err := storeVersion(ctx, tx, doc, policy.IngestOptions{Replace: true, Note: fmt.Sprintf("revert to %d", number)})
+	if err != nil || res.Unchanged {
+		return res, err
+	}
+	return res, tx.Commit()
+}
+
+func storeVersion(ctx context.Context, tx *sql.Tx, doc *policy.Document, opt policy.IngestOptions) (*policy.IngestResult, error) {
+	res := &policy.IngestResult{}
+	var sha string
+	err := tx.QueryRowContext(ctx, `SELECT version, sha256 FROM documents WHERE id = ?`, doc.ID).Scan(&res.Previous, &sha)
+	switch {
+	case err == sql.ErrNoRows:
+	case err != nil:
+		return nil, err
+	case sha == doc.SHA256 && !opt.Rebuilt:
+		res.Version, res.Unchanged = res.Previous, true
+		return res, nil
+	case sha == doc.SHA256 && sameSnapshot(ctx, tx, doc, res.Previous):
+		res.Version, res.Unchanged = res.Previous, true
+		return res, nil
+	default:
+		current, err := queryProvisions(ctx, tx, `SELECT `+provisionColumns+` FROM provisions WHERE document_id = ? ORDER BY seq`, doc.ID)
+		if err != nil {
+			return nil, err
+		}
+		res.Lost = policy.Lost(current, doc.Provisions)
+		if len(res.Lost) > 0 && !opt.Replace {
+			return nil, &policy.LossError{DocumentID: doc.ID, Current: res.Previous, Lost: res.Lost}
+		}
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(number), 0) + 1 FROM document_versions WHERE document_id = ?`,
+		doc.ID).Scan(&res.Version); err != nil {
+		return nil, err
+	}
+	if err := writeCurrent(ctx, tx, doc, res.Version); err != nil {
+		return nil, err
+	}
+	note := opt.Note
+	if note == "" {
+		note = "ingest"
+	}
+	if err := addVersion(ctx, tx, doc, res.Version, time.Now(), note); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'`); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// sameSnapshot reports whether version number of doc's document holds
+// exactly doc.
+func sameSnapshot(ctx context.Context, tx *sql.Tx, doc *policy.Document, number int) bool {
+	snap, err := encodeSnapshot(doc)
+	if err != nil {
+		return false
+	}
+	var stored []byte
+	err = tx.QueryRowContext(ctx, `SELECT snapshot FROM document_versions WHERE document_id = ? AND number = ?`, doc.ID, number).Scan(&stored)
+	return err == nil && bytes.Equal(snap, stored)
+}
+
+// addVersion records doc as version number of its document.
+func addVersion(ctx context.Context, tx *sql.Tx, doc *policy.Document, number int, at time.Time, note string) error {
+	snap, err := encodeSnapshot(doc)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO document_versions (document_id, number, sha256, ingested_at,
+		provision_count, note, snapshot) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		doc.ID, number, doc.SHA256, at.UTC().Format(time.RFC3339), len(doc.Provisions), note, snap)
+	if err != nil {
+		return fmt.Errorf("version %d of %s: %w", number, doc.ID, err)
+	}
+	return nil
+}
+
+func encodeSnapshot(doc *policy.Document) ([]byte, error) {
+	d := *doc
+	d.Version, d.Historic = 0, false
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+	if err := json.NewEncoder(zw).Encode(&d); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func decodeSnapshot(b []byte) (*policy.Document, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, err
+	}
+	d := &policy.Document{}
+	if err := json.Unmarshal(raw, d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// loadSnapshot reads version number of a document and the number of its
+// current version.
+func loadSnapshot(ctx context.Context, q querier, documentID string, number int) (*policy.Document, int, error) {
+	var snap []byte
+	var current int
+	err := q.QueryRowContext(ctx, `SELECT v.snapshot, coalesce(d.version, 0) FROM document_versions v
+		LEFT JOIN documents d ON d.id = v.document_id WHERE v.document_id = ? AND v.number = ?`,
+		documentID, number).Scan(&snap, &current)
+	if err == sql.ErrNoRows {
+		var n int
+		if err := q.QueryRowContext(ctx, `SELECT count(*) FROM document_versions WHERE document_id = ?`, documentID).Scan(&n); err != nil {
+			return nil, 0, err
+		}
+		if n == 0 {
+			return nil, 0, policy.Errorf(policy.ENOTFOUND, "no document %q", documentID)
+		}
+		return nil, 0, policy.Errorf(policy.ENOTFOUND, "document %s has no version %d (it has versions 1 to %d)", documentID, number, n)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	d, err := decodeSnapshot(snap)
+	if err != nil {
+		return nil, 0, fmt.Errorf("version %d of %s: %w", number, documentID, err)
+	}
+	return d, current, nil
+}
+
+// DocumentVersion returns a document as it was in version number, with
+// everything it held then. The provisions of a version older than the
+// current one carry its number.
+func (db *DB) DocumentVersion(ctx context.Context, documentID string, number int) (*policy.Document, error) {
+	d, current, err := loadSnapshot(ctx, db.ro, documentID, number)
+	if err != nil {
+		return nil, err
+	}
+	d.Version, d.Historic = number, number != current
+	if d.Historic {
+		for _, p := range d.Provisions {
+			p.Version = number
+		}
+	}
+	for _, p := range d.Provisions {
+		p.DocumentID = d.ID
+	}
+	for _, c := range d.Citations {
+		c.DocumentID = d.ID
+	}
+	for _, t := range d.Terms {
+		t.DocumentID = d.ID
+	}
+	for _, x := range d.CrossReferences {
+		x.DocumentID = d.ID
+	}
+	return d, nil
+}
+
+// Versions returns the versions of a document, oldest first.
+func (db *DB) Versions(ctx context.Context, documentID string) ([]*policy.Version, error) {
+	rows, err := db.ro.QueryContext(ctx, `SELECT v.number, v.sha256, v.ingested_at, v.provision_count, v.note,
+		coalesce(d.version, 0) FROM document_versions v LEFT JOIN documents d ON d.id = v.document_id
+		WHERE v.document_id = ? ORDER BY v.number`, documentID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*policy.Version
+	for rows.Next() {
+		v := &policy.Version{DocumentID: documentID}
+		var at string
+		var current int
+		if err := rows.Scan(&v.Number, &v.SHA256, &at, &v.ProvisionCount, &v.Note, &current); err != nil {
+			return nil, err
+		}
+		if v.IngestedAt, err = time.Parse(time.RFC3339, at); err != nil {
+			return nil, fmt.Errorf("version %d of %s: %w", v.Number, documentID, err)
+		}
+		v.Current = v.Number == current
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, policy.Errorf(policy.ENOTFOUND, "no document %q", documentID)
+	}
+	return out, nil
+}
+
+// HeldDocuments reports whether the store has ever held a document.
+func (db *DB) HeldDocuments(ctx context.Context) (bool, error) {
+	var n int
+	err := db.ro.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM document_versions LIMIT 1)`).Scan(&n)
+	return n > 0, err
+}
+
+// snapshotStored writes version 1 of every document stored before versions
+// were kept, from its rows, inside the migration's transaction tx.
+func snapshotStored(ctx context.Context, tx *sql.Tx) error {
+	docs, err := queryDocuments(ctx, tx, `SELECT `+documentColumns+` FROM documents ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	for _, d := range docs {
+		if err := tx.QueryRowContext(ctx, `SELECT source FROM documents WHERE id = ?`, d.ID).Scan(&d.Source); err != nil {
+			return err
+		}
+		if d.Provisions, err = queryProvisions(ctx, tx, `SELECT `+provisionColumns+` FROM provisions WHERE document_id = ? ORDER BY seq`, d.ID); err != nil {
+			return err
+		}
+		if d.Citations, err = queryCitations(ctx, tx, ` WHERE document_id = ?`, d.ID); err != nil {
+			return err
+		}
+		if d.CrossReferences, err = queryCrossReferences(ctx, tx, ` WHERE document_id = ?`, d.ID); err != nil {
+			return err
+		}
+		if d.Terms, err = queryTerms(ctx, tx, `SELECT document_id, term, meaning, reference_id, defined_in, start_offset,
+			end_offset, uses FROM terms WHERE document_id = ?`, d.ID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT `+refColumns+` FROM refs WHERE id IN
+			(SELECT target_id FROM citations WHERE document_id = ?
+			 UNION SELECT reference_id FROM terms WHERE document_id = ?) ORDER BY id`, d.ID, d.ID)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			r, err := scanReference(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			d.References = append(d.References, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if err := addVersion(ctx, tx, d, 1, now, "stored before versions were kept"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
