@@ -32,6 +32,7 @@ type fanOut struct {
 	citationTotal, citationBytes                              int
 	terms, uses, scope, meaningBytes                          int
 	sourceBytes                                               int // longest document source
+	versions                                                  int // most versions of one document
 }
 
 // kindSet is a set of provision kinds, one bit per kind of policy.Kinds.
@@ -88,12 +89,25 @@ func measureFanOut(ctx context.Context, res *Resolver) (*fanOut, error) {
 		return nil, err
 	}
 	f.documents = len(docs)
+	vs, _ := res.versionService()
+	versionProvisions := 0 // most provisions of any version, older ones included
 	for _, d := range docs {
 		src, err := res.Documents.Source(ctx, d.ID)
 		if err != nil {
 			return nil, err
 		}
 		f.sourceBytes = max(f.sourceBytes, len(src))
+		if vs == nil {
+			continue
+		}
+		versions, err := vs.Versions(ctx, d.ID)
+		if err != nil {
+			return nil, err
+		}
+		f.versions = max(f.versions, len(versions))
+		for _, v := range versions {
+			versionProvisions = max(versionProvisions, v.ProvisionCount)
+		}
 	}
 	provs, err := res.Provisions.Provisions(ctx, policy.ProvisionFilter{})
 	if err != nil {
@@ -148,6 +162,9 @@ func measureFanOut(ctx context.Context, res *Resolver) (*fanOut, error) {
 		}
 		f.perDoc = max(f.perDoc, docAll[doc])
 	}
+	// An older version, read through document(id:, version:), may hold
+	// more provisions than the current one.
+	f.perDoc = max(f.perDoc, versionProvisions)
 
 	refs, err := res.References.References(ctx, policy.ReferenceFilter{})
 	if err != nil {

@@ -460,6 +460,11 @@ func (w *walker) fanOut(parent, name string, args map[string]any, kinds kindSet)
 		return f.uses, allKinds, true
 	case "DefinedTerm.scope":
 		return f.scope, allKinds, true
+	case "Document.versions":
+		return max(f.versions, 1), allKinds, true
+	case "DocumentVersion.changes":
+		// Each provision of the two versions compared changes at most once.
+		return 2 * f.perDoc, allKinds, true
 	}
 	// A field added later: as long as its longest list argument (nodes(ids:)),
 	// else 100.

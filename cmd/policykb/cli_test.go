@@ -398,7 +398,7 @@ func TestIngestCounts(t *testing.T) {
 	dir := t.TempDir()
 	file := writeFile(t, dir, "one-page.txt", bigPolicy(1))
 	out := mustRun(t, "ingest", "--data", filepath.Join(dir, "data"), file)
-	if want := file + ": ingested cs-budget-policy-fy2027 (2 provisions, 1 page, UTF-8)\n"; out != want {
+	if want := file + ": ingested cs-budget-policy-fy2027 (2 provisions, 1 page, UTF-8) as version 1\n"; out != want {
 		t.Errorf("ingest printed %q, want %q", out, want)
 	}
 	code, _, errs := policykb(t, "ingest", "--data", filepath.Join(dir, "data"), filepath.Join(dir, "missing.txt"))

@@ -72,7 +72,7 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			continue
 		}
 		for _, w := range doc.Warnings {
-			fmt.Fprintf(stderr, "policykb ingest: warning: %s: %s\n", shown, w)
+			fmt.Fprintf(stderr, "policykb ingest: warning: %s\n", w)
 		}
 		if len(res.Lost) > 0 {
 			fmt.Fprintf(stderr, "policykb ingest: warning: %s: version %d of %s, now current, lacks what version %d had (it stays readable: policykb history %s): %s\n",

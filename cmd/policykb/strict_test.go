@@ -128,7 +128,7 @@ func TestIngestLong(t *testing.T) {
 			case <-time.After(6 * time.Minute):
 				t.Fatal("ingest did not finish")
 			}
-			if want := fmt.Sprintf("ingested %s (%d provisions", tt.id, tt.want); !strings.Contains(out.String(), want) {
+			if want := fmt.Sprintf("ingested %s (%s", tt.id, count(tt.want, "provision", "provisions")); !strings.Contains(out.String(), want) {
 				t.Errorf("ingest said %q, want %q", out.String(), want)
 			}
 			code, exp, _ := policykb(t, "export", "--data", data, "--document", tt.id)
