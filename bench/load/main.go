@@ -173,7 +173,6 @@ type result struct {
 	cpu            float64 // CPU time of the whole process (server and load) per request, µs
 }
 
-
 // measure drives url with conns clients for d (or max requests) and checks
 // every answer against want.
 func measure(client *http.Client, url string, body, want []byte, conns int, d time.Duration, max int64) result {
