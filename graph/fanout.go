@@ -260,6 +260,9 @@ func (c *fanOuts) get(ctx context.Context) (*fanOut, error) {
 	}
 	gen, err := g.Generation(ctx)
 	if err != nil {
+		if c.f != nil {
+			return c.f, nil // the last measurement is the best there is
+		}
 		return nil, err
 	}
 	c.checked = time.Now()
@@ -268,6 +271,9 @@ func (c *fanOuts) get(ctx context.Context) (*fanOut, error) {
 	}
 	f, err := measureFanOut(ctx, c.res)
 	if err != nil {
+		if c.f != nil {
+			return c.f, nil
+		}
 		return nil, err
 	}
 	c.f, c.gen = f, gen

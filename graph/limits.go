@@ -170,7 +170,7 @@ func (l *limiter) MutateOperationContext(ctx context.Context, rc *graphql.Operat
 	}
 	fan, err := l.fan.get(ctx)
 	if err != nil {
-		return nil // the resolvers will meet the same failure and report it
+		fan = conservative // the store cannot be measured: assume large lists
 	}
 	w := &walker{l: l, doc: rc.Doc, vars: rc.Variables, fan: fan}
 	w.shape(op.SelectionSet, 0, 0)
@@ -479,6 +479,27 @@ func (w *walker) fanOut(parent, name string, args map[string]any, kinds kindSet)
 	}
 	return n, allKinds, false
 }
+
+// conservative is the fan-out assumed when the store cannot be measured
+// and nothing was measured before.
+var conservative = func() *fanOut {
+	f := &fanOut{
+		kindTotal: map[policy.Kind]int{}, kindPerDoc: map[policy.Kind]int{},
+		children: map[policy.Kind]int{}, childKinds: map[policy.Kind]kindSet{},
+		ancestors: map[policy.Kind]int{}, upKinds: map[policy.Kind]kindSet{}, parentKind: map[policy.Kind]kindSet{},
+	}
+	for _, k := range policy.Kinds {
+		f.kindTotal[k], f.kindPerDoc[k], f.children[k], f.ancestors[k] = 100, 100, 100, 4
+		f.childKinds[k], f.upKinds[k], f.parentKind[k] = allKinds, allKinds, allKinds
+	}
+	n := 100
+	f.documents, f.total, f.perDoc = n, n, n
+	f.paragraphs, f.pages, f.citations, f.references, f.crossRefs, f.refBy = n, n, n, n, n, n
+	f.referenceTotal, f.refCitations, f.citedBy, f.aliases, f.revisedOn = n, n, n, n, n
+	f.citationTotal, f.terms, f.uses, f.scope = n, n, n, n
+	f.paragraphBytes, f.textBytes, f.headingBytes, f.citationBytes, f.meaningBytes, f.sourceBytes = 4096, 16384, 1024, 1024, 1024, 1<<20
+	return f
+}()
 
 // valueBytes is the most bytes the value of a long text field can take;
 // 0 for short values.

@@ -18,6 +18,7 @@ import (
 
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/internal/ingest"
+	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/search"
 	"github.com/policykb/policykb/internal/server"
 	"github.com/policykb/policykb/internal/sqlite"
@@ -25,7 +26,7 @@ import (
 
 // newLimitedServer serves the embedded corpus with the given options, and
 // returns what the server logged.
-func newLimitedServer(t *testing.T, opt graph.Options, cfg server.Config) (*httptest.Server, *bytes.Buffer) {
+func newLimitedServer(t *testing.T, opt graph.Options, cfg server.Config, wrap ...func(*graph.Resolver)) (*httptest.Server, *bytes.Buffer) {
 	t.Helper()
 	db, err := sqlite.Open(filepath.Join(t.TempDir(), "policykb.db"))
 	if err != nil {
@@ -53,6 +54,9 @@ func newLimitedServer(t *testing.T, opt graph.Options, cfg server.Config) (*http
 	}), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	opt.Logger = log
 	res := &graph.Resolver{Documents: db, Provisions: db, References: db, Search: idx}
+	for _, w := range wrap {
+		w(res)
+	}
 	cfg.API, cfg.Logger, cfg.Generation = graph.NewHandler(res, opt), log, db.Generation
 	srv := httptest.NewServer(server.New(cfg))
 	t.Cleanup(srv.Close)
@@ -402,7 +406,9 @@ func TestErrorsQuoteLittle(t *testing.T) {
 // good answers carry an ETag, one per encoding.
 func TestErrorsNotCached(t *testing.T) {
 	srv, _ := newLimitedServer(t, graph.Options{}, server.Config{})
-	slow, _ := newLimitedServer(t, graph.Options{}, server.Config{Timeout: time.Microsecond})
+	slow, _ := newLimitedServer(t, graph.Options{}, server.Config{Timeout: 50 * time.Millisecond}, func(r *graph.Resolver) {
+		r.Documents = stuckDocuments{r.Documents}
+	})
 	get := func(base, query, ae string) *http.Response {
 		req, _ := http.NewRequest("GET", base+"/graphql?query="+url.QueryEscape(query), nil)
 		if ae != "" {
@@ -419,7 +425,7 @@ func TestErrorsNotCached(t *testing.T) {
 	for _, tt := range []struct {
 		name, base, query string
 	}{
-		{"timeout", slow.URL, `{ provisions { id text } }`},
+		{"timeout", slow.URL, `{ documents { id } }`},
 		{"not found", srv.URL, `{ provision(id: "cs-budget-policy-fy2020:9") { id } }`},
 		{"invalid query", srv.URL, `{ provisions { nothing } }`},
 		{"refused", srv.URL, `{ provisions { children { children { children { citations { target { citedBy { text } } } } } } } }`},
@@ -444,4 +450,12 @@ func TestErrorsNotCached(t *testing.T) {
 	if q0 := get(srv.URL, good, "gzip;q=0"); q0.Header.Get("Content-Encoding") != "" || q0.Header.Get("ETag") != plain.Header.Get("ETag") {
 		t.Errorf("gzip;q=0: encoding %q, ETag %q", q0.Header.Get("Content-Encoding"), q0.Header.Get("ETag"))
 	}
+}
+
+// stuckDocuments lists documents only when its context ends.
+type stuckDocuments struct{ graph.DocumentReader }
+
+func (s stuckDocuments) Documents(ctx context.Context) ([]*policy.Document, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
 }

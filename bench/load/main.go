@@ -33,7 +33,6 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/policykb/policykb/graph"
@@ -172,13 +171,6 @@ type result struct {
 	rate, p50, p99 float64
 	errors         int64
 	cpu            float64 // CPU time of the whole process (server and load) per request, µs
-}
-
-// cpuTime is the user and system CPU time the process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // measure drives url with conns clients for d (or max requests) and checks
