@@ -163,15 +163,19 @@ func TestTruncated(t *testing.T) {
 }
 
 // TestTruncatedEveryCut cuts the corpus at every line end and at every
-// character of every line (every 5th under -short): each prefix is refused
+// character of every line (every 5th under -short, every 3rd under the race
+// detector): each prefix is refused
 // as truncated (or has no structure yet), unless it ends, as the whole text
 // does, after a sentence (。 or こと) at the end of a provision, with every
 // bracket closed, on a page without a footer.
 func TestTruncatedEveryCut(t *testing.T) {
 	src := string(readCorpus(t))
 	step := 1
-	if testing.Short() {
+	switch {
+	case testing.Short():
 		step = 5
+	case raceDetector:
+		step = 3 // and every line end, as always
 	}
 	var cuts []int
 	for i, n := 0, 0; i < len(src); n++ {
