@@ -31,7 +31,7 @@ import (
 const usage = `policykb — Japan's cybersecurity budget-priority policy as a knowledge base
 
 Usage:
-  policykb serve  [--addr 127.0.0.1:8080] [--data DIR]   serve GraphQL at /graphql, an IDE at /
+  policykb serve  [--addr 127.0.0.1:8080] [--data DIR]   serve pages at /, GraphQL at /graphql, an IDE at /graphiql
   policykb ingest [--data DIR] [--id ID] FILE…           parse and store policy texts
   policykb search [--data DIR] [--first N] QUERY         print hits with IDs, labels and snippets
   policykb export [--data DIR] [--document ID]           print the graph as JSON

@@ -10,9 +10,10 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/internal/ingest"
+	"github.com/policykb/policykb/internal/pages"
+	"github.com/policykb/policykb/internal/pages/graphiql"
 	"github.com/policykb/policykb/internal/search"
 	"github.com/policykb/policykb/internal/server"
 	"github.com/policykb/policykb/internal/sqlite"
@@ -43,7 +44,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	res.Search = idx
 	api := graph.NewHandler(res, graph.Options{Logger: log, NoIntrospection: *noIntrospection})
 	handler := server.New(server.Config{
-		API: api, IDE: playground.Handler("policykb", "/graphql"), Logger: log,
+		API: api, IDE: graphiql.Handler("/graphiql", "/graphql"), Logger: log,
+		Pages:      pages.New(res, pages.Options{Logger: log}),
 		Generation: db.Generation,
 		Ready:      idx.Ready,
 		Timeout:    *timeout,
@@ -60,7 +62,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "policykb: serving GraphQL at http://%s/graphql (IDE at http://%s/), data in %s\n", ln.Addr(), ln.Addr(), *data)
+	fmt.Fprintf(stdout, "policykb: serving http://%s/ (GraphQL at /graphql, IDE at /graphiql), data in %s\n", ln.Addr(), *data)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -79,7 +79,7 @@ func cache(c *responses, generation func(context.Context) (int64, error), next h
 			return
 		}
 		h := sha256.New()
-		io.WriteString(h, r.Method+"\x00"+r.URL.RawQuery+"\x00"+r.Header.Get("Content-Type")+"\x00")
+		io.WriteString(h, r.Method+"\x00"+requestKey(r)+"\x00"+r.Header.Get("Content-Type")+"\x00")
 		if r.Method == http.MethodPost {
 			body, err := io.ReadAll(r.Body)
 			if err != nil {

@@ -19,8 +19,11 @@ import (
 
 // Config is what New needs.
 type Config struct {
-	API    http.Handler // the GraphQL endpoint
-	IDE    http.Handler // the in-browser IDE, served at /
+	API http.Handler // the GraphQL endpoint
+	IDE http.Handler // the in-browser IDE, served at /graphiql and below
+	// Pages is the reading view, served at every other path; its GET
+	// answers get ETags and the answer cache like GET queries.
+	Pages  http.Handler
 	Logger *slog.Logger
 	// Generation returns a number that changes whenever the data changes;
 	// GET queries carry it in their ETag.
@@ -66,17 +69,26 @@ func New(c Config) http.Handler {
 	if c.Generation != nil {
 		c.Generation = onceGeneration(c.Generation)
 	}
-	api := c.API
+	api, pages := c.API, c.Pages
 	if c.CacheBytes == 0 {
 		c.CacheBytes = 32 << 20
 	}
 	if c.CacheBytes > 0 {
-		api = cache(newResponses(c.CacheBytes), c.Generation, api)
+		answers := newResponses(c.CacheBytes)
+		api = cache(answers, c.Generation, api)
+		if pages != nil {
+			pages = cache(answers, c.Generation, pages)
+		}
 	}
 	api = limit(c, etag(c, api))
 	mux.Handle("/graphql", api)
 	if c.IDE != nil {
-		mux.Handle("GET /{$}", c.IDE)
+		mux.Handle("GET /graphiql", c.IDE)
+		mux.Handle("GET /graphiql/", c.IDE)
+	}
+	if pages != nil {
+		mux.Handle("/", pageHeaders(limit(c, etag(c, pages))))
+		mux.Handle("GET /assets/", pageHeaders(limit(c, c.Pages))) // content-addressed: their own ETags
 	}
 	return requestID(accessLog(c.Logger, recoverer(c.Logger, gzipped(mux))))
 }
@@ -109,7 +121,7 @@ func etag(c Config, next http.Handler) http.Handler {
 			return
 		}
 		r = r.WithContext(context.WithValue(r.Context(), genKey{}, gen))
-		sum := sha256.Sum256([]byte(r.URL.RawQuery))
+		sum := sha256.Sum256([]byte(requestKey(r)))
 		tag := fmt.Sprintf(`"g%d-%s"`, gen, hex.EncodeToString(sum[:12]))
 		w.Header().Set("ETag", tag)
 		w.Header().Set("Cache-Control", "public, max-age=0, must-revalidate")
