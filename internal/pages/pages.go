@@ -94,27 +94,26 @@ const (
 
 // negotiate picks HTML or JSON: ?format=html|json wins; else the Accept
 // header, JSON only where it prefers application/json to text/html.
+// A bad ?format= is an error, answered in the format the Accept header asks.
 func negotiate(r *http.Request) (format, error) {
+	f := formatHTML
+	if accept := r.Header.Get("Accept"); accept != "" {
+		if html, js := acceptQ(accept); js > html {
+			f = formatJSON
+		}
+	}
 	if vs, ok := r.URL.Query()["format"]; ok {
 		switch {
 		case len(vs) != 1:
-			return formatHTML, policy.Errorf(policy.EINVALID, "give format once")
+			return f, policy.Errorf(policy.EINVALID, "give format once")
 		case vs[0] == "json":
 			return formatJSON, nil
 		case vs[0] == "html":
 			return formatHTML, nil
 		}
-		return formatHTML, policy.Errorf(policy.EINVALID, "unknown format %q: use html or json", clip(vs[0]))
+		return f, policy.Errorf(policy.EINVALID, "unknown format %q: use html or json", clip(vs[0]))
 	}
-	accept := r.Header.Get("Accept")
-	if accept == "" {
-		return formatHTML, nil
-	}
-	html, js := acceptQ(accept)
-	if js > html {
-		return formatJSON, nil
-	}
-	return formatHTML, nil
+	return f, nil
 }
 
 // acceptQ returns the quality an Accept header gives to HTML and to JSON,

@@ -424,7 +424,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 		}
 		data, err := h.query(r.Context(), searchJSON, vars, nil)
 		if err != nil {
-			h.fail(w, r, f, err)
+			h.searchFail(w, r, f, in, err)
 			return
 		}
 		h.writeJSON(w, r, data, "search")
@@ -472,6 +472,11 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 
 // searchFail answers a search that cannot run with the form and the reason.
 func (h *Handler) searchFail(w http.ResponseWriter, r *http.Request, f format, in searchInput, err error) {
+	if policy.ErrorCode(err) == policy.ENOTFOUND {
+		// A filter names an unknown document, provision or reference: the
+		// search page exists, the request is wrong.
+		err = &policy.Error{Code: policy.EINVALID, Message: policy.ErrorMessage(err)}
+	}
 	code := status(err)
 	if f == formatJSON || code != http.StatusBadRequest {
 		h.fail(w, r, f, err)
