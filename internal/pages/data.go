@@ -96,7 +96,7 @@ const (
 		id kind label marker heading paragraphs text pages
 		document { id title provisions { id kind label heading } }
 		ancestors { id kind label heading }
-		children { id kind label heading }
+		children { id kind label heading text }
 		citations { id text start end pinpoint form target { id title kind } }
 		crossReferences { id label heading }
 		referencedBy { id label heading }
@@ -119,7 +119,7 @@ const (
 	search(query: $q, first: $first, after: $after, filter: $filter) {
 		totalCount
 		pageInfo { hasNextPage endCursor }
-		edges { cursor node { score highlights provision { id kind label heading document { id title } } } }
+		edges { cursor node { score highlights provision { id kind label heading text document { id title } } } }
 	}
 }`
 

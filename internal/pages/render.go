@@ -56,7 +56,7 @@ var funcs = template.FuncMap{
 	"date":          formatDate,
 	"pages":         formatPages,
 	"title":         provisionTitle,
-	"add":           func(a, b int) int { return a + b },
+	"excerpt":       excerpt,
 }
 
 func parseTemplates() *templates {
@@ -244,6 +244,23 @@ func safeHighlight(s string) template.HTML {
 		b.WriteString("</mark>")
 	}
 	return template.HTML(b.String())
+}
+
+// excerpt is the start of text, up to n characters, cut at the end of a
+// sentence or clause where one comes late enough.
+func excerpt(text string, n int) string {
+	runes := []rune(text)
+	if len(runes) <= n {
+		return text
+	}
+	cut := n
+	for i := n; i > n*2/3; i-- {
+		if runes[i-1] == '。' || runes[i-1] == '、' {
+			cut = i
+			break
+		}
+	}
+	return string(runes[:cut]) + "…"
 }
 
 // Japanese names of the kinds.

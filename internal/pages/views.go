@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"html"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -448,7 +449,9 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 			p := e.Node.Provision
 			hv := hitView{P: p}
 			for _, hl := range e.Node.Highlights {
-				hv.Highlights = append(hv.Highlights, safeHighlight(hl))
+				plain := html.UnescapeString(strings.NewReplacer("<mark>", "", "</mark>", "").Replace(hl))
+				hv.Fragments = append(hv.Fragments, fragment{HTML: safeHighlight(hl),
+					Cut: !strings.HasPrefix(p.Text, plain), CutEnd: !strings.HasSuffix(p.Text, plain)})
 			}
 			v.Hits = append(v.Hits, hv)
 		}
@@ -644,8 +647,15 @@ type kindChoice struct {
 }
 
 type hitView struct {
-	P          provisionData
-	Highlights []template.HTML
+	P         provisionData
+	Fragments []fragment
+}
+
+// fragment is a highlighted part of a hit's text; Cut and CutEnd say
+// whether text is left out before and after it.
+type fragment struct {
+	HTML        template.HTML
+	Cut, CutEnd bool
 }
 
 type errorView struct {

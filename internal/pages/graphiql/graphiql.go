@@ -23,10 +23,10 @@ var assets embed.FS
 var own embed.FS
 
 // DefaultQuery is the query the IDE opens with.
-const DefaultQuery = `# policykb: the budget-priority policy as a graph.
-# Press the ▶ button (or Ctrl-Enter) to run the query.
-query Provision($id: ID = "cs-budget-policy-fy2020:2.2.3.1") {
-  provision(id: $id) {
+const DefaultQuery = `# policykb: the policy as a graph.
+# Run the query with ▶ or Ctrl-Enter.
+{
+  provision(id: "cs-budget-policy-fy2020:2.2.3.1") {
     label
     heading
     text
