@@ -1,0 +1,70 @@
+package pages
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/policykb/policykb/graph"
+)
+
+// The benchmarks measure the server-side rendering of a provision page and
+// of the document page, each beside its baseline in the same run: the
+// GraphQL query that reads the page's data, without HTML. The ratio of
+// the two is the cost of rendering. "cached" is the page as the server
+// answers it again, from its answer cache.
+//
+//	go test -run '^$' -bench . -benchtime 200x ./internal/pages
+
+func benchPage(b *testing.B, h http.Handler, path string) {
+	b.Helper()
+	req := httptest.NewRequest("GET", path, nil)
+	req.Header.Set("Accept", htmlAccept)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != 200 {
+		b.Fatalf("GET %s = %d", path, rec.Code)
+	}
+	b.SetBytes(int64(rec.Body.Len()))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatalf("GET %s = %d", path, rec.Code)
+		}
+	}
+}
+
+func benchQuery(b *testing.B, res *graph.Resolver, query string, vars map[string]any) {
+	b.Helper()
+	ctx := context.Background()
+	if _, err := graph.Query(ctx, res, query, vars); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := graph.Query(ctx, res, query, vars); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkProvision(b *testing.B) {
+	f := newFixture(b)
+	path := "/documents/" + doc + "/2.2.5"
+	b.Run("page", func(b *testing.B) { benchPage(b, New(f.res, Options{Logger: quiet}), path) })
+	b.Run("query", func(b *testing.B) { benchQuery(b, f.res, provisionQuery, map[string]any{"id": doc + ":2.2.5"}) })
+	b.Run("cached", func(b *testing.B) { benchPage(b, f.handler(), path) })
+}
+
+func BenchmarkDocument(b *testing.B) {
+	f := newFixture(b)
+	path := "/documents/" + doc
+	b.Run("page", func(b *testing.B) { benchPage(b, New(f.res, Options{Logger: quiet}), path) })
+	b.Run("query", func(b *testing.B) { benchQuery(b, f.res, documentQuery, map[string]any{"id": doc}) })
+	b.Run("cached", func(b *testing.B) { benchPage(b, f.handler(), path) })
+}
