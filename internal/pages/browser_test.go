@@ -44,14 +44,23 @@ func screenshotDir(t *testing.T) string {
 	return dir
 }
 
+// needBrowser returns the path of the browser to test with, or skips the
+// test where there is none, unless $POLICYKB_REQUIRE_BROWSER is set (CI).
+func needBrowser(t *testing.T) string {
+	path := findBrowser()
+	if path == "" {
+		if os.Getenv("POLICYKB_REQUIRE_BROWSER") != "" {
+			t.Fatal("no Chromium or Chrome found, and POLICYKB_REQUIRE_BROWSER is set")
+		}
+		t.Skip("no Chromium or Chrome found (set POLICYKB_CHROME or install chromium): the browser tests are skipped")
+	}
+	return path
+}
+
 // newBrowser starts a headless browser with a new, empty profile and
 // returns a context for its first tab. Every request the pages make is
 // recorded: the test fails on any that leaves the server under test.
-func newBrowser(t *testing.T, origin string) context.Context {
-	path := findBrowser()
-	if path == "" {
-		t.Skip("no Chromium or Chrome found (set POLICYKB_CHROME or install chromium): the browser tests are skipped")
-	}
+func newBrowser(t *testing.T, path, origin string) context.Context {
 	actx, cancel := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(path),
 		chromedp.UserDataDir(t.TempDir()),
@@ -168,8 +177,9 @@ const hitLinks = `[...document.querySelectorAll(".hit-title a")].map(a => a.getA
 // TestBrowser drives a headless Chromium through the reading view and the
 // IDE as a reader would, with no access to anything but the server.
 func TestBrowser(t *testing.T) {
+	path := needBrowser(t)
 	srv, _ := newServer(t)
-	ctx := newBrowser(t, srv.URL)
+	ctx := newBrowser(t, path, srv.URL)
 	dir := screenshotDir(t)
 	provision := srv.URL + "/documents/" + doc + "/2.2.2.1"
 
