@@ -40,6 +40,13 @@ type citationData struct {
 	Source   *provisionData `json:"source"`
 }
 
+// matchData says how one word of a query was found in a hit.
+type matchData struct {
+	Query   string `json:"query"`
+	Matched string `json:"matched"`
+	Via     string `json:"via"`
+}
+
 type referenceData struct {
 	ID        string         `json:"id"`
 	Title     string         `json:"title"`
@@ -59,7 +66,8 @@ type referenceData struct {
 }
 
 type searchData struct {
-	TotalCount int `json:"totalCount"`
+	TotalCount int  `json:"totalCount"`
+	Partial    bool `json:"partial"`
 	PageInfo   struct {
 		HasNextPage bool   `json:"hasNextPage"`
 		EndCursor   string `json:"endCursor"`
@@ -69,6 +77,7 @@ type searchData struct {
 		Node   struct {
 			Score      float64       `json:"score"`
 			Highlights []string      `json:"highlights"`
+			Matches    []matchData   `json:"matches"`
 			Provision  provisionData `json:"provision"`
 		} `json:"node"`
 	} `json:"edges"`
@@ -115,11 +124,14 @@ const (
 	}
 }`
 
+	// searchQuery and searchJSON name in %[1]s the fields of a search
+	// connection and in %[2]s those of a hit that explain the search, where
+	// the schema has them (see searchExtras).
 	searchQuery = `query($q: String!, $first: Int, $after: String, $filter: SearchFilter) {
 	search(query: $q, first: $first, after: $after, filter: $filter) {
-		totalCount
+		totalCount%[1]s
 		pageInfo { hasNextPage endCursor }
-		edges { cursor node { score highlights provision { id kind label heading text document { id title } } } }
+		edges { cursor node { score highlights%[2]s provision { id kind label heading text document { id title } } } }
 	}
 }`
 
@@ -171,9 +183,9 @@ const (
 
 	searchJSON = `query($q: String!, $first: Int, $after: String, $filter: SearchFilter) {
 	search(query: $q, first: $first, after: $after, filter: $filter) {
-		totalCount
+		totalCount%[1]s
 		pageInfo { hasNextPage endCursor }
-		edges { cursor node { score highlights provision { id label heading } } }
+		edges { cursor node { score highlights%[2]s provision { id label heading } } }
 	}
 }`
 )

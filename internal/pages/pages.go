@@ -22,6 +22,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -32,6 +33,7 @@ import (
 
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/internal/policy"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // Options configure the reading view.
@@ -51,11 +53,17 @@ type Handler struct {
 	base string
 	mux  *http.ServeMux
 	tmpl *templates
+	// The search queries, with the fields that explain a search where the
+	// schema has them.
+	searchQuery, searchJSON string
 }
 
 // New returns the reading view over the services of res.
 func New(res *graph.Resolver, opt Options) *Handler {
 	h := &Handler{res: res, log: opt.Logger, base: strings.TrimSuffix(opt.BaseURL, "/"), tmpl: parseTemplates()}
+	conn, hit := searchExtras(graph.NewExecutableSchema(graph.Config{Resolvers: res}).Schema())
+	h.searchQuery = fmt.Sprintf(searchQuery, conn, hit)
+	h.searchJSON = fmt.Sprintf(searchJSON, conn, hit)
 	if h.log == nil {
 		h.log = slog.Default()
 	}
@@ -73,6 +81,22 @@ func New(res *graph.Resolver, opt Options) *Handler {
 	mux.HandleFunc("/", h.notFound)
 	h.mux = mux
 	return h
+}
+
+// searchExtras returns the fields of SearchConnection and of SearchHit
+// that explain a search — whether the hits hold only some of the words
+// (partial) and how each word was found (matches) — that schema has.
+func searchExtras(schema *ast.Schema) (conn, hit string) {
+	if t := schema.Types["SearchConnection"]; t != nil && t.Fields.ForName("partial") != nil {
+		conn = " partial"
+	}
+	if t := schema.Types["SearchHit"]; t != nil && t.Fields.ForName("matches") != nil {
+		if m := schema.Types["Match"]; m != nil && m.Fields.ForName("query") != nil &&
+			m.Fields.ForName("matched") != nil && m.Fields.ForName("via") != nil {
+			hit = " matches { query matched via }"
+		}
+	}
+	return conn, hit
 }
 
 // ServeHTTP serves the reading view. Its pages load scripts and styles

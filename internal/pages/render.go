@@ -53,6 +53,7 @@ var funcs = template.FuncMap{
 	"kindName":      kindName,
 	"refKindName":   refKindName,
 	"formName":      formName,
+	"viaName":       viaName,
 	"date":          formatDate,
 	"pages":         formatPages,
 	"title":         provisionTitle,
@@ -298,6 +299,19 @@ func formName(f string) string {
 		return n
 	}
 	return f
+}
+
+var viaNames = map[string]string{
+	"WRITTEN": "表記どおり", "VARIANT": "異表記", "DEFINED_TERM": "定義された略称", "THESAURUS": "類義語・訳語",
+	"READING": "読み", "COMPOUND_PART": "複合語の一部",
+}
+
+// viaName names how a word of a query was found.
+func viaName(v string) string {
+	if n, ok := viaNames[v]; ok {
+		return n
+	}
+	return v
 }
 
 // formatDate writes a partial ISO date the Japanese way, with the era:

@@ -423,7 +423,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, f, policy.Errorf(policy.EINVALID, "give a query: /search?q=…"))
 			return
 		}
-		data, err := h.query(r.Context(), searchJSON, vars, nil)
+		data, err := h.query(r.Context(), h.searchJSON, vars, nil)
 		if err != nil {
 			h.searchFail(w, r, f, in, err)
 			return
@@ -440,14 +440,14 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 		var d struct {
 			Search searchData `json:"search"`
 		}
-		if _, err := h.query(r.Context(), searchQuery, vars, &d); err != nil {
+		if _, err := h.query(r.Context(), h.searchQuery, vars, &d); err != nil {
 			h.searchFail(w, r, f, in, err)
 			return
 		}
 		v.Result = &d.Search
 		for _, e := range d.Search.Edges {
 			p := e.Node.Provision
-			hv := hitView{P: p}
+			hv := hitView{P: p, Matches: explain(e.Node.Matches)}
 			for _, hl := range e.Node.Highlights {
 				plain := html.UnescapeString(strings.NewReplacer("<mark>", "", "</mark>", "").Replace(hl))
 				hv.Fragments = append(hv.Fragments, fragment{HTML: safeHighlight(hl),
@@ -649,6 +649,20 @@ type kindChoice struct {
 type hitView struct {
 	P         provisionData
 	Fragments []fragment
+	Matches   []matchData
+}
+
+// explain keeps one of each distinct way a word was found.
+func explain(ms []matchData) []matchData {
+	var out []matchData
+	seen := map[matchData]bool{}
+	for _, m := range ms {
+		if !seen[m] {
+			seen[m] = true
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // fragment is a highlighted part of a hit's text; Cut and CutEnd say
