@@ -68,3 +68,23 @@ func BenchmarkDocument(b *testing.B) {
 	b.Run("query", func(b *testing.B) { benchQuery(b, f.res, documentQuery, map[string]any{"id": doc}) })
 	b.Run("cached", func(b *testing.B) { benchPage(b, f.handler(), path) })
 }
+
+// BenchmarkProvisionParallel renders provision pages from 32 goroutines per
+// CPU at once, as a loaded server does, without the answer cache.
+func BenchmarkProvisionParallel(b *testing.B) {
+	f := newFixture(b)
+	h := New(f.res, Options{Logger: quiet})
+	req := httptest.NewRequest("GET", "/documents/"+doc+"/2.2.5", nil)
+	b.SetParallelism(32)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != 200 {
+				b.Errorf("status %d", rec.Code)
+			}
+		}
+	})
+}

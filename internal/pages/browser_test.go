@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
@@ -129,6 +131,14 @@ func save(t *testing.T, ctx context.Context, dir, name string, shot chromedp.Act
 	t.Logf("screenshot: %s", p)
 }
 
+// call sends a protocol command to the tab, failing the test on an error.
+func call[P any](t *testing.T, ctx context.Context, cmd cdp.Command[P, cdp.Empty], params P) {
+	t.Helper()
+	if _, err := chromedp.Call(ctx, cmd, params); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // stepTimeout bounds one step of a browser test.
 const stepTimeout = 45 * time.Second
 
@@ -228,6 +238,30 @@ func TestBrowser(t *testing.T) {
 		if loc != provision || h1 != "２(2)②ⅰ）" {
 			t.Errorf("back: at %s, h1 %q", loc, h1)
 		}
+	})
+
+	t.Run("without JavaScript, and in print", func(t *testing.T) {
+		call(t, ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		do(t, ctx, chromedp.Navigate(srv.URL+"/documents/"+doc+"/2.4.1"), chromedp.WaitVisible(chromedp.CSS(`a.cite`)))
+		if n := run(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("a.cite").length`)); n != 4 {
+			t.Errorf("%d citation links without JavaScript, want 4", n)
+		}
+		// Without the script the copy button stays hidden: the ID is there
+		// to select.
+		visible := run(t, ctx, chromedp.Evaluate[bool](`document.querySelector("button.copy").offsetParent !== null`))
+		id := run(t, ctx, chromedp.Text(chromedp.ID(`provision-id`)))
+		if visible || id != doc+":2.4.1" {
+			t.Errorf("without JavaScript: copy button shown %v, ID %q", visible, id)
+		}
+		shoot(t, ctx, dir, "provision-nojs")
+		call(t, ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		header := run(t, ctx, chromedp.Evaluate[bool](`document.querySelector("header.site").offsetParent !== null`))
+		if header {
+			t.Errorf("the site header is printed")
+		}
+		shoot(t, ctx, dir, "provision-print")
+		call(t, ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
+		call(t, ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false})
 	})
 
 	t.Run("search and pages of results", func(t *testing.T) {

@@ -100,15 +100,15 @@ const (
 	}
 }`
 
+	// provisionQuery reads a provision and the list of its document's
+	// provisions, from which the page takes its ancestors, children,
+	// neighbours and the provisions it points to or that point to it: the
+	// fewest reads of the store.
 	provisionQuery = `query($id: ID!) {
 	provision(id: $id) {
 		id kind label marker heading paragraphs text pages
-		document { id title provisions { id kind label heading } }
-		ancestors { id kind label heading }
-		children { id kind label heading text }
+		document { id title provisions { id kind label heading text } }
 		citations { id text start end pinpoint form target { id title kind } }
-		crossReferences { id label heading }
-		referencedBy { id label heading }
 	}
 }`
 

@@ -218,14 +218,23 @@ func (h *Handler) provision(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, f, err)
 		return
 	}
-	xrefs, err := h.res.References.CrossReferences(r.Context(), policy.CitationFilter{SourceIDs: []string{id}})
+	// The cross-references of the document: the spans of this provision's
+	// and the provisions that point to it.
+	xrefs, err := h.res.References.CrossReferences(r.Context(), policy.CitationFilter{DocumentID: doc})
 	if err != nil {
 		h.fail(w, r, f, err)
 		return
 	}
 	p := &d.Provision
+	relate(p, xrefs)
+	var own []*policy.CrossReference
+	for _, x := range xrefs {
+		if x.SourceID == p.ID {
+			own = append(own, x)
+		}
+	}
 	v := &provisionView{P: p, Anchor: localID(p.ID), Document: p.Document, Kind: p.Kind}
-	v.Heading, v.Paragraphs = richProvision(p, xrefs, false)
+	v.Heading, v.Paragraphs = richProvision(p, own, false)
 	for i, q := range p.Document.Provisions {
 		if q.ID != p.ID {
 			continue
@@ -257,6 +266,43 @@ func (h *Handler) provision(w http.ResponseWriter, r *http.Request) {
 		pg.Next = provisionPath(v.Next.ID)
 	}
 	h.render(w, r, http.StatusOK, "provision", pg)
+}
+
+// relate fills a provision's ancestors, children, the provisions it points
+// to and those that point to it, from the provisions of its document (in
+// document order) and the document's cross-references.
+func relate(p *provisionData, xrefs []*policy.CrossReference) {
+	byID := make(map[string]*provisionData, len(p.Document.Provisions))
+	for i := range p.Document.Provisions {
+		byID[p.Document.Provisions[i].ID] = &p.Document.Provisions[i]
+	}
+	for _, a := range policy.AncestorIDs(p.ID) {
+		if q := byID[a]; q != nil {
+			p.Ancestors = append(p.Ancestors, *q)
+		}
+	}
+	for _, q := range p.Document.Provisions {
+		if anc := policy.AncestorIDs(q.ID); len(anc) > 0 && anc[len(anc)-1] == p.ID {
+			p.Children = append(p.Children, q)
+		}
+	}
+	to, from := map[string]bool{}, map[string]bool{}
+	for _, x := range xrefs {
+		if x.SourceID == p.ID && byID[x.TargetID] != nil {
+			to[x.TargetID] = true
+		}
+		if x.TargetID == p.ID && byID[x.SourceID] != nil {
+			from[x.SourceID] = true
+		}
+	}
+	for _, q := range p.Document.Provisions { // in document order
+		if to[q.ID] {
+			p.CrossReferences = append(p.CrossReferences, q)
+		}
+		if from[q.ID] {
+			p.ReferencedBy = append(p.ReferencedBy, q)
+		}
+	}
 }
 
 type provisionView struct {
