@@ -58,6 +58,7 @@ var funcs = template.FuncMap{
 	"pages":         formatPages,
 	"title":         provisionTitle,
 	"excerpt":       excerpt,
+	"quote":         quote,
 }
 
 func parseTemplates() *templates {
@@ -245,6 +246,14 @@ func safeHighlight(s string) template.HTML {
 		b.WriteString("</mark>")
 	}
 	return template.HTML(b.String())
+}
+
+// quote puts text in 「」 unless it stands in brackets already.
+func quote(text string) string {
+	if strings.HasPrefix(text, "「") || strings.HasPrefix(text, "『") {
+		return text
+	}
+	return "「" + text + "」"
 }
 
 // excerpt is the start of text, up to n characters, cut at the end of a
