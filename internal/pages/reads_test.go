@@ -64,7 +64,10 @@ func (s *countingStore) CrossReferences(ctx context.Context, f policy.CitationFi
 
 // TestStoreReads checks that a page reads the store a few times, however
 // many provisions, citations and relatives it shows: the reads of one
-// GraphQL query are batched.
+// GraphQL query are batched. On an idle machine the pages below take 4 to
+// 6 reads; a busy one can split a batching window in two, so the bound
+// leaves room for that and is still far below a read per provision or
+// citation (the document page shows 35 provisions and 21 citations).
 func TestStoreReads(t *testing.T) {
 	f := newFixture(t)
 	store := &countingStore{DB: f.db}
@@ -73,11 +76,11 @@ func TestStoreReads(t *testing.T) {
 		path string
 		max  int64
 	}{
-		{"/", 4},
-		{"/documents/" + doc, 5},
-		{"/documents/" + doc + "/2.4.1", 6},
-		{"/documents/" + doc + "/2", 6},
-		{"/references/cybersecurity-strategy-2018", 6},
+		{"/", 10},
+		{"/documents/" + doc, 10},
+		{"/documents/" + doc + "/2.4.1", 10},
+		{"/documents/" + doc + "/2", 10},
+		{"/references/cybersecurity-strategy-2018", 10},
 	} {
 		store.reads.Store(0)
 		rec := httptest.NewRecorder()
