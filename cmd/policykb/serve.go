@@ -62,7 +62,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "policykb: serving http://%s/ (GraphQL at /graphql, IDE at /graphiql), data in %s\n", ln.Addr(), *data)
+	fmt.Fprintf(stdout, "policykb: serving GraphQL at http://%s/graphql (pages at /, IDE at /graphiql), data in %s\n", ln.Addr(), *data)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
