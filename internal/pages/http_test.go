@@ -211,6 +211,7 @@ func TestRedirects(t *testing.T) {
 		{"/documents/" + doc + "/" + url.PathEscape("２（２）③ⅰ）"), "/documents/" + doc + "/2.2.3.1"},
 		{"/documents/" + doc + "/(2)3i", "/documents/" + doc + "/2.2.3.1"},
 		{"/documents/" + doc + "/", "/documents/" + doc},
+		{"/graphiql/", "/graphiql"},
 	}
 	for _, tt := range tests {
 		a := get(t, srv.URL, tt.path)

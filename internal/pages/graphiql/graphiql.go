@@ -95,6 +95,9 @@ func Handler(prefix, endpoint string) http.Handler {
 		}
 		w.Write(html)
 	})
+	mux.HandleFunc("GET "+prefix+"/{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, prefix, http.StatusMovedPermanently)
+	})
 	mux.HandleFunc("GET "+prefix+"/{name}", func(w http.ResponseWriter, r *http.Request) {
 		f, ok := files[r.PathValue("name")]
 		if !ok {
