@@ -2,17 +2,20 @@ package pages
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/policykb/policykb/graph"
+	"github.com/policykb/policykb/internal/policy"
 )
 
 // The benchmarks measure the server-side rendering of a provision page and
-// of the document page, each beside its baseline in the same run: the
-// GraphQL query that reads the page's data, without HTML. The ratio of
-// the two is the cost of rendering. "cached" is the page as the server
+// of the document page: "page" is the whole handler (GraphQL query, the
+// store's cross-references, layout, template); "query" its GraphQL query
+// alone, the baseline in the same run; "render" the layout and the
+// template alone, from data read once; "cached" the page as the server
 // answers it again, from its answer cache.
 //
 //	go test -run '^$' -bench . -benchtime 200x ./internal/pages
@@ -56,16 +59,56 @@ func benchQuery(b *testing.B, res *graph.Resolver, query string, vars map[string
 func BenchmarkProvision(b *testing.B) {
 	f := newFixture(b)
 	path := "/documents/" + doc + "/2.2.5"
-	b.Run("page", func(b *testing.B) { benchPage(b, New(f.res, Options{Logger: quiet}), path) })
+	h := New(f.res, Options{Logger: quiet})
+	b.Run("page", func(b *testing.B) { benchPage(b, h, path) })
 	b.Run("query", func(b *testing.B) { benchQuery(b, f.res, provisionQuery, map[string]any{"id": doc + ":2.2.5"}) })
+	b.Run("render", func(b *testing.B) {
+		var d struct {
+			Provision provisionData `json:"provision"`
+		}
+		ctx := context.Background()
+		if _, err := h.query(ctx, provisionQuery, map[string]any{"id": doc + ":2.2.5"}, &d); err != nil {
+			b.Fatal(err)
+		}
+		xrefs, err := f.db.CrossReferences(ctx, policy.CitationFilter{DocumentID: doc})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := h.renderTo(io.Discard, "provision", provisionPage(&d.Provision, xrefs)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("cached", func(b *testing.B) { benchPage(b, f.handler(), path) })
 }
 
 func BenchmarkDocument(b *testing.B) {
 	f := newFixture(b)
 	path := "/documents/" + doc
-	b.Run("page", func(b *testing.B) { benchPage(b, New(f.res, Options{Logger: quiet}), path) })
+	h := New(f.res, Options{Logger: quiet})
+	b.Run("page", func(b *testing.B) { benchPage(b, h, path) })
 	b.Run("query", func(b *testing.B) { benchQuery(b, f.res, documentQuery, map[string]any{"id": doc}) })
+	b.Run("render", func(b *testing.B) {
+		var d struct {
+			Document documentData `json:"document"`
+		}
+		ctx := context.Background()
+		if _, err := h.query(ctx, documentQuery, map[string]any{"id": doc}, &d); err != nil {
+			b.Fatal(err)
+		}
+		xrefs, err := f.db.CrossReferences(ctx, policy.CitationFilter{DocumentID: doc})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := h.renderTo(io.Discard, "document", documentPage(&d.Document, xrefs)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("cached", func(b *testing.B) { benchPage(b, f.handler(), path) })
 }
 

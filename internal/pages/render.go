@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"io"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -76,16 +77,8 @@ func parseTemplates() *templates {
 
 // render writes page p with the template name and the status code.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, code int, name string, p page) {
-	if p.Canonical != "" {
-		p.CanonicalURL = h.base + p.Canonical
-		if i := strings.IndexByte(p.Canonical, '?'); i >= 0 {
-			p.JSONURL = p.Canonical + "&format=json"
-		} else {
-			p.JSONURL = p.Canonical + "?format=json"
-		}
-	}
 	var b bytes.Buffer
-	if err := h.tmpl.byName[name].Execute(&b, p); err != nil {
+	if err := h.renderTo(&b, name, p); err != nil {
 		h.log.ErrorContext(r.Context(), "page template failed", "template", name, "error", err.Error())
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusInternalServerError)
@@ -95,6 +88,19 @@ func (h *Handler) render(w http.ResponseWriter, r *http.Request, code int, name 
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(code)
 	w.Write(b.Bytes())
+}
+
+// renderTo writes page p with the template name to w.
+func (h *Handler) renderTo(w io.Writer, name string, p page) error {
+	if p.Canonical != "" {
+		p.CanonicalURL = h.base + p.Canonical
+		if i := strings.IndexByte(p.Canonical, '?'); i >= 0 {
+			p.JSONURL = p.Canonical + "&format=json"
+		} else {
+			p.JSONURL = p.Canonical + "?format=json"
+		}
+	}
+	return h.tmpl.byName[name].Execute(w, p)
 }
 
 // span is a part of a provision's text that links somewhere.

@@ -99,14 +99,19 @@ func (h *Handler) document(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, f, err)
 		return
 	}
+	h.render(w, r, http.StatusOK, "document", documentPage(&d.Document, xrefs))
+}
+
+// documentPage lays out a document and its cross-references.
+func documentPage(d *documentData, xrefs []*policy.CrossReference) page {
 	bySource := map[string][]*policy.CrossReference{}
 	for _, x := range xrefs {
 		bySource[x.SourceID] = append(bySource[x.SourceID], x)
 	}
-	v := &documentView{Document: d.Document, Graph: citationGraph(d.Document.Provisions)}
+	v := &documentView{Document: *d, Graph: citationGraph(d.Provisions)}
 	lastPage := 0
-	for i := range d.Document.Provisions {
-		p := &d.Document.Provisions[i]
+	for i := range d.Provisions {
+		p := &d.Provisions[i]
 		sv := sectionView{P: p, Depth: depth(p.ID), Anchor: localID(p.ID), Marker: strings.Join(strings.Fields(p.Marker), "")}
 		for _, pg := range p.Pages {
 			if pg > lastPage {
@@ -119,8 +124,8 @@ func (h *Handler) document(w http.ResponseWriter, r *http.Request) {
 		sv.Heading, sv.Paragraphs = richProvision(p, bySource[p.ID], true)
 		v.Sections = append(v.Sections, sv)
 	}
-	v.TOC = tocTree(d.Document.Provisions)
-	h.render(w, r, http.StatusOK, "document", page{Title: d.Document.Title, Canonical: docPath(doc), Body: v})
+	v.TOC = tocTree(d.Provisions)
+	return page{Title: d.Title, Canonical: docPath(d.ID), Body: v}
 }
 
 type documentView struct {
@@ -225,7 +230,12 @@ func (h *Handler) provision(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, f, err)
 		return
 	}
-	p := &d.Provision
+	h.render(w, r, http.StatusOK, "provision", provisionPage(&d.Provision, xrefs))
+}
+
+// provisionPage lays out a provision, with the cross-references of its
+// document.
+func provisionPage(p *provisionData, xrefs []*policy.CrossReference) page {
 	relate(p, xrefs)
 	var own []*policy.CrossReference
 	for _, x := range xrefs {
@@ -265,13 +275,14 @@ func (h *Handler) provision(w http.ResponseWriter, r *http.Request) {
 	if v.Next != nil {
 		pg.Next = provisionPath(v.Next.ID)
 	}
-	h.render(w, r, http.StatusOK, "provision", pg)
+	return pg
 }
 
 // relate fills a provision's ancestors, children, the provisions it points
 // to and those that point to it, from the provisions of its document (in
 // document order) and the document's cross-references.
 func relate(p *provisionData, xrefs []*policy.CrossReference) {
+	p.Ancestors, p.Children, p.CrossReferences, p.ReferencedBy = nil, nil, nil, nil
 	byID := make(map[string]*provisionData, len(p.Document.Provisions))
 	for i := range p.Document.Provisions {
 		byID[p.Document.Provisions[i].ID] = &p.Document.Provisions[i]
