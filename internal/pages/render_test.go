@@ -2,6 +2,7 @@ package pages
 
 import (
 	"bytes"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -166,5 +167,47 @@ func TestSearchExplanation(t *testing.T) {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("the page does not show %s", want)
 		}
+	}
+}
+
+// TestCitationGraph checks the nodes and lines of the graph, and that a
+// document with many citing provisions is drawn by sections.
+func TestCitationGraph(t *testing.T) {
+	ref := func(id string) *referenceData { return &referenceData{ID: id, Title: "題名" + id, Kind: "LAW"} }
+	ps := []provisionData{
+		{ID: "d:1", Label: "１", Heading: "見出し"},
+		{ID: "d:1.1", Label: "１(1)", Citations: []citationData{{Target: ref("ref:a")}, {Target: ref("ref:a")}, {Target: ref("ref:b")}}},
+		{ID: "d:2", Label: "２", Citations: []citationData{{Target: ref("ref:b")}}},
+	}
+	svg := string(citationGraph(ps))
+	for _, want := range []string{`href="/documents/d/1.1"`, `href="/documents/d/2"`, `href="/references/a"`, `href="/references/b"`} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("no %s in the graph", want)
+		}
+	}
+	if n := strings.Count(svg, "<path "); n != 3 {
+		t.Errorf("%d lines, want 3 (1.1–a, 1.1–b, 2–b)", n)
+	}
+	if strings.Contains(svg, `href="/documents/d/1"`) {
+		t.Errorf("a provision that cites nothing is drawn")
+	}
+	if citationGraph(ps[:1]) != "" {
+		t.Errorf("a graph for a document that cites nothing")
+	}
+
+	var many []provisionData
+	for i := 1; i <= 3; i++ {
+		many = append(many, provisionData{ID: fmt.Sprintf("d:%d", i), Label: fmt.Sprint(i)})
+		for j := 1; j <= 30; j++ {
+			many = append(many, provisionData{ID: fmt.Sprintf("d:%d.%d", i, j), Label: fmt.Sprint(i, j),
+				Citations: []citationData{{Target: ref(fmt.Sprintf("ref:r%d", j%5))}}})
+		}
+	}
+	svg = string(citationGraph(many))
+	if n := strings.Count(svg, `class="node provision"`); n != 3 {
+		t.Errorf("90 citing provisions drawn as %d nodes, want their 3 sections", n)
+	}
+	if n := strings.Count(svg, "<path "); n != 15 {
+		t.Errorf("%d lines, want 15 (3 sections × 5 references)", n)
 	}
 }

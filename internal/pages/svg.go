@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/policykb/policykb/internal/policy"
 )
 
 // Geometry of the citation graph, in SVG user units (CSS pixels at 100%).
@@ -20,6 +22,10 @@ const (
 	graphMargin  = 4.0
 	graphMaxLeft = 16 // characters of a provision's label and heading
 	graphMaxRef  = 26 // characters of a reference's title
+	// graphMaxRows is the most citing provisions drawn one by one; a
+	// document with more is drawn by the sections the citing provisions
+	// are in.
+	graphMaxRows = 60
 )
 
 // citationGraph draws the provisions of a document that cite something
@@ -42,15 +48,40 @@ func citationGraph(ps []provisionData) template.HTML {
 	var edges []*edge
 	rank := map[string]float64{} // mean position of the citing provisions
 	count := map[string]int{}
+	citing := 0
+	for i := range ps {
+		if len(ps[i].Citations) > 0 {
+			citing++
+		}
+	}
+	byID := make(map[string]*provisionData, len(ps))
+	for i := range ps {
+		byID[ps[i].ID] = &ps[i]
+	}
+	// group is the node a citing provision is drawn as: itself, or the
+	// section it is in.
+	group := func(p *provisionData) *provisionData {
+		if citing <= graphMaxRows {
+			return p
+		}
+		if anc := policy.AncestorIDs(p.ID); len(anc) > 0 && byID[anc[0]] != nil {
+			return byID[anc[0]]
+		}
+		return p
+	}
+	var l *node
+	var seen map[string]*edge
 	for i := range ps {
 		p := &ps[i]
 		if len(p.Citations) == 0 {
 			continue
 		}
-		full := provisionTitle(p)
-		l := &node{id: p.ID, label: truncate(full, graphMaxLeft), full: full, href: provisionPath(p.ID)}
-		left = append(left, l)
-		seen := map[string]*edge{}
+		if g := group(p); l == nil || l.id != g.ID {
+			full := provisionTitle(g)
+			l = &node{id: g.ID, label: truncate(full, graphMaxLeft), full: full, href: provisionPath(g.ID)}
+			left = append(left, l)
+			seen = map[string]*edge{}
+		}
 		for _, c := range p.Citations {
 			if e := seen[c.Target.ID]; e != nil {
 				e.n++
