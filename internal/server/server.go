@@ -19,11 +19,9 @@ import (
 
 // Config is what New needs.
 type Config struct {
-	API http.Handler // the GraphQL endpoint
-	IDE http.Handler // the in-browser IDE, served at /graphiql and below
-	// Pages is the reading view, served at every other path; its GET
-	// answers get ETags and the answer cache like GET queries.
-	Pages  http.Handler
+	API    http.Handler // the GraphQL endpoint
+	IDE    http.Handler // the in-browser IDE, served at /graphiql and below
+	Pages  http.Handler // the reading view, at every other path: ETags and answer cache as for GET queries
 	Logger *slog.Logger
 	// Generation returns a number that changes whenever the data changes;
 	// GET queries carry it in their ETag.
