@@ -14,7 +14,9 @@ import (
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -84,14 +86,23 @@ func newBrowser(t *testing.T, path, origin string) context.Context {
 	)
 	t.Cleanup(cancel)
 	var mu sync.Mutex
-	var outside []string
+	var outside, errs []string
 	ctx, cancel2 := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf), chromedp.WithListener(func(ev any) {
-		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
+		mu.Lock()
+		defer mu.Unlock()
+		switch e := ev.(type) {
+		case *network.EventRequestWillBeSent:
 			u := e.Request.URL
 			if !strings.HasPrefix(u, origin+"/") && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
-				mu.Lock()
 				outside = append(outside, u)
-				mu.Unlock()
+			}
+		case *runtime.EventExceptionThrown:
+			errs = append(errs, "exception: "+e.ExceptionDetails.Text)
+		case *cdplog.EventEntryAdded:
+			// Errors the browser logs: blocked by the Content-Security-Policy,
+			// failed loads other than the 404s the tests ask for.
+			if e.Entry.Level == cdplog.EntryLevelError && !strings.Contains(e.Entry.Text, "404") {
+				errs = append(errs, string(e.Entry.Source)+": "+e.Entry.Text)
 			}
 		}
 	}))
@@ -104,9 +115,15 @@ func newBrowser(t *testing.T, path, origin string) context.Context {
 		if len(outside) > 0 {
 			t.Errorf("the pages requested URLs outside the server: %v", outside)
 		}
+		if len(errs) > 0 {
+			t.Errorf("errors in the browser: %q", errs)
+		}
 	})
 	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
 		t.Fatalf("starting %s: %v", path, err)
+	}
+	if _, err := chromedp.Call(ctx, cdplog.Enable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
 	}
 	return ctx
 }
