@@ -159,6 +159,20 @@ func TestRoutes(t *testing.T) {
 	}
 }
 
+// TestAPIUnchanged checks the last route of SPEC's table: /graphql answers
+// as before, beside the pages.
+func TestAPIUnchanged(t *testing.T) {
+	srv, _ := newServer(t)
+	a := get(t, srv.URL, "/graphql?query="+url.QueryEscape(`{ provision(id: "`+doc+`:2.2.3.1") { label } }`))
+	if a.status != 200 || !strings.HasPrefix(a.header.Get("Content-Type"), "application/json") ||
+		a.body != `{"data":{"provision":{"label":"２(2)③ⅰ）"}}}` {
+		t.Errorf("GET /graphql = %d %q %s", a.status, a.header.Get("Content-Type"), a.body)
+	}
+	if a.header.Get("Vary") == "Accept" || a.header.Get("Content-Security-Policy") != "" {
+		t.Errorf("the API carries the headers of pages: %v", a.header)
+	}
+}
+
 // TestJSONIsGraphQL checks that the JSON of a page is what the GraphQL API
 // answers for the object: the same shape and the same values.
 func TestJSONIsGraphQL(t *testing.T) {
