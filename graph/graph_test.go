@@ -280,14 +280,14 @@ func TestBatchLoading(t *testing.T) {
 
 func TestIDE(t *testing.T) {
 	srv, _ := newServer(t)
-	resp, err := http.Get(srv.URL + "/")
+	resp, err := http.Get(srv.URL + "/graphiql")
 	if err != nil {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != 200 || !bytes.Contains(body, []byte("/graphql")) {
-		t.Errorf("GET / = %d, want the GraphQL IDE", resp.StatusCode)
+		t.Errorf("GET /graphiql = %d, want the GraphQL IDE", resp.StatusCode)
 	}
 	resp, _ = http.Get(srv.URL + "/nope")
 	if resp.StatusCode != 404 {

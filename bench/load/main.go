@@ -26,6 +26,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -37,6 +38,7 @@ import (
 
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/internal/ingest"
+	"github.com/policykb/policykb/internal/pages"
 	"github.com/policykb/policykb/internal/search"
 	"github.com/policykb/policykb/internal/server"
 	"github.com/policykb/policykb/internal/sqlite"
@@ -44,18 +46,36 @@ import (
 
 type scenario struct {
 	name string
-	body []byte
+	body []byte // a GraphQL request, POSTed to /graphql
+	path string // or a page of the reading view, fetched with GET
 }
 
 var scenarios = []scenario{
-	{"provision(id)", mustJSON(map[string]any{
+	{name: "provision(id)", body: mustJSON(map[string]any{
 		"query":     `query($id: ID!) { provision(id: $id) { id label heading text pages } }`,
 		"variables": map[string]any{"id": "cs-budget-policy-fy2020:2.2.3.1"},
 	})},
-	{"search", mustJSON(map[string]any{
+	{name: "search", body: mustJSON(map[string]any{
 		"query":     `query($q: String!) { search(query: $q, first: 10) { totalCount edges { node { score highlights provision { id label } } } } }`,
 		"variables": map[string]any{"q": "サプライチェーン"},
 	})},
+	{name: "provision page", path: "/documents/cs-budget-policy-fy2020/2.2.3.1"},
+	{name: "document page", path: "/documents/cs-budget-policy-fy2020"},
+	{name: "search page", path: "/search?q=" + url.QueryEscape("サプライチェーン")},
+}
+
+// url is where a scenario's requests go, on the server at base or, with
+// static, on the handler that returns the same bytes.
+func (sc scenario) url(base string, static bool) string {
+	switch {
+	case sc.path == "" && static:
+		return base + "/static"
+	case sc.path == "":
+		return base + "/graphql"
+	case static:
+		return base + "/static-pages" + sc.path
+	}
+	return base + sc.path
 }
 
 func main() {
@@ -127,12 +147,21 @@ func run(duration time.Duration, conns int, maxRequests int64, soak time.Duratio
 	if noCache {
 		cacheBytes = -1
 	}
-	mux.Handle("/graphql", server.New(server.Config{API: api, Logger: quiet, Generation: db.Generation, CacheBytes: cacheBytes}))
+	mux.Handle("/", server.New(server.Config{API: api, Pages: pages.New(res, pages.Options{Logger: quiet}),
+		Logger: quiet, Generation: db.Generation, CacheBytes: cacheBytes}))
 	staticSrv := server.New(server.Config{API: staticHandler, Logger: quiet})
 	mux.Handle("/static", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.URL.Path = "/graphql" // the route of the API behind the same middleware
 		staticSrv.ServeHTTP(w, r)
 	}))
+	// /static-pages/… answers with the bytes the page at … gave, behind the
+	// middleware of pages.
+	staticPages := server.New(server.Config{Logger: quiet, Pages: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v, _ := static.Load(r.URL.RequestURI())
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(v.([]byte))
+	})})
+	mux.Handle("/static-pages/", http.StripPrefix("/static-pages", staticPages))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -147,7 +176,7 @@ func run(duration time.Duration, conns int, maxRequests int64, soak time.Duratio
 		runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), conns, duration, !noCache)
 	fmt.Printf("%-15s %-8s %10s %9s %9s %7s %12s %s\n", "scenario", "path", "req/s", "p50 ms", "p99 ms", "errors", "CPU µs/req", "")
 	for _, sc := range scenarios {
-		want, err := post(client, base+"/graphql", sc.body)
+		want, err := post(client, sc.url(base, false), sc.body)
 		if err != nil {
 			return err
 		}
@@ -155,9 +184,16 @@ func run(duration time.Duration, conns int, maxRequests int64, soak time.Duratio
 			return fmt.Errorf("%s answers with an error: %s", sc.name, want)
 		}
 		static.Store(string(sc.body), want)
-		g := measure(client, base+"/graphql", sc.body, want, conns, duration, maxRequests)
-		s := measure(client, base+"/static", sc.body, want, conns, duration, maxRequests)
-		fmt.Printf("%-15s %-8s %10.0f %9.2f %9.2f %7d %12.0f\n", sc.name, "graphql", g.rate, g.p50, g.p99, g.errors, g.cpu)
+		if sc.path != "" {
+			static.Store(sc.path, want)
+		}
+		g := measure(client, sc.url(base, false), sc.body, want, conns, duration, maxRequests)
+		s := measure(client, sc.url(base, true), sc.body, want, conns, duration, maxRequests)
+		kind := "graphql"
+		if sc.path != "" {
+			kind = "page"
+		}
+		fmt.Printf("%-15s %-8s %10.0f %9.2f %9.2f %7d %12.0f\n", sc.name, kind, g.rate, g.p50, g.p99, g.errors, g.cpu)
 		fmt.Printf("%-15s %-8s %10.0f %9.2f %9.2f %7d %12.0f  (%d bytes)\n", "", "static", s.rate, s.p50, s.p99, s.errors, s.cpu, len(want))
 		fmt.Printf("%-15s %-8s %9.0f%% %41.0f%%\n\n", "", "ratio", 100*g.rate/s.rate, 100*s.cpu/g.cpu)
 	}
@@ -227,7 +263,7 @@ func soakTest(client *http.Client, base string, conns int, d time.Duration) erro
 			defer wg.Done()
 			for i := 0; time.Now().Before(deadline); i++ {
 				sc := scenarios[(c+i)%len(scenarios)]
-				got, err := post(client, base+"/graphql", sc.body)
+				got, err := post(client, sc.url(base, false), sc.body)
 				count.Add(1)
 				if err != nil || bytes.Contains(got, []byte(`"errors"`)) {
 					errs.Add(1)
@@ -256,8 +292,15 @@ func soakTest(client *http.Client, base string, conns int, d time.Duration) erro
 	return nil
 }
 
+// post POSTs body to url, or GETs url for a nil body.
 func post(client *http.Client, url string, body []byte) ([]byte, error) {
-	resp, err := client.Post(url, "application/json", bytes.NewReader(body))
+	var resp *http.Response
+	var err error
+	if body == nil {
+		resp, err = client.Get(url)
+	} else {
+		resp, err = client.Post(url, "application/json", bytes.NewReader(body))
+	}
 	if err != nil {
 		return nil, err
 	}

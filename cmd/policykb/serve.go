@@ -13,10 +13,11 @@ import (
 	"runtime/debug"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/internal/ingest"
 	"github.com/policykb/policykb/internal/policy"
+	"github.com/policykb/policykb/internal/pages"
+	"github.com/policykb/policykb/internal/pages/graphiql"
 	"github.com/policykb/policykb/internal/search"
 	"github.com/policykb/policykb/internal/server"
 	"github.com/policykb/policykb/internal/sqlite"
@@ -65,7 +66,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	res.Search = idx
 	api := graph.NewHandler(res, graph.Options{Logger: log, NoIntrospection: *noIntrospection})
 	handler := server.New(server.Config{
-		API: api, IDE: playground.Handler("policykb", "/graphql"), Logger: log,
+		API: api, IDE: graphiql.Handler("/graphiql", "/graphql"), Logger: log,
+		Pages:      pages.New(res, pages.Options{Logger: log}),
 		Generation: db.Generation,
 		Ready:      idx.Ready,
 		Timeout:    *timeout,
@@ -78,7 +80,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	fmt.Fprintf(stdout, "policykb: serving GraphQL at http://%s/graphql (IDE at http://%s/), data in %s\n", ln.Addr(), ln.Addr(), policy.Name(*data))
+	fmt.Fprintf(stdout, "policykb: serving GraphQL at http://%s/graphql (pages at /, IDE at /graphiql), data in %s\n", ln.Addr(), policy.Name(*data))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -98,6 +98,14 @@ func newAnswers(c Config, next http.Handler) *answers {
 	return a
 }
 
+// serving returns answers that share a's budget and cache but run next:
+// the pages beside the API.
+func (a *answers) serving(next http.Handler) *answers {
+	b := *a
+	b.next = next
+	return &b
+}
+
 // gzipSuffix marks the ETag of a gzipped answer.
 const gzipSuffix = "-gzip"
 
@@ -115,7 +123,7 @@ func (a *answers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	tag := ""
 	if r.Method == http.MethodGet && haveGen {
-		sum := sha256.Sum256([]byte(r.URL.RawQuery))
+		sum := sha256.Sum256([]byte(requestKey(r)))
 		tag = fmt.Sprintf(`"g%d-%s"`, gen, hex.EncodeToString(sum[:12]))
 		for _, t := range strings.Split(r.Header.Get("If-None-Match"), ",") {
 			t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
@@ -142,7 +150,7 @@ func (a *answers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var key [32]byte
 	if useCache {
 		hash := sha256.New()
-		io.WriteString(hash, r.Method+"\x00"+r.URL.RawQuery+"\x00"+r.Header.Get("Content-Type")+"\x00")
+		io.WriteString(hash, r.Method+"\x00"+requestKey(r)+"\x00"+r.Header.Get("Content-Type")+"\x00")
 		hash.Write(body)
 		hash.Sum(key[:0])
 		if v := a.cache.get(key, gen); useCache && v != nil {

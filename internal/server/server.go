@@ -33,7 +33,8 @@ const MaxConnections = 512
 // Config is what New needs.
 type Config struct {
 	API    http.Handler // the GraphQL endpoint
-	IDE    http.Handler // the in-browser IDE, served at /
+	IDE    http.Handler // the in-browser IDE, served at /graphiql and below
+	Pages  http.Handler // the reading view, at every other path: ETags and answer cache as for GET queries
 	Logger *slog.Logger
 	// Generation returns a number that changes whenever the data changes;
 	// GET queries carry it in their ETag.
@@ -92,9 +93,16 @@ func New(c Config) http.Handler {
 		}
 		fmt.Fprintln(w, "ready")
 	})
-	mux.Handle("/graphql", limit(c, newAnswers(c, c.API)))
+	answers := newAnswers(c, c.API)
+	mux.Handle("/graphql", limit(c, answers))
 	if c.IDE != nil {
-		mux.Handle("GET /{$}", c.IDE)
+		mux.Handle("GET /graphiql", c.IDE)
+		mux.Handle("GET /graphiql/", c.IDE)
+	}
+	if c.Pages != nil {
+		// Pages share the answers' budget, ETags and cache with /graphql.
+		mux.Handle("/", pageHeaders(limit(c, answers.serving(c.Pages))))
+		mux.Handle("GET /assets/", pageHeaders(limit(c, c.Pages))) // content-addressed: their own ETags
 	}
 	gz, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.CompressionLevel(gzip.BestSpeed),
 		gzhttp.EnableZstd(false), gzhttp.SuffixETag(gzipSuffix))

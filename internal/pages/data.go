@@ -1,0 +1,191 @@
+package pages
+
+// The objects of the pages, as the GraphQL queries below return them.
+
+type documentData struct {
+	ID         string          `json:"id"`
+	Title      string          `json:"title"`
+	FiscalYear int             `json:"fiscalYear"`
+	DecidedOn  string          `json:"decidedOn"`
+	DecidedBy  string          `json:"decidedBy"`
+	PageCount  int             `json:"pageCount"`
+	Provisions []provisionData `json:"provisions"`
+}
+
+type provisionData struct {
+	ID              string          `json:"id"`
+	Kind            string          `json:"kind"`
+	Label           string          `json:"label"`
+	Marker          string          `json:"marker"`
+	Heading         string          `json:"heading"`
+	Paragraphs      []string        `json:"paragraphs"`
+	Text            string          `json:"text"`
+	Pages           []int           `json:"pages"`
+	Document        *documentData   `json:"document"`
+	Ancestors       []provisionData `json:"ancestors"`
+	Children        []provisionData `json:"children"`
+	Citations       []citationData  `json:"citations"`
+	CrossReferences []provisionData `json:"crossReferences"`
+	ReferencedBy    []provisionData `json:"referencedBy"`
+}
+
+type citationData struct {
+	ID       string         `json:"id"`
+	Text     string         `json:"text"`
+	Start    int            `json:"start"`
+	End      int            `json:"end"`
+	Pinpoint string         `json:"pinpoint"`
+	Form     string         `json:"form"`
+	Target   *referenceData `json:"target"`
+	Source   *provisionData `json:"source"`
+}
+
+// matchData says how one word of a query was found in a hit.
+type matchData struct {
+	Query   string `json:"query"`
+	Matched string `json:"matched"`
+	Via     string `json:"via"`
+}
+
+type referenceData struct {
+	ID        string         `json:"id"`
+	Title     string         `json:"title"`
+	TitleEn   string         `json:"titleEn"`
+	Kind      string         `json:"kind"`
+	IssuedOn  string         `json:"issuedOn"`
+	RevisedOn []string       `json:"revisedOn"`
+	Issuer    string         `json:"issuer"`
+	LawNumber string         `json:"lawNumber"`
+	EGovLawID string         `json:"eGovLawId"`
+	Aliases   []string       `json:"aliases"`
+	Resolved  bool           `json:"resolved"`
+	Citations []citationData `json:"citations"`
+	CitedBy   []struct {
+		ID string `json:"id"`
+	} `json:"citedBy"`
+}
+
+type searchData struct {
+	TotalCount int  `json:"totalCount"`
+	Partial    bool `json:"partial"`
+	PageInfo   struct {
+		HasNextPage bool   `json:"hasNextPage"`
+		EndCursor   string `json:"endCursor"`
+	} `json:"pageInfo"`
+	Edges []struct {
+		Cursor string `json:"cursor"`
+		Node   struct {
+			Score      float64       `json:"score"`
+			Highlights []string      `json:"highlights"`
+			Matches    []matchData   `json:"matches"`
+			Provision  provisionData `json:"provision"`
+		} `json:"node"`
+	} `json:"edges"`
+}
+
+// The queries of the HTML pages: what each page shows.
+const (
+	homeQuery = `{
+	documents { id title fiscalYear decidedOn decidedBy pageCount }
+	references { id title titleEn kind citedBy { id } }
+}`
+
+	documentQuery = `query($id: ID!) {
+	document(id: $id) {
+		id title fiscalYear decidedOn decidedBy pageCount
+		provisions {
+			id kind label marker heading paragraphs pages
+			citations { id text start end pinpoint form target { id title kind } }
+		}
+	}
+}`
+
+	// provisionQuery reads a provision and the list of its document's
+	// provisions, from which the page takes its ancestors, children,
+	// neighbours and the provisions it points to or that point to it: the
+	// fewest reads of the store.
+	provisionQuery = `query($id: ID!) {
+	provision(id: $id) {
+		id kind label marker heading paragraphs text pages
+		document { id title provisions { id kind label heading text } }
+		citations { id text start end pinpoint form target { id title kind } }
+	}
+}`
+
+	labelQuery = `query($doc: ID!, $label: String!) { provision(document: $doc, label: $label) { id } }`
+
+	referenceQuery = `query($id: ID!) {
+	reference(id: $id) {
+		id title titleEn kind issuedOn revisedOn issuer lawNumber eGovLawId aliases resolved
+		citations {
+			id text start end pinpoint form
+			source { id kind label heading text document { id title } }
+		}
+	}
+}`
+
+	// searchQuery and searchJSON name in %[1]s the fields of a search
+	// connection and in %[2]s those of a hit that explain the search, where
+	// the schema has them (see searchExtras).
+	searchQuery = `query($q: String!, $first: Int, $after: String, $filter: SearchFilter) {
+	search(query: $q, first: $first, after: $after, filter: $filter) {
+		totalCount%[1]s
+		pageInfo { hasNextPage endCursor }
+		edges { cursor node { score highlights%[2]s provision { id kind label heading text document { id title } } } }
+	}
+}`
+
+	// searchFormQuery fills the filters of the search form.
+	searchFormQuery = `{
+	documents { id title }
+	sections: provisions(kind: SECTION) { id label heading }
+	areas: provisions(kind: AREA) { id label heading }
+	references { id title }
+}`
+
+	nodeQuery = `query($id: ID!) {
+	node(id: $id) {
+		__typename id
+		... on Citation { source { id } }
+	}
+}`
+)
+
+// The queries of the JSON answers: the object of each page with its fields,
+// and the IDs of the objects it links to (as policykb export writes them).
+const (
+	provisionFields = `id kind number label marker heading paragraphs text pages line
+		document { id } parent { id } children { id } ancestors { id }
+		citations { id target { id } text start end pinpoint form }
+		references { id } crossReferences { id } referencedBy { id }`
+
+	homeJSON = `{
+	documents { id title fiscalYear decidedOn decidedBy pageCount }
+	references { id title titleEn kind }
+}`
+
+	documentJSON = `query($id: ID!) {
+	document(id: $id) {
+		id title fiscalYear decidedOn decidedBy pageCount encoding sha256
+		provisions { ` + provisionFields + ` }
+	}
+}`
+
+	provisionJSON = `query($id: ID!) { provision(id: $id) { ` + provisionFields + ` } }`
+
+	referenceJSON = `query($id: ID!) {
+	reference(id: $id) {
+		id title titleEn kind issuedOn revisedOn issuer lawNumber eGovLawId aliases resolved
+		citations { id source { id } text start end pinpoint form }
+		citedBy { id }
+	}
+}`
+
+	searchJSON = `query($q: String!, $first: Int, $after: String, $filter: SearchFilter) {
+	search(query: $q, first: $first, after: $after, filter: $filter) {
+		totalCount%[1]s
+		pageInfo { hasNextPage endCursor }
+		edges { cursor node { score highlights%[2]s provision { id label heading } } }
+	}
+}`
+)

@@ -1,0 +1,735 @@
+package pages
+
+import (
+	"html"
+	"html/template"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/policykb/policykb/internal/policy"
+)
+
+// home lists the documents and the references they cite.
+func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
+	f, err := negotiate(r)
+	if err != nil {
+		h.fail(w, r, f, err)
+		return
+	}
+	if f == formatJSON {
+		data, err := h.query(r.Context(), homeJSON, nil, nil)
+		if err != nil {
+			h.fail(w, r, f, err)
+			return
+		}
+		h.writeJSON(w, r, data, "")
+		return
+	}
+	var d struct {
+		Documents  []documentData  `json:"documents"`
+		References []referenceData `json:"references"`
+	}
+	if _, err := h.query(r.Context(), homeQuery, nil, &d); err != nil {
+		h.fail(w, r, f, err)
+		return
+	}
+	v := &homeView{Documents: d.Documents}
+	groups := map[string]*refGroup{}
+	for _, ref := range d.References {
+		g := groups[ref.Kind]
+		if g == nil {
+			g = &refGroup{Kind: ref.Kind}
+			groups[ref.Kind] = g
+		}
+		g.References = append(g.References, ref)
+	}
+	for _, k := range policy.ReferenceKinds {
+		if g := groups[string(k)]; g != nil {
+			v.Groups = append(v.Groups, g)
+		}
+	}
+	h.render(w, r, http.StatusOK, "home", page{Title: "policykb", Canonical: "/", Body: v})
+}
+
+type homeView struct {
+	Documents []documentData
+	Groups    []*refGroup
+}
+
+type refGroup struct {
+	Kind       string
+	References []referenceData
+}
+
+// document shows a document: contents, citation graph and full text.
+func (h *Handler) document(w http.ResponseWriter, r *http.Request) {
+	f, err := negotiate(r)
+	if err != nil {
+		h.fail(w, r, f, err)
+		return
+	}
+	doc := r.PathValue("doc")
+	if !validSegment(doc) {
+		h.fail(w, r, f, policy.Errorf(policy.ENOTFOUND, "no document %q", clip(doc)))
+		return
+	}
+	vars := map[string]any{"id": doc}
+	if f == formatJSON {
+		data, err := h.query(r.Context(), documentJSON, vars, nil)
+		if err != nil {
+			h.fail(w, r, f, err)
+			return
+		}
+		h.writeJSON(w, r, data, "document")
+		return
+	}
+	var d struct {
+		Document documentData `json:"document"`
+	}
+	if _, err := h.query(r.Context(), documentQuery, vars, &d); err != nil {
+		h.fail(w, r, f, err)
+		return
+	}
+	xrefs, err := h.res.References.CrossReferences(r.Context(), policy.CitationFilter{DocumentID: doc})
+	if err != nil {
+		h.fail(w, r, f, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "document", documentPage(&d.Document, xrefs))
+}
+
+// documentPage lays out a document and its cross-references.
+func documentPage(d *documentData, xrefs []*policy.CrossReference) page {
+	bySource := map[string][]*policy.CrossReference{}
+	for _, x := range xrefs {
+		bySource[x.SourceID] = append(bySource[x.SourceID], x)
+	}
+	v := &documentView{Document: *d, Graph: citationGraph(d.Provisions)}
+	lastPage := 0
+	for i := range d.Provisions {
+		p := &d.Provisions[i]
+		sv := sectionView{P: p, Depth: depth(p.ID), Anchor: localID(p.ID), Marker: strings.Join(strings.Fields(p.Marker), "")}
+		for _, pg := range p.Pages {
+			if pg > lastPage {
+				if lastPage > 0 {
+					sv.NewPages = append(sv.NewPages, pg)
+				}
+				lastPage = pg
+			}
+		}
+		sv.Heading, sv.Paragraphs = richProvision(p, bySource[p.ID], true)
+		v.Sections = append(v.Sections, sv)
+	}
+	v.TOC = tocTree(d.Provisions)
+	return page{Title: d.Title, Canonical: docPath(d.ID), Body: v}
+}
+
+type documentView struct {
+	Document documentData
+	Sections []sectionView
+	TOC      []*tocNode
+	Graph    template.HTML
+}
+
+// sectionView is one provision in the full text of a document.
+type sectionView struct {
+	P          *provisionData
+	Depth      int // 0 preamble, 1 section, 2 area, 3 item, 4 sub-item
+	Anchor     string
+	Marker     string
+	Heading    template.HTML
+	Paragraphs []template.HTML
+	NewPages   []int // source pages that begin with this provision
+}
+
+type tocNode struct {
+	P        *provisionData
+	Anchor   string
+	Children []*tocNode
+}
+
+// tocTree nests the provisions of a document by their IDs.
+func tocTree(ps []provisionData) []*tocNode {
+	byID := map[string]*tocNode{}
+	var roots []*tocNode
+	for i := range ps {
+		n := &tocNode{P: &ps[i], Anchor: localID(ps[i].ID)}
+		byID[ps[i].ID] = n
+		anc := policy.AncestorIDs(ps[i].ID)
+		if len(anc) > 0 {
+			if parent := byID[anc[len(anc)-1]]; parent != nil {
+				parent.Children = append(parent.Children, n)
+				continue
+			}
+		}
+		roots = append(roots, n)
+	}
+	return roots
+}
+
+// depth is the nesting level of a provision: 0 for the preamble, 1 for a
+// section …
+func depth(id string) int {
+	_, local, _ := policy.SplitID(id)
+	if local == "preamble" {
+		return 0
+	}
+	return strings.Count(local, ".") + 1
+}
+
+// provision shows one provision.
+func (h *Handler) provision(w http.ResponseWriter, r *http.Request) {
+	f, err := negotiate(r)
+	if err != nil {
+		h.fail(w, r, f, err)
+		return
+	}
+	doc, local := r.PathValue("doc"), r.PathValue("local")
+	if !validSegment(doc) || !validSegment(local) {
+		h.fail(w, r, f, policy.Errorf(policy.ENOTFOUND, "no provision %q in %q", clip(local), clip(doc)))
+		return
+	}
+	if !localRe.MatchString(local) {
+		// A label in any form that lookup by label accepts: (2)③ⅰ, (2)3i.
+		var d struct {
+			Provision struct{ ID string } `json:"provision"`
+		}
+		if _, err := h.query(r.Context(), labelQuery, map[string]any{"doc": doc, "label": local}, &d); err != nil {
+			h.fail(w, r, f, err)
+			return
+		}
+		redirect(w, r, provisionPath(d.Provision.ID), http.StatusSeeOther)
+		return
+	}
+	id := doc + ":" + local
+	vars := map[string]any{"id": id}
+	if f == formatJSON {
+		data, err := h.query(r.Context(), provisionJSON, vars, nil)
+		if err != nil {
+			h.fail(w, r, f, err)
+			return
+		}
+		h.writeJSON(w, r, data, "provision")
+		return
+	}
+	var d struct {
+		Provision provisionData `json:"provision"`
+	}
+	if _, err := h.query(r.Context(), provisionQuery, vars, &d); err != nil {
+		h.fail(w, r, f, err)
+		return
+	}
+	// The cross-references of the document: the spans of this provision's
+	// and the provisions that point to it.
+	xrefs, err := h.res.References.CrossReferences(r.Context(), policy.CitationFilter{DocumentID: doc})
+	if err != nil {
+		h.fail(w, r, f, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "provision", provisionPage(&d.Provision, xrefs))
+}
+
+// provisionPage lays out a provision, with the cross-references of its
+// document.
+func provisionPage(p *provisionData, xrefs []*policy.CrossReference) page {
+	relate(p, xrefs)
+	var own []*policy.CrossReference
+	for _, x := range xrefs {
+		if x.SourceID == p.ID {
+			own = append(own, x)
+		}
+	}
+	v := &provisionView{P: p, Anchor: localID(p.ID), Document: p.Document, Kind: p.Kind}
+	v.Heading, v.Paragraphs = richProvision(p, own, false)
+	for i, q := range p.Document.Provisions {
+		if q.ID != p.ID {
+			continue
+		}
+		if i > 0 {
+			v.Prev = &p.Document.Provisions[i-1]
+		}
+		if i+1 < len(p.Document.Provisions) {
+			v.Next = &p.Document.Provisions[i+1]
+		}
+	}
+	seen := map[string]bool{}
+	for _, c := range p.Citations {
+		if !seen[c.Target.ID] {
+			seen[c.Target.ID] = true
+			v.Cited = append(v.Cited, citedRef{Ref: c.Target})
+		}
+		for j := range v.Cited {
+			if v.Cited[j].Ref.ID == c.Target.ID {
+				v.Cited[j].Citations = append(v.Cited[j].Citations, c)
+			}
+		}
+	}
+	pg := page{Title: provisionTitle(p) + " — " + p.Document.Title, Canonical: provisionPath(p.ID), Body: v}
+	if v.Prev != nil {
+		pg.Prev = provisionPath(v.Prev.ID)
+	}
+	if v.Next != nil {
+		pg.Next = provisionPath(v.Next.ID)
+	}
+	return pg
+}
+
+// relate fills a provision's ancestors, children, the provisions it points
+// to and those that point to it, from the provisions of its document (in
+// document order) and the document's cross-references.
+func relate(p *provisionData, xrefs []*policy.CrossReference) {
+	p.Ancestors, p.Children, p.CrossReferences, p.ReferencedBy = nil, nil, nil, nil
+	byID := make(map[string]*provisionData, len(p.Document.Provisions))
+	for i := range p.Document.Provisions {
+		byID[p.Document.Provisions[i].ID] = &p.Document.Provisions[i]
+	}
+	for _, a := range policy.AncestorIDs(p.ID) {
+		if q := byID[a]; q != nil {
+			p.Ancestors = append(p.Ancestors, *q)
+		}
+	}
+	for _, q := range p.Document.Provisions {
+		if anc := policy.AncestorIDs(q.ID); len(anc) > 0 && anc[len(anc)-1] == p.ID {
+			p.Children = append(p.Children, q)
+		}
+	}
+	to, from := map[string]bool{}, map[string]bool{}
+	for _, x := range xrefs {
+		if x.SourceID == p.ID && byID[x.TargetID] != nil {
+			to[x.TargetID] = true
+		}
+		if x.TargetID == p.ID && byID[x.SourceID] != nil {
+			from[x.SourceID] = true
+		}
+	}
+	for _, q := range p.Document.Provisions { // in document order
+		if to[q.ID] {
+			p.CrossReferences = append(p.CrossReferences, q)
+		}
+		if from[q.ID] {
+			p.ReferencedBy = append(p.ReferencedBy, q)
+		}
+	}
+}
+
+type provisionView struct {
+	P          *provisionData
+	Anchor     string
+	Kind       string
+	Document   *documentData
+	Heading    template.HTML
+	Paragraphs []template.HTML
+	Prev, Next *provisionData
+	Cited      []citedRef
+}
+
+type citedRef struct {
+	Ref       *referenceData
+	Citations []citationData
+}
+
+// provisionTitle is a provision's label and heading: "２(2)③ 政府機関等…".
+func provisionTitle(p *provisionData) string {
+	if p.Heading == "" {
+		return p.Label
+	}
+	return p.Label + "　" + p.Heading
+}
+
+// reference shows a referenced document and every citation of it.
+func (h *Handler) reference(w http.ResponseWriter, r *http.Request) {
+	f, err := negotiate(r)
+	if err != nil {
+		h.fail(w, r, f, err)
+		return
+	}
+	slug := r.PathValue("slug")
+	if !validSegment(slug) {
+		h.fail(w, r, f, policy.Errorf(policy.ENOTFOUND, "no reference %q", clip(slug)))
+		return
+	}
+	vars := map[string]any{"id": policy.ReferenceIDPrefix + slug}
+	if f == formatJSON {
+		data, err := h.query(r.Context(), referenceJSON, vars, nil)
+		if err != nil {
+			h.fail(w, r, f, err)
+			return
+		}
+		h.writeJSON(w, r, data, "reference")
+		return
+	}
+	var d struct {
+		Reference referenceData `json:"reference"`
+	}
+	if _, err := h.query(r.Context(), referenceQuery, vars, &d); err != nil {
+		h.fail(w, r, f, err)
+		return
+	}
+	v := &referenceView{Ref: &d.Reference}
+	if id := d.Reference.EGovLawID; id != "" {
+		v.EGovURL = "https://laws.e-gov.go.jp/law/" + url.PathEscape(id)
+	}
+	for _, c := range d.Reference.Citations {
+		v.Citations = append(v.Citations, citingView{C: c, Sentence: sentence(c.Source.Text, c.Start, c.End, citationPath(c.ID))})
+	}
+	h.render(w, r, http.StatusOK, "reference", page{Title: d.Reference.Title, Canonical: referencePath(d.Reference.ID), Body: v})
+}
+
+type referenceView struct {
+	Ref       *referenceData
+	EGovURL   string
+	Citations []citingView
+}
+
+type citingView struct {
+	C        citationData
+	Sentence template.HTML
+}
+
+// id redirects a canonical ID to its page.
+func (h *Handler) id(w http.ResponseWriter, r *http.Request) {
+	f, err := negotiate(r)
+	if err != nil {
+		h.fail(w, r, f, err)
+		return
+	}
+	id := r.PathValue("id")
+	if !validSegment(id) {
+		h.fail(w, r, f, policy.Errorf(policy.ENOTFOUND, "no object with the ID %q", clip(id)))
+		return
+	}
+	var d struct {
+		Node *struct {
+			Typename string `json:"__typename"`
+			ID       string `json:"id"`
+			Source   *struct {
+				ID string `json:"id"`
+			} `json:"source"`
+		} `json:"node"`
+	}
+	if _, err := h.query(r.Context(), nodeQuery, map[string]any{"id": id}, &d); err != nil {
+		h.fail(w, r, f, err)
+		return
+	}
+	if d.Node == nil {
+		h.fail(w, r, f, policy.Errorf(policy.ENOTFOUND, "no object with the ID %q", clip(id)))
+		return
+	}
+	var to string
+	switch d.Node.Typename {
+	case "Document":
+		to = docPath(d.Node.ID)
+	case "Provision":
+		to = provisionPath(d.Node.ID)
+	case "Reference":
+		to = referencePath(d.Node.ID)
+	case "Citation":
+		to = citationPath(d.Node.ID)
+	default:
+		h.fail(w, r, f, policy.Errorf(policy.ENOTFOUND, "no page for the ID %q", clip(id)))
+		return
+	}
+	redirect(w, r, to, http.StatusSeeOther)
+}
+
+// searchParams are the query parameters /search accepts.
+var searchParams = map[string]bool{"q": true, "kind": true, "under": true, "cites": true, "document": true, "after": true, "format": true}
+
+// maxParam bounds the bytes of a search parameter; the search service has
+// its own, lower bound on the query in characters.
+const maxParam = 2048
+
+// searchPageSize is the number of hits on a page of results.
+const searchPageSize = 10
+
+// search shows the hits of a query.
+func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
+	f, err := negotiate(r)
+	if err != nil {
+		h.fail(w, r, f, err)
+		return
+	}
+	in, err := parseSearch(r.URL.Query())
+	if err != nil {
+		h.searchFail(w, r, f, in, err)
+		return
+	}
+	filter := map[string]any{}
+	if in.Document != "" {
+		filter["document"] = in.Document
+	}
+	if len(in.Kinds) > 0 {
+		filter["kinds"] = in.Kinds
+	}
+	if in.Under != "" {
+		filter["under"] = in.Under
+	}
+	if in.Cites != "" {
+		filter["cites"] = in.Cites
+	}
+	vars := map[string]any{"q": in.Q, "first": searchPageSize, "filter": filter}
+	if in.After != "" {
+		vars["after"] = in.After
+	}
+	if f == formatJSON {
+		if in.Q == "" {
+			h.fail(w, r, f, policy.Errorf(policy.EINVALID, "give a query: /search?q=…"))
+			return
+		}
+		data, err := h.query(r.Context(), h.searchJSON, vars, nil)
+		if err != nil {
+			h.searchFail(w, r, f, in, err)
+			return
+		}
+		h.writeJSON(w, r, data, "search")
+		return
+	}
+	v := &searchView{In: in}
+	if err := h.searchForm(r, v); err != nil {
+		h.fail(w, r, f, err)
+		return
+	}
+	if in.Q != "" {
+		var d struct {
+			Search searchData `json:"search"`
+		}
+		if _, err := h.query(r.Context(), h.searchQuery, vars, &d); err != nil {
+			h.searchFail(w, r, f, in, err)
+			return
+		}
+		v.Result = &d.Search
+		for _, e := range d.Search.Edges {
+			p := e.Node.Provision
+			hv := hitView{P: p, Matches: explain(e.Node.Matches)}
+			for _, hl := range e.Node.Highlights {
+				plain := html.UnescapeString(strings.NewReplacer("<mark>", "", "</mark>", "").Replace(hl))
+				hv.Fragments = append(hv.Fragments, fragment{HTML: safeHighlight(hl),
+					Cut: !strings.HasPrefix(p.Text, plain), CutEnd: !strings.HasSuffix(p.Text, plain)})
+			}
+			v.Hits = append(v.Hits, hv)
+		}
+		if d.Search.PageInfo.HasNextPage && d.Search.PageInfo.EndCursor != "" {
+			next := in
+			next.After = d.Search.PageInfo.EndCursor
+			v.NextURL = next.path()
+		}
+		if in.After != "" {
+			first := in
+			first.After = ""
+			v.FirstURL = first.path()
+		}
+	}
+	title := "検索"
+	if in.Q != "" {
+		title = "「" + in.Q + "」の検索結果"
+	}
+	h.render(w, r, http.StatusOK, "search", page{Title: title, Canonical: in.path(), Query: in.Q, Body: v, NoIndex: in.Q != ""})
+}
+
+// searchFail answers a search that cannot run with the form and the reason.
+func (h *Handler) searchFail(w http.ResponseWriter, r *http.Request, f format, in searchInput, err error) {
+	if policy.ErrorCode(err) == policy.ENOTFOUND {
+		// A filter names an unknown document, provision or reference: the
+		// search page exists, the request is wrong.
+		err = &policy.Error{Code: policy.EINVALID, Message: policy.ErrorMessage(err)}
+	}
+	code := status(err)
+	if f == formatJSON || code != http.StatusBadRequest {
+		h.fail(w, r, f, err)
+		return
+	}
+	v := &searchView{In: in, Error: policy.ErrorMessage(err)}
+	if err := h.searchForm(r, v); err != nil {
+		h.fail(w, r, f, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	h.render(w, r, code, "search", page{Title: "検索できません", Canonical: "/search", Query: in.Q, Body: v, NoIndex: true})
+}
+
+// searchForm fills the choices of the filters.
+func (h *Handler) searchForm(r *http.Request, v *searchView) error {
+	var d struct {
+		Documents  []documentData  `json:"documents"`
+		Sections   []provisionData `json:"sections"`
+		Areas      []provisionData `json:"areas"`
+		References []referenceData `json:"references"`
+	}
+	if _, err := h.query(r.Context(), searchFormQuery, nil, &d); err != nil {
+		return err
+	}
+	v.Documents = d.Documents
+	v.References = d.References
+	sort.SliceStable(v.References, func(i, j int) bool { return v.References[i].Title < v.References[j].Title })
+	v.Under = append(d.Sections, d.Areas...)
+	sort.SliceStable(v.Under, func(i, j int) bool { return idLess(v.Under[i].ID, v.Under[j].ID) })
+	if in := v.In.Under; in != "" && !containsID(v.Under, in) {
+		v.Under = append(v.Under, provisionData{ID: in, Label: localID(in)})
+	}
+	for _, k := range policy.Kinds {
+		v.Kinds = append(v.Kinds, kindChoice{Kind: string(k), Checked: contains(v.In.Kinds, string(k))})
+	}
+	return nil
+}
+
+func containsID(ps []provisionData, id string) bool {
+	for _, p := range ps {
+		if p.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// idLess orders provision IDs in document order: by document, then by the
+// numbers of the chain.
+func idLess(a, b string) bool {
+	da, la, _ := policy.SplitID(a)
+	db, lb, _ := policy.SplitID(b)
+	if da != db {
+		return da < db
+	}
+	if la == "preamble" || lb == "preamble" {
+		return la == "preamble" && lb != "preamble"
+	}
+	pa, pb := strings.Split(la, "."), strings.Split(lb, ".")
+	for i := 0; i < len(pa) && i < len(pb); i++ {
+		x, _ := strconv.Atoi(pa[i])
+		y, _ := strconv.Atoi(pb[i])
+		if x != y {
+			return x < y
+		}
+	}
+	return len(pa) < len(pb)
+}
+
+type searchInput struct {
+	Q, Document, Under, Cites, After string
+	Kinds                            []string
+}
+
+// parseSearch reads and checks the parameters of /search.
+func parseSearch(q url.Values) (searchInput, error) {
+	var in searchInput
+	for k, vs := range q {
+		if !searchParams[k] {
+			return in, policy.Errorf(policy.EINVALID, "unknown parameter %q: /search takes q, kind, under, cites, document and after", clip(k))
+		}
+		if k != "kind" && len(vs) > 1 {
+			return in, policy.Errorf(policy.EINVALID, "give %s once", k)
+		}
+		for _, v := range vs {
+			if len(v) > maxParam {
+				return in, policy.Errorf(policy.EINVALID, "parameter %s is longer than %d bytes", k, maxParam)
+			}
+			if !utf8.ValidString(v) {
+				return in, policy.Errorf(policy.EINVALID, "parameter %s is not valid UTF-8", k)
+			}
+		}
+	}
+	in.Q = strings.TrimSpace(q.Get("q"))
+	in.Document, in.Under, in.Cites, in.After = q.Get("document"), q.Get("under"), q.Get("cites"), q.Get("after")
+	if len(q["kind"]) > len(policy.Kinds) {
+		return in, policy.Errorf(policy.EINVALID, "too many kinds")
+	}
+	for _, k := range q["kind"] {
+		if k == "" {
+			continue
+		}
+		kind := policy.Kind(strings.ToUpper(k))
+		if !kind.Valid() {
+			return in, policy.Errorf(policy.EINVALID, "unknown kind %q: use PREAMBLE, SECTION, AREA, ITEM or SUBITEM", clip(k))
+		}
+		if !contains(in.Kinds, string(kind)) {
+			in.Kinds = append(in.Kinds, string(kind))
+		}
+	}
+	if in.Cites != "" && !strings.HasPrefix(in.Cites, policy.ReferenceIDPrefix) {
+		in.Cites = policy.ReferenceIDPrefix + in.Cites
+	}
+	return in, nil
+}
+
+// path is the canonical URL of a search: its parameters in a fixed order.
+func (in searchInput) path() string {
+	var parts []string
+	add := func(k, s string) {
+		if s != "" {
+			parts = append(parts, k+"="+url.QueryEscape(s))
+		}
+	}
+	add("q", in.Q)
+	add("document", in.Document)
+	for _, k := range in.Kinds {
+		parts = append(parts, "kind="+k)
+	}
+	add("under", in.Under)
+	add("cites", strings.TrimPrefix(in.Cites, policy.ReferenceIDPrefix))
+	add("after", in.After)
+	if len(parts) == 0 {
+		return "/search"
+	}
+	return "/search?" + strings.Join(parts, "&")
+}
+
+type searchView struct {
+	In         searchInput
+	Error      string
+	Result     *searchData
+	Hits       []hitView
+	NextURL    string
+	FirstURL   string
+	Documents  []documentData
+	References []referenceData
+	Under      []provisionData
+	Kinds      []kindChoice
+}
+
+type kindChoice struct {
+	Kind    string
+	Checked bool
+}
+
+type hitView struct {
+	P         provisionData
+	Fragments []fragment
+	Matches   []matchData
+}
+
+// explain keeps one of each distinct way a word was found.
+func explain(ms []matchData) []matchData {
+	var out []matchData
+	seen := map[matchData]bool{}
+	for _, m := range ms {
+		if !seen[m] {
+			seen[m] = true
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// fragment is a highlighted part of a hit's text; Cut and CutEnd say
+// whether text is left out before and after it.
+type fragment struct {
+	HTML        template.HTML
+	Cut, CutEnd bool
+}
+
+type errorView struct {
+	Status                int
+	Title, Message, Query string
+}
