@@ -15,9 +15,9 @@ import (
 
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/internal/ingest"
-	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/pages"
 	"github.com/policykb/policykb/internal/pages/graphiql"
+	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/search"
 	"github.com/policykb/policykb/internal/server"
 	"github.com/policykb/policykb/internal/sqlite"
