@@ -52,7 +52,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"serve", "serve GraphQL at /graphql and an IDE at /", func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		{"serve", "serve the reading view at /, GraphQL at /graphql and an IDE at /graphiql", func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return serve(ctx, args, stdout, stderr, slog.New(server.LogHandler(slog.NewTextHandler(stderr, nil))))
 		}},
 		{"ingest", "parse and store policy texts", ingestCmd},
