@@ -266,7 +266,11 @@ func TestPendingRecovers(t *testing.T) {
 
 // reingest stores the document again with one change, so that the store
 // generation moves on.
-func reingest(t *testing.T, db *sqlite.DB) {
+func reingest(t *testing.T, db *sqlite.DB) { t.Helper(); reingestWith(t, db, "追記") }
+
+// reingestWith stores the document again with paragraph extra added to its
+// last provision.
+func reingestWith(t *testing.T, db *sqlite.DB, extra string) {
 	t.Helper()
 	ctx := context.Background()
 	docs, err := db.Documents(ctx)
@@ -277,7 +281,7 @@ func reingest(t *testing.T, db *sqlite.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	provs[len(provs)-1].Paragraphs = append(provs[len(provs)-1].Paragraphs, "追記")
+	provs[len(provs)-1].Paragraphs = append(provs[len(provs)-1].Paragraphs, extra)
 	d := docs[0]
 	d.Provisions = provs
 	if err := db.Ingest(ctx, d); err != nil {
