@@ -56,6 +56,13 @@ func TestPendingShutdown(t *testing.T) {
 	if r, err := p.Search(context.Background(), q); err != nil || r.TotalCount != 1 {
 		t.Errorf("search while stopping: %v, %+v", err, r)
 	}
+	// An ingest now: no rebuild while stopping, and no wait for one.
+	reingest(t, db)
+	guard, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if _, err := p.Search(guard, q); err != errShuttingDown {
+		t.Errorf("search of a stale index while stopping: %v, want %v", err, errShuttingDown)
+	}
 	p.Close()
 	if _, err := p.Search(context.Background(), q); policy.ErrorCode(err) != policy.EUNAVAILABLE {
 		t.Errorf("search after Close: %v, want UNAVAILABLE", err)
