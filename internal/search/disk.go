@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -15,13 +16,14 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/policykb/policykb/internal/policy"
 )
 
 // The index on disk. The directory at the index path holds complete indexes
 // in subdirectories and a small file, CURRENT, naming the one that is live
 // and the store generation it was built from:
 //
-//	index/CURRENT          {"dir":"g7-5f2c9a01","schema":1,"generation":7,"docs":35}
+//	index/CURRENT          {"dir":"g7-5f2c9a01","schema":1,"generation":7,"docs":35,"fingerprint":"…"}
 //	index/g7-5f2c9a01/     a bleve index, never written once published
 //
 // An index is built in a new subdirectory and published by replacing
@@ -38,6 +40,9 @@ type published struct {
 	Schema     int    `json:"schema"`
 	Generation int64  `json:"generation"`
 	Docs       int    `json:"docs"`
+	// Fingerprint is a hash of the provisions and terms indexed: a store
+	// made anew reaches the generation of the old one again.
+	Fingerprint string `json:"fingerprint"`
 }
 
 // errStale says that the published index is not of the wanted generation.
@@ -66,18 +71,17 @@ func validDirName(name string) bool {
 	return strings.HasPrefix(name, "g") && name == filepath.Base(name) && !strings.ContainsAny(name, `/\`) && name != "." && name != ".."
 }
 
-// openPublished opens the published index at path read-only, if it was
-// built from generation gen with the current schema and holds docs
-// documents.
-func openPublished(path string, gen int64, docs int) (bleve.Index, error) {
+// openPublished opens the published index at path read-only, if it is of
+// the version want (all fields but Dir).
+func openPublished(path string, want published) (bleve.Index, error) {
 	pub, err := readCurrent(path)
 	if err != nil {
 		return nil, err
 	}
-	if pub.Schema != schemaVersion || pub.Generation != gen || pub.Docs != docs {
+	if want.Dir = pub.Dir; pub != want {
 		return nil, errStale
 	}
-	return openReadOnly(filepath.Join(path, pub.Dir), docs)
+	return openReadOnly(filepath.Join(path, pub.Dir), pub.Docs)
 }
 
 // openReadOnly opens the index in dir read-only and checks that it is
@@ -127,24 +131,25 @@ var newBuilder = func(dir string, m mapping.IndexMapping, config map[string]any)
 	return bleve.NewBuilder(dir, m, config)
 }
 
-// buildPublished builds an index of docs from generation gen in a new
+// buildPublished builds an index of docs, of version pub, in a new
 // subdirectory of path, publishes it and opens it read-only. Nothing is
 // left behind when it fails or ctx is done.
-func buildPublished(ctx context.Context, path string, m mapping.IndexMapping, docs []indexDoc, gen int64) (bleve.Index, error) {
+func buildPublished(ctx context.Context, path string, m mapping.IndexMapping, docs []indexDoc, pub published) (bleve.Index, error) {
 	if err := os.MkdirAll(path, 0o755); err != nil {
 		return nil, err
 	}
 	removeLegacy(path)
 	var rnd [4]byte
 	rand.Read(rnd[:])
-	name := fmt.Sprintf("g%d-%s", gen, hex.EncodeToString(rnd[:]))
+	name := fmt.Sprintf("g%d-%s", pub.Generation, hex.EncodeToString(rnd[:]))
 	dir := filepath.Join(path, name)
 	if err := build(ctx, dir, m, docs); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
 	prev, _ := readCurrent(path)
-	if err := writeCurrent(path, published{Dir: name, Schema: schemaVersion, Generation: gen, Docs: len(docs)}); err != nil {
+	pub.Dir = name
+	if err := writeCurrent(path, pub); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
@@ -245,4 +250,16 @@ func removeLegacy(path string) {
 	}
 	os.Remove(filepath.Join(path, "index_meta.json"))
 	os.RemoveAll(filepath.Join(path, "store"))
+}
+
+// fingerprint is a hash of what the index is built from.
+func fingerprint(provs []*policy.Provision, terms []*policy.DefinedTerm) string {
+	h := sha256.New()
+	for _, p := range provs {
+		fmt.Fprintf(h, "%q %q %q %d %q\n", p.ID, p.DocumentID, p.Kind, p.Seq, p.Text())
+	}
+	for _, t := range terms {
+		fmt.Fprintf(h, "%q %q %q %q\n", t.DocumentID, t.Term, t.Meaning, t.DefinedIn)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }

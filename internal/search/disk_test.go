@@ -188,3 +188,35 @@ func TestReadOnlyDataDirectory(t *testing.T) {
 		t.Error("a server opened an index it could not write")
 	}
 }
+
+// TestStoreMadeAnew replaces the store by another one of the same
+// generation and as many provisions (a store deleted and ingested again,
+// differently): the index is rebuilt, not taken for current.
+func TestStoreMadeAnew(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "index")
+	old := corpusStore(t)
+	reingestWith(t, old, "追記")
+	x, err := Open(context.Background(), path, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.Close()
+	anew := corpusStore(t)
+	reingestWith(t, anew, "別記")
+	g1, _ := old.Generation(context.Background())
+	g2, _ := anew.Generation(context.Background())
+	if g1 != g2 {
+		t.Fatalf("generations %d and %d: the test needs them equal", g1, g2)
+	}
+	y, err := Open(context.Background(), path, anew)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer y.Close()
+	if n := run(t, y, "別記").TotalCount; n != 1 {
+		t.Errorf("別記 in the new store: %d hits, want 1", n)
+	}
+	if n := run(t, y, "追記").TotalCount; n != 0 {
+		t.Errorf("追記 of the old store: %d hits, want 0", n)
+	}
+}

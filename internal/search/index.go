@@ -196,8 +196,9 @@ func (x *Index) Sync(ctx context.Context) error {
 // open returns an index of provs at generation gen: the published one if
 // it is current, else a new one, built on disk and published, or in memory.
 func (x *Index) open(ctx context.Context, provs []*policy.Provision, terms []*policy.DefinedTerm, gen int64) (idx bleve.Index, inMemory bool, err error) {
+	want := published{Schema: schemaVersion, Generation: gen, Docs: len(provs), Fingerprint: fingerprint(provs, terms)}
 	if x.path != "" {
-		if idx, err := openPublished(x.path, gen, len(provs)); err == nil {
+		if idx, err := openPublished(x.path, want); err == nil {
 			return idx, false, nil
 		}
 	}
@@ -208,7 +209,7 @@ func (x *Index) open(ctx context.Context, provs []*policy.Provision, terms []*po
 	docs := documents(provs, cites, terms)
 	m := indexMapping(x.strategy)
 	if x.path != "" {
-		idx, err := buildPublished(ctx, x.path, m, docs, gen)
+		idx, err := buildPublished(ctx, x.path, m, docs, want)
 		if err == nil {
 			return idx, false, nil
 		}

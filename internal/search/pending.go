@@ -168,6 +168,8 @@ func (p *Pending) Wait(ctx context.Context) (*Index, error) {
 		}
 		select {
 		case <-change:
+		case <-p.done: // stopped before the index was ready again
+			return nil, errShuttingDown
 		case <-ctx.Done():
 			return nil, status
 		}

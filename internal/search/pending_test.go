@@ -56,6 +56,13 @@ func TestPendingShutdown(t *testing.T) {
 	if r, err := p.Search(context.Background(), q); err != nil || r.TotalCount != 1 {
 		t.Errorf("search while stopping: %v, %+v", err, r)
 	}
+	// An ingest now: no rebuild while stopping, and no wait for one.
+	reingest(t, db)
+	guard, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if _, err := p.Search(guard, q); err != errShuttingDown {
+		t.Errorf("search of a stale index while stopping: %v, want %v", err, errShuttingDown)
+	}
 	p.Close()
 	if _, err := p.Search(context.Background(), q); policy.ErrorCode(err) != policy.EUNAVAILABLE {
 		t.Errorf("search after Close: %v, want UNAVAILABLE", err)
@@ -266,7 +273,11 @@ func TestPendingRecovers(t *testing.T) {
 
 // reingest stores the document again with one change, so that the store
 // generation moves on.
-func reingest(t *testing.T, db *sqlite.DB) {
+func reingest(t *testing.T, db *sqlite.DB) { t.Helper(); reingestWith(t, db, "追記") }
+
+// reingestWith stores the document again with paragraph extra added to its
+// last provision.
+func reingestWith(t *testing.T, db *sqlite.DB, extra string) {
 	t.Helper()
 	ctx := context.Background()
 	docs, err := db.Documents(ctx)
@@ -277,7 +288,7 @@ func reingest(t *testing.T, db *sqlite.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	provs[len(provs)-1].Paragraphs = append(provs[len(provs)-1].Paragraphs, "追記")
+	provs[len(provs)-1].Paragraphs = append(provs[len(provs)-1].Paragraphs, extra)
 	d := docs[0]
 	d.Provisions = provs
 	if err := db.Ingest(ctx, d); err != nil {
