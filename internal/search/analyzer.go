@@ -13,17 +13,41 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// The Japanese analysis: width and compatibility folding (NFKC) and lower
-// case, then morphological tokenization with kagome and its IPA dictionary,
-// in search mode (long compounds are split further: 人材育成 → 人材 育成).
+// The Japanese analysis. The text is folded (NFKC, lower case), split into
+// words by kagome with the IPA dictionary in search mode, and every word is
+// indexed under up to four terms at the same position, told apart by a
+// prefix:
+//
+//	w:  the written form, as folded                     取り入れ, センター
+//	v:  the variant key: base form of verbs and         取り入れる, センタ, 人人
+//	    adjectives, katakana without long vowel marks
+//	    and middle dots, iteration marks spelt out
+//	k:  the okurigana skeleton of words of two or more  取入 (取り入れ, 取入れ)
+//	    kanji with okurigana: the kanji alone
+//	r:  the reading, in katakana                        トリイレ
+//
+// A run of katakana (with middle dots or spaces inside) is one word unless
+// the dictionary knows every piece of it: サイバーセキュリティ is サイバー and
+// セキュリティ, but ポータルサイト and デジタルトランスフォーメーション, which it
+// does not know, stay whole, so that no piece of them matches another query.
+// A run cut into pieces also carries the variant key of the whole run at its
+// first piece. Middle dots inside a run leave no gap in the positions.
+//
 // Token offsets point at the original text, not the folded one, so that
 // highlights land on the right characters of ＩｏＴ or ｻﾌﾟﾗｲ. Particles,
-// auxiliary verbs and symbols are dropped; verbs and adjectives are indexed
-// by their base form. Positions keep the gaps of dropped tokens, so that the
-// phrase "人材育成" does not match 人材の育成.
+// auxiliary verbs and symbols are dropped; positions keep the gaps of
+// dropped words, so that the phrase 人材育成 does not match 人材の育成.
 const (
-	tokenizerName = "policykb_kagome_ipa"
-	analyzerName  = "policykb_ja"
+	tokenizerName = "policykb_kagome_ipa_v2"
+	analyzerName  = "policykb_ja_v2"
+)
+
+// Term prefixes.
+const (
+	prefixWritten  = "w:"
+	prefixVariant  = "v:"
+	prefixSkeleton = "k:"
+	prefixReading  = "r:"
 )
 
 func init() {
@@ -62,34 +86,269 @@ func japanese() (*kagomeTokenizer, error) {
 	return shared, sharedErr
 }
 
-// Tokenize folds the input and splits it into words.
-func (k *kagomeTokenizer) Tokenize(input []byte) analysis.TokenStream {
-	folded, starts, ends := fold(string(input))
-	var out analysis.TokenStream
-	for i, tok := range k.t.Analyze(folded, tokenizer.Search) {
+// word is one word of an analysed text.
+type word struct {
+	pos        int // 1-based; words of one run are consecutive
+	start, end int // byte offsets in the original text
+	written    string
+	variant    string
+	skeleton   string // "" unless the word has okurigana and two or more kanji
+	reading    string // katakana; "" where the dictionary has none
+	mixed      bool   // a noun written in kanji and kana alike (ぜい弱, き損, 漏えい)
+	// content: a noun of its own (not an affix, number or pronoun), a
+	// katakana or Latin word; the only words a compound is split into.
+	content bool
+	// run, runEnd: the variant key and end offset of the whole katakana
+	// run this word starts, where the run was cut into pieces.
+	run    string
+	runEnd int
+}
+
+// words analyses text.
+func (k *kagomeTokenizer) words(text string) []word {
+	folded, starts, ends := fold(text)
+	toks := k.t.Analyze(folded, tokenizer.Search)
+	var out []word
+	pos := 0
+	span := func(s, e int) (int, int) { return starts[s], ends[e-1] }
+	for i := 0; i < len(toks); i++ {
+		tok := toks[i]
+		pos++
+		if isKatakanaWord(tok.Surface) {
+			// The run: katakana words, joined directly or by ・ or a space.
+			j := i
+			pieces := []tokenizer.Token{tok}
+			for {
+				if j+1 < len(toks) && isKatakanaWord(toks[j+1].Surface) {
+					j++
+				} else if j+2 < len(toks) && isJoiner(toks[j+1].Surface) && isKatakanaWord(toks[j+2].Surface) {
+					j += 2
+				} else {
+					break
+				}
+				pieces = append(pieces, toks[j])
+			}
+			first, last := toks[i], toks[j]
+			s, e := span(first.Position, last.Position+len(last.Surface))
+			whole := folded[first.Position : last.Position+len(last.Surface)]
+			known := len(pieces) > 1
+			for _, p := range pieces {
+				known = known && p.Class == tokenizer.KNOWN && utf8.RuneCountInString(p.Surface) >= 2
+			}
+			if !known {
+				out = append(out, word{pos: pos, start: s, end: e, written: whole,
+					variant: kanaKey(whole), content: utf8.RuneCountInString(whole) >= 2})
+			} else {
+				for n, p := range pieces {
+					ps, pe := span(p.Position, p.Position+len(p.Surface))
+					w := word{pos: pos + n, start: ps, end: pe, written: p.Surface, variant: kanaKey(p.Surface), content: true}
+					if n == 0 {
+						w.run, w.runEnd = kanaKey(whole), e
+					}
+					out = append(out, w)
+				}
+				pos += len(pieces) - 1
+			}
+			i = j
+			continue
+		}
 		surface := tok.Surface
 		if !hasWordRune(surface) {
 			continue // blanks, punctuation, symbols
 		}
-		term := surface
-		if f := tok.Features(); len(f) > 0 {
-			switch f[0] {
-			case "記号", "助詞", "助動詞":
-				if !hasAlnum(surface) {
-					continue
-				}
-			case "動詞", "形容詞":
-				if len(f) > ipa.BaseForm && f[ipa.BaseForm] != "*" {
-					term = f[ipa.BaseForm]
-				}
+		f := tok.Features()
+		pos1, pos2 := feature(f, 0), feature(f, 1)
+		switch pos1 {
+		case "記号", "助詞", "助動詞":
+			if !hasAlnum(surface) {
+				continue
 			}
 		}
-		s, e := tok.Position, tok.Position+len(surface)
-		out = append(out, &analysis.Token{
-			Start: starts[s], End: ends[e-1], Term: []byte(term), Position: i + 1, Type: analysis.Ideographic,
-		})
+		w := word{pos: pos, written: surface, variant: iterate(surface)}
+		w.start, w.end = span(tok.Position, tok.Position+len(surface))
+		if pos1 == "動詞" || pos1 == "形容詞" {
+			if b := feature(f, ipa.BaseForm); b != "" {
+				w.variant = iterate(b)
+			}
+		}
+		if r := feature(f, ipa.Reading); r != "" && !isLatin(surface) {
+			w.reading = r
+		}
+		if pos1 == "名詞" || pos1 == "動詞" || pos1 == "形容詞" {
+			w.skeleton = skeleton(iterate(surface))
+		}
+		w.mixed = pos1 == "名詞" && hasHan(surface) && strings.ContainsFunc(surface, func(r rune) bool { return unicode.Is(unicode.Hiragana, r) })
+		switch {
+		case isLatin(surface):
+			w.content = true
+		case pos1 == "名詞":
+			switch pos2 {
+			case "接尾", "非自立", "数", "代名詞":
+			default:
+				w.content = tok.Class == tokenizer.KNOWN && utf8.RuneCountInString(surface) >= 2 && !isHiragana(surface)
+			}
+		}
+		out = append(out, w)
 	}
 	return out
+}
+
+// Tokenize folds the input and splits it into terms.
+func (k *kagomeTokenizer) Tokenize(input []byte) analysis.TokenStream {
+	var out analysis.TokenStream
+	add := func(w word, prefix, term string, end int) {
+		out = append(out, &analysis.Token{Start: w.start, End: end, Term: []byte(prefix + term),
+			Position: w.pos, Type: analysis.Ideographic})
+	}
+	for _, w := range k.words(string(input)) {
+		add(w, prefixWritten, w.written, w.end)
+		add(w, prefixVariant, w.variant, w.end)
+		if w.run != "" {
+			add(w, prefixVariant, w.run, w.runEnd)
+		}
+		if w.skeleton != "" {
+			add(w, prefixSkeleton, w.skeleton, w.end)
+		}
+		if w.reading != "" {
+			add(w, prefixReading, w.reading, w.end)
+		}
+	}
+	return out
+}
+
+func feature(f []string, i int) string {
+	if i < len(f) && f[i] != "*" {
+		return f[i]
+	}
+	return ""
+}
+
+// isKatakanaWord reports whether s is katakana only (long vowel marks and
+// iteration marks included) with at least one katakana letter.
+func isKatakanaWord(s string) bool {
+	letter := false
+	for _, r := range s {
+		switch {
+		case r >= 'ァ' && r <= 'ヺ':
+			letter = true
+		case r == 'ー' || r == 'ヽ' || r == 'ヾ':
+		default:
+			return false
+		}
+	}
+	return letter
+}
+
+// isJoiner reports whether s joins the words of a katakana compound: a
+// middle dot or a blank.
+func isJoiner(s string) bool {
+	return strings.Trim(s, "・･ \u3000\t") == ""
+}
+
+// kanaKey is the variant key of katakana: no long vowel marks (センター and
+// センタ alike), middle dots or blanks.
+func kanaKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case 'ー', '・', '･', ' ', '\u3000', '\t':
+			return -1
+		}
+		return r
+	}, iterate(s))
+}
+
+// iterate spells out iteration marks: 人々 → 人人, ハヽ → ハハ.
+func iterate(s string) string {
+	if !strings.ContainsAny(s, "々ゝゞヽヾ") {
+		return s
+	}
+	rs := []rune(s)
+	for i, r := range rs {
+		if i == 0 {
+			continue
+		}
+		switch r {
+		case '々', 'ゝ', 'ヽ':
+			rs[i] = rs[i-1]
+		case 'ゞ', 'ヾ':
+			rs[i] = rs[i-1] + 1 // the voiced kana follows the plain one
+		}
+	}
+	return string(rs)
+}
+
+// skeleton returns the kanji of a word that mixes kanji and hiragana and
+// has two or more kanji (取り入れ → 取入), else "".
+func skeleton(s string) string {
+	var b strings.Builder
+	hira, kanji := false, 0
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			kanji++
+			b.WriteRune(r)
+		case unicode.Is(unicode.Hiragana, r):
+			hira = true
+		default:
+			return ""
+		}
+	}
+	if !hira || kanji < 2 {
+		return ""
+	}
+	return b.String()
+}
+
+// kanjiOnly reports whether s is two or more kanji and nothing else.
+func kanjiOnly(s string) bool {
+	n := 0
+	for _, r := range s {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+		n++
+	}
+	return n >= 2
+}
+
+func isHiragana(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Hiragana, r) && r != 'ー' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// isKana reports whether s is hiragana or katakana only.
+func isKana(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Hiragana, r) && !unicode.Is(unicode.Katakana, r) && r != 'ー' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// toKatakana converts hiragana to katakana.
+func toKatakana(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'ぁ' && r <= 'ゖ' {
+			return r + ('ァ' - 'ぁ')
+		}
+		return r
+	}, s)
+}
+
+// isLatin reports whether s holds a Latin letter or digit and nothing but
+// ASCII.
+func isLatin(s string) bool {
+	for _, r := range s {
+		if r >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return hasAlnum(s)
 }
 
 // hasWordRune reports whether s holds a letter or digit.
@@ -141,16 +400,16 @@ func fold(s string) (out string, starts, ends []int) {
 	return b.String(), starts, ends
 }
 
-// Analyze returns the terms of text as the index sees them (for tests and
-// diagnostics).
+// Analyze returns the written forms of the words of text as the index sees
+// them (for tests and diagnostics).
 func Analyze(text string) []string {
 	k, err := japanese()
 	if err != nil {
 		return nil
 	}
 	var out []string
-	for _, t := range k.Tokenize([]byte(text)) {
-		out = append(out, string(t.Term))
+	for _, w := range k.words(text) {
+		out = append(out, w.written)
 	}
 	return out
 }

@@ -34,8 +34,8 @@ func TestOffsets(t *testing.T) {
 	}
 	in := "安全なＩｏＴシステムとｻﾌﾟﾗｲﾁｪｰﾝ"
 	var got []string
-	for _, tok := range k.Tokenize([]byte(in)) {
-		got = append(got, in[tok.Start:tok.End])
+	for _, w := range k.words(in) {
+		got = append(got, in[w.start:w.end])
 	}
 	want := []string{"安全", "ＩｏＴ", "システム", "ｻﾌﾟﾗｲ", "ﾁｪｰﾝ"}
 	if !reflect.DeepEqual(got, want) {

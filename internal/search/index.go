@@ -26,7 +26,7 @@ import (
 
 // schemaVersion changes whenever the mapping or the analysis changes, so
 // that older indexes are rebuilt.
-const schemaVersion = 1
+const schemaVersion = 2
 
 const metaKey = "policykb-meta"
 
@@ -45,9 +45,10 @@ type Strategy int
 
 // The strategies.
 const (
-	Morphology Strategy = iota // kagome words
+	Morphology Strategy = iota // kagome words, their variants and readings, thesaurus, partial matches
 	Bigrams                    // bleve's cjk analyzer: overlapping character bigrams
-	Both                       // kagome words, or bigrams with a lower boost
+	Both                       // kagome written forms, or bigrams with a lower boost
+	Legacy                     // the first analysis: kagome words ANDed, base forms of verbs
 )
 
 // Index is a search index over the provisions of a store.
@@ -63,6 +64,11 @@ type Index struct {
 	seqs  map[string]int    // provision ID → position in its document
 	terms []*policy.DefinedTerm
 	cache *resultCache
+
+	thesaurus *Thesaurus
+	vocabMu   sync.Mutex
+	vocab     map[string]bool // readings of the indexed words
+	vocabGen  int64
 }
 
 type meta struct {
@@ -82,10 +88,14 @@ func OpenWith(ctx context.Context, path string, store Store, strategy Strategy) 
 	if _, err := japanese(); err != nil {
 		return nil, fmt.Errorf("load the Japanese dictionary: %w", err)
 	}
+	th, err := LoadThesaurus()
+	if err != nil {
+		return nil, err
+	}
 	if strategy != Morphology {
 		path = ""
 	}
-	x := &Index{store: store, path: path, gen: -1, strategy: strategy, cache: newResultCache(1024)}
+	x := &Index{store: store, path: path, gen: -1, strategy: strategy, cache: newResultCache(1024), thesaurus: th}
 	if path != "" {
 		idx, err := bleve.OpenUsing(path, map[string]any{"bolt_timeout": "2s"})
 		switch {
@@ -216,6 +226,7 @@ func (x *Index) rebuild(provs []*policy.Provision, cites []*policy.Citation, ter
 		doc := map[string]any{
 			"text":      p.Text(),
 			"bigram":    p.Text(),
+			"legacy":    p.Text(),
 			"document":  p.DocumentID,
 			"kind":      string(p.Kind),
 			"ancestors": policy.AncestorIDs(p.ID),
@@ -260,10 +271,18 @@ func indexMapping(strategy Strategy) mapping.IndexMapping {
 	keyword.Store = false
 	keyword.IncludeInAll = false
 	keyword.IncludeTermVectors = false
+	legacy := bleve.NewTextFieldMapping()
+	legacy.Analyzer = legacyAnalyzerName
+	legacy.Store = false
+	legacy.IncludeInAll = false
+	legacy.IncludeTermVectors = true
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt("text", text)
-	if strategy != Morphology {
+	if strategy == Bigrams || strategy == Both {
 		doc.AddFieldMappingsAt("bigram", bigram)
+	}
+	if strategy == Legacy {
+		doc.AddFieldMappingsAt("legacy", legacy)
 	}
 	for _, f := range []string{"document", "kind", "ancestors", "cites", "scope"} {
 		doc.AddFieldMappingsAt(f, keyword)

@@ -1,0 +1,497 @@
+package search
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/policykb/policykb/internal/policy"
+)
+
+// A query word is found in a provision in one of several ways (alts), from
+// the closest to the loosest; each has a weight, so that a provision
+// holding the word as written ranks above one holding a variant of it, and
+// that above one holding only a reading or the parts of a compound.
+const (
+	boostWritten  = 1.0
+	boostVariant  = 0.7
+	boostDefined  = 0.8
+	boostSynonym  = 0.6
+	boostNear     = 0.35
+	boostReading  = 0.45
+	boostCompound = 0.3
+)
+
+// Reading queries: kana of at least this many characters, cut into words
+// of at least readingPiece characters each, so that two kana do not find
+// every homophone of the text.
+const (
+	minReading   = 2
+	readingPiece = 2
+)
+
+// alt is one way of finding a query word.
+type alt struct {
+	via policy.MatchKind
+	// phrase holds the terms each position may have, in order; nil is a
+	// gap (a particle the index does not keep).
+	phrase [][]string
+	// anywhere: each position's terms anywhere in the provision (the parts
+	// of a compound), not next to each other.
+	anywhere bool
+	scope    string // the key of a defined term whose definition must apply
+	boost    float64
+}
+
+// unit is one word of a query (or one part of a compound word, or one side
+// of an OR) and the ways of finding it.
+type unit struct {
+	query  string // the word as typed, reported in matches
+	part   bool   // a part of the compound query, found as COMPOUND_PART
+	alts   []alt
+	or     []*unit // for a OR b: the sides, and no alts
+	negate bool
+}
+
+// bleveQuery is the query finding u; nil if nothing can.
+func (u *unit) bleveQuery() query.Query {
+	if u.or != nil {
+		var qs []query.Query
+		for _, o := range u.or {
+			if q := o.bleveQuery(); q != nil {
+				qs = append(qs, q)
+			}
+		}
+		if len(qs) == 0 {
+			return nil
+		}
+		return bleve.NewDisjunctionQuery(qs...)
+	}
+	var qs []query.Query
+	for _, a := range u.alts {
+		qs = append(qs, a.bleveQuery())
+	}
+	switch len(qs) {
+	case 0:
+		return nil
+	case 1:
+		return qs[0]
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+func (a alt) bleveQuery() query.Query {
+	var q query.Query
+	switch {
+	case a.anywhere:
+		var parts []query.Query
+		for _, terms := range a.phrase {
+			parts = append(parts, anyTerm(terms))
+		}
+		q = bleve.NewConjunctionQuery(parts...)
+	case len(a.phrase) == 1:
+		q = anyTerm(a.phrase[0])
+	default:
+		single := true
+		for _, ts := range a.phrase {
+			single = single && len(ts) <= 1
+		}
+		if single {
+			terms := make([]string, len(a.phrase))
+			for i, ts := range a.phrase {
+				if len(ts) == 1 {
+					terms[i] = ts[0]
+				}
+			}
+			q = bleve.NewPhraseQuery(terms, "text")
+		} else {
+			terms := make([][]string, len(a.phrase))
+			for i, ts := range a.phrase {
+				terms[i] = ts
+				if len(ts) == 0 {
+					terms[i] = []string{""}
+				}
+			}
+			q = query.NewMultiPhraseQuery(terms, "text")
+		}
+	}
+	if a.scope != "" {
+		q = bleve.NewConjunctionQuery(q, termQuery("scope", a.scope))
+	}
+	if b, ok := q.(query.BoostableQuery); ok {
+		b.SetBoost(a.boost)
+	} else {
+		d := bleve.NewDisjunctionQuery(q)
+		d.SetBoost(a.boost)
+		q = d
+	}
+	return q
+}
+
+// anyTerm matches any of terms in the text field.
+func anyTerm(terms []string) query.Query {
+	if len(terms) == 1 {
+		return termQuery("text", terms[0])
+	}
+	qs := make([]query.Query, len(terms))
+	for i, t := range terms {
+		qs[i] = termQuery("text", t)
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// phraseOf returns the positions of ws with the terms each one gives.
+func phraseOf(ws []word, terms func(word) []string) [][]string {
+	if len(ws) == 0 {
+		return nil
+	}
+	out := make([][]string, ws[len(ws)-1].pos-ws[0].pos+1)
+	for _, w := range ws {
+		i := w.pos - ws[0].pos
+		for _, t := range terms(w) {
+			if !contains(out[i], t) {
+				out[i] = append(out[i], t)
+			}
+		}
+	}
+	return out
+}
+
+func contains(s []string, x string) bool {
+	for _, y := range s {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+func writtenTerms(w word) []string { return []string{prefixWritten + w.written} }
+
+// looseTerms: the written form or the variant key.
+func looseTerms(w word) []string {
+	return []string{prefixWritten + w.written, prefixVariant + w.variant}
+}
+
+// variantTerms: every other spelling of the word the index can tell.
+func variantTerms(w word) []string {
+	ts := []string{prefixVariant + w.variant}
+	if w.skeleton != "" {
+		ts = append(ts, prefixSkeleton+w.skeleton, prefixWritten+w.skeleton)
+	}
+	if kanjiOnly(w.written) {
+		ts = append(ts, prefixSkeleton+w.written)
+	}
+	if w.mixed && w.reading != "" {
+		ts = append(ts, prefixReading+w.reading)
+	}
+	return ts
+}
+
+// isCompound reports whether ws are two or more words each of which stands
+// on its own (デジタル人材; not 東京都, whose 都 is a suffix).
+func isCompound(ws []word) bool {
+	if len(ws) < 2 {
+		return false
+	}
+	for _, w := range ws {
+		if !w.content {
+			return false
+		}
+	}
+	return true
+}
+
+// unitOf returns the ways of finding the word c.
+func (x *Index) unitOf(c clause) *unit {
+	u := &unit{query: c.text, negate: c.negate}
+	if c.or != nil {
+		for _, o := range c.or {
+			u.or = append(u.or, x.unitOf(o))
+		}
+		return u
+	}
+	k, _ := japanese()
+	ws := k.words(c.text)
+	if len(ws) > 0 {
+		u.alts = append(u.alts, alt{via: policy.MatchWritten, phrase: phraseOf(ws, writtenTerms), boost: boostWritten})
+		u.alts = append(u.alts, alt{via: policy.MatchVariant, phrase: phraseOf(ws, variantTerms), boost: boostVariant})
+		if ws[0].run != "" && ws[0].runEnd == ws[len(ws)-1].end && ws[0].start == 0 {
+			u.alts = append(u.alts, alt{via: policy.MatchVariant, phrase: [][]string{{prefixVariant + ws[0].run}}, boost: boostVariant})
+		}
+		if len(ws) > 1 {
+			if s := skeleton(iterate(foldKey(c.text))); s != "" {
+				u.alts = append(u.alts, alt{via: policy.MatchVariant, phrase: [][]string{{prefixSkeleton + s, prefixWritten + s}}, boost: boostVariant})
+			}
+		}
+	}
+	if c.phrase {
+		return u
+	}
+	// Terms a document defines: ＤＸ for デジタルトランスフォーメーション and
+	// the other way round, where the definition applies.
+	key := foldKey(c.text)
+	seen := map[[2]string]bool{}
+	for _, t := range x.terms {
+		var other string
+		switch key {
+		case foldKey(t.Term):
+			other = t.Meaning
+		case foldKey(t.Meaning):
+			other = t.Term
+		default:
+			continue
+		}
+		sk := [2]string{other, foldKey(t.Term)}
+		if seen[sk] {
+			continue
+		}
+		seen[sk] = true
+		if ows := k.words(other); len(ows) > 0 {
+			u.alts = append(u.alts, alt{via: policy.MatchDefinedTerm, phrase: phraseOf(ows, looseTerms), scope: sk[1], boost: boostDefined})
+		}
+	}
+	for _, r := range x.thesaurus.lookup(c.text) {
+		ows := k.words(r.term)
+		if len(ows) == 0 {
+			continue
+		}
+		b := boostSynonym
+		if r.rel == NearSynonym {
+			b = boostNear
+		}
+		u.alts = append(u.alts, alt{via: policy.MatchThesaurus, phrase: phraseOf(ows, looseTerms), boost: b})
+		if ows[0].run != "" && ows[0].runEnd == ows[len(ows)-1].end {
+			u.alts = append(u.alts, alt{via: policy.MatchThesaurus, phrase: [][]string{{prefixVariant + ows[0].run}}, boost: b})
+		}
+	}
+	if f := foldKey(c.text); isKana(f) && utf8.RuneCountInString(f) >= minReading {
+		if pieces := x.segmentReading(toKatakana(f)); pieces != nil {
+			ph := make([][]string, len(pieces))
+			for i, p := range pieces {
+				ph[i] = []string{prefixReading + p}
+			}
+			u.alts = append(u.alts, alt{via: policy.MatchReading, phrase: ph, boost: boostReading})
+		}
+	}
+	if isCompound(ws) && !isLatinPhrase(c.text) {
+		u.alts = append(u.alts, alt{via: policy.MatchCompoundPart, phrase: phraseOf(ws, looseTerms), anywhere: true, boost: boostCompound})
+	}
+	return u
+}
+
+// parts returns the units of the parts of a compound word, for partial
+// matches; nil if c is not a compound.
+func (x *Index) parts(c clause) []*unit {
+	if c.phrase || c.or != nil || c.negate {
+		return nil
+	}
+	k, _ := japanese()
+	ws := k.words(c.text)
+	if !isCompound(ws) || isLatinPhrase(c.text) {
+		return nil
+	}
+	var out []*unit
+	for _, w := range ws {
+		p := x.unitOf(clause{text: c.text[w.start:w.end]})
+		p.query, p.part = c.text, true
+		out = append(out, p)
+	}
+	return out
+}
+
+// segmentReading cuts katakana into readings the index holds, as few as
+// possible (ジンザイイクセイ → ジンザイ イクセイ); nil if it cannot.
+func (x *Index) segmentReading(kana string) []string {
+	vocab := x.readingVocabulary()
+	rs := []rune(kana)
+	n := len(rs)
+	const maxPiece = 16
+	best := make([]int, n+1) // fewest pieces for rs[:i]; -1: impossible
+	from := make([]int, n+1)
+	for i := 1; i <= n; i++ {
+		best[i] = -1
+		for j := max(0, i-maxPiece); j <= i-readingPiece; j++ {
+			if best[j] < 0 || !vocab[string(rs[j:i])] {
+				continue
+			}
+			if best[i] < 0 || best[j]+1 < best[i] {
+				best[i], from[i] = best[j]+1, j
+			}
+		}
+	}
+	if best[n] < 0 {
+		return nil
+	}
+	var out []string
+	for i := n; i > 0; i = from[i] {
+		out = append(out, string(rs[from[i]:i]))
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out
+}
+
+// readingVocabulary returns the readings of the index's words, read from
+// the index once per store generation.
+func (x *Index) readingVocabulary() map[string]bool {
+	x.vocabMu.Lock()
+	defer x.vocabMu.Unlock()
+	if x.vocab != nil && x.vocabGen == x.gen {
+		return x.vocab
+	}
+	vocab := map[string]bool{}
+	if d, err := x.idx.FieldDictPrefix("text", []byte(prefixReading)); err == nil {
+		for e, err := d.Next(); err == nil && e != nil; e, err = d.Next() {
+			vocab[strings.TrimPrefix(e.Term, prefixReading)] = true
+		}
+		d.Close()
+	}
+	x.vocab, x.vocabGen = vocab, x.gen
+	return vocab
+}
+
+// explain returns how the units were found in a hit.
+func explain(units []*unit, text string, locs search.TermLocationMap) []policy.Match {
+	out := []policy.Match{}
+	seen := map[policy.Match]bool{}
+	add := func(m policy.Match) {
+		if !seen[m] {
+			seen[m] = true
+			out = append(out, m)
+		}
+	}
+	var visit func(u *unit)
+	visit = func(u *unit) {
+		if u.negate {
+			return
+		}
+		for _, o := range u.or {
+			visit(o)
+		}
+		for _, a := range u.alts {
+			spans := a.find(locs)
+			if len(spans) == 0 {
+				continue
+			}
+			via := a.via
+			if u.part && (via == policy.MatchWritten || via == policy.MatchVariant) {
+				via = policy.MatchCompoundPart
+			}
+			for _, s := range spans {
+				if s[0] >= 0 && s[1] <= len(text) && s[0] < s[1] {
+					add(policy.Match{Query: u.query, Matched: text[s[0]:s[1]], Via: via})
+				}
+			}
+			return
+		}
+	}
+	for _, u := range units {
+		visit(u)
+	}
+	return out
+}
+
+// find returns the spans (byte offsets) where a holds in the hit: the
+// first occurrence of a phrase, or the first of each part of a compound;
+// nil if it does not hold.
+func (a alt) find(locs search.TermLocationMap) [][2]int {
+	if a.anywhere {
+		var out [][2]int
+		for _, terms := range a.phrase {
+			var first *search.Location
+			for _, t := range terms {
+				for _, l := range locs[t] {
+					if first == nil || l.Start < first.Start {
+						first = l
+					}
+				}
+			}
+			if first == nil {
+				return nil
+			}
+			out = append(out, [2]int{int(first.Start), int(first.End)})
+		}
+		return out
+	}
+	if len(a.phrase) == 0 {
+		return nil
+	}
+	var starts []*search.Location
+	for _, t := range a.phrase[0] {
+		starts = append(starts, locs[t]...)
+	}
+	sort.Slice(starts, func(i, j int) bool { return starts[i].Start < starts[j].Start })
+next:
+	for _, l := range starts {
+		end := l.End
+		for i := 1; i < len(a.phrase); i++ {
+			if len(a.phrase[i]) == 0 {
+				continue
+			}
+			found := false
+			for _, t := range a.phrase[i] {
+				for _, m := range locs[t] {
+					if m.Pos == l.Pos+uint64(i) {
+						found = true
+						end = max(end, m.End)
+					}
+				}
+			}
+			if !found {
+				continue next
+			}
+		}
+		return [][2]int{{int(l.Start), int(end)}}
+	}
+	return nil
+}
+
+// mergeEnglish joins neighbouring plain words of a query that together are
+// an English term of the thesaurus (research and development), longest
+// first.
+func (x *Index) mergeEnglish(cs []clause) []clause {
+	if x.thesaurus == nil || x.thesaurus.maxWords < 2 {
+		return cs
+	}
+	plain := func(c clause) bool {
+		return !c.phrase && !c.negate && c.or == nil && isLatinPhrase(c.text)
+	}
+	var out []clause
+	for i := 0; i < len(cs); i++ {
+		merged := false
+		for n := min(x.thesaurus.maxWords, len(cs)-i); n >= 2 && plain(cs[i]); n-- {
+			words := make([]string, 0, n)
+			ok := true
+			for _, c := range cs[i : i+n] {
+				ok = ok && plain(c)
+				words = append(words, c.text)
+			}
+			if ok && x.thesaurus.isEnglish(strings.Join(words, " ")) {
+				out = append(out, clause{text: strings.Join(words, " ")})
+				i += n - 1
+				merged = true
+				break
+			}
+		}
+		if !merged {
+			out = append(out, cs[i])
+		}
+	}
+	return out
+}
+
+// hasHan reports whether s holds a kanji.
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
