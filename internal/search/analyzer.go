@@ -25,6 +25,8 @@ import (
 //	k:  the okurigana skeleton of words of two or more  取入 (取り入れ, 取入れ)
 //	    kanji with okurigana: the kanji alone
 //	r:  the reading, in katakana                        トリイレ
+//	a:  the reading of a prefix or suffix, which is no  カイ (協議会)
+//	    word of its own
 //
 // A run of katakana (with middle dots or spaces inside) is one word unless
 // the dictionary knows every piece of it: サイバーセキュリティ is サイバー and
@@ -48,6 +50,7 @@ const (
 	prefixVariant  = "v:"
 	prefixSkeleton = "k:"
 	prefixReading  = "r:"
+	prefixAffix    = "a:" // the reading of a prefix or suffix (会 of 協議会)
 )
 
 func init() {
@@ -95,6 +98,7 @@ type word struct {
 	skeleton   string // "" unless the word has okurigana and two or more kanji
 	reading    string // katakana; "" where the dictionary has none
 	mixed      bool   // a noun written in kanji and kana alike (ぜい弱, き損, 漏えい)
+	affix      bool   // a prefix, suffix or dependent noun: its reading is no word of its own
 	// content: a noun of its own (not an affix, number or pronoun), a
 	// katakana or Latin word; the only words a compound is split into.
 	content bool
@@ -177,6 +181,7 @@ func (k *kagomeTokenizer) words(text string) []word {
 		if pos1 == "名詞" || pos1 == "動詞" || pos1 == "形容詞" {
 			w.skeleton = skeleton(iterate(surface))
 		}
+		w.affix = pos1 == "接頭詞" || pos2 == "接尾" || pos2 == "非自立"
 		w.mixed = pos1 == "名詞" && hasHan(surface) && strings.ContainsFunc(surface, func(r rune) bool { return unicode.Is(unicode.Hiragana, r) })
 		switch {
 		case isLatin(surface):
@@ -209,7 +214,11 @@ func (k *kagomeTokenizer) Tokenize(input []byte) analysis.TokenStream {
 		if w.skeleton != "" {
 			add(w, prefixSkeleton, w.skeleton, w.end)
 		}
-		if w.reading != "" {
+		switch {
+		case w.reading == "":
+		case w.affix:
+			add(w, prefixAffix, w.reading, w.end)
+		default:
 			add(w, prefixReading, w.reading, w.end)
 		}
 	}

@@ -67,7 +67,7 @@ type Index struct {
 
 	thesaurus *Thesaurus
 	vocabMu   sync.Mutex
-	vocab     map[string]bool // readings of the indexed words
+	vocab     map[string]uint8 // readings of the indexed words
 	vocabGen  int64
 }
 

@@ -23,7 +23,7 @@ const (
 	boostSynonym  = 0.6
 	boostNear     = 0.35
 	boostReading  = 0.45
-	boostCompound = 0.3
+	boostCompound = 0.1
 )
 
 // Reading queries: kana of at least this many characters, cut into words
@@ -84,17 +84,19 @@ func (u *unit) bleveQuery() query.Query {
 	return bleve.NewDisjunctionQuery(qs...)
 }
 
+// bleveQuery is the query of one way of finding a word. Boosts go on the
+// leaves: bleve's conjunctions and disjunctions ignore their own.
 func (a alt) bleveQuery() query.Query {
 	var q query.Query
 	switch {
 	case a.anywhere:
 		var parts []query.Query
 		for _, terms := range a.phrase {
-			parts = append(parts, anyTerm(terms))
+			parts = append(parts, anyTerm(terms, a.boost))
 		}
 		q = bleve.NewConjunctionQuery(parts...)
 	case len(a.phrase) == 1:
-		q = anyTerm(a.phrase[0])
+		q = anyTerm(a.phrase[0], a.boost)
 	default:
 		single := true
 		for _, ts := range a.phrase {
@@ -107,7 +109,9 @@ func (a alt) bleveQuery() query.Query {
 					terms[i] = ts[0]
 				}
 			}
-			q = bleve.NewPhraseQuery(terms, "text")
+			p := bleve.NewPhraseQuery(terms, "text")
+			p.SetBoost(a.boost)
+			q = p
 		} else {
 			terms := make([][]string, len(a.phrase))
 			for i, ts := range a.phrase {
@@ -116,30 +120,30 @@ func (a alt) bleveQuery() query.Query {
 					terms[i] = []string{""}
 				}
 			}
-			q = query.NewMultiPhraseQuery(terms, "text")
+			p := query.NewMultiPhraseQuery(terms, "text")
+			p.SetBoost(a.boost)
+			q = p
 		}
 	}
 	if a.scope != "" {
-		q = bleve.NewConjunctionQuery(q, termQuery("scope", a.scope))
-	}
-	if b, ok := q.(query.BoostableQuery); ok {
-		b.SetBoost(a.boost)
-	} else {
-		d := bleve.NewDisjunctionQuery(q)
-		d.SetBoost(a.boost)
-		q = d
+		s := termQuery("scope", a.scope).(*query.TermQuery)
+		s.SetBoost(0)
+		q = bleve.NewConjunctionQuery(q, s)
 	}
 	return q
 }
 
 // anyTerm matches any of terms in the text field.
-func anyTerm(terms []string) query.Query {
-	if len(terms) == 1 {
-		return termQuery("text", terms[0])
-	}
+func anyTerm(terms []string, boost float64) query.Query {
 	qs := make([]query.Query, len(terms))
 	for i, t := range terms {
-		qs[i] = termQuery("text", t)
+		tq := bleve.NewTermQuery(t)
+		tq.SetField("text")
+		tq.SetBoost(boost)
+		qs[i] = tq
+	}
+	if len(qs) == 1 {
+		return qs[0]
 	}
 	return bleve.NewDisjunctionQuery(qs...)
 }
@@ -270,11 +274,7 @@ func (x *Index) unitOf(c clause) *unit {
 		}
 	}
 	if f := foldKey(c.text); isKana(f) && utf8.RuneCountInString(f) >= minReading {
-		if pieces := x.segmentReading(toKatakana(f)); pieces != nil {
-			ph := make([][]string, len(pieces))
-			for i, p := range pieces {
-				ph[i] = []string{prefixReading + p}
-			}
+		if ph := x.segmentReading(toKatakana(f)); ph != nil {
 			u.alts = append(u.alts, alt{via: policy.MatchReading, phrase: ph, boost: boostReading})
 		}
 	}
@@ -305,8 +305,10 @@ func (x *Index) parts(c clause) []*unit {
 }
 
 // segmentReading cuts katakana into readings the index holds, as few as
-// possible (ジンザイイクセイ → ジンザイ イクセイ); nil if it cannot.
-func (x *Index) segmentReading(kana string) []string {
+// possible (ジンザイイクセイ → ジンザイ イクセイ), and returns the terms of each
+// piece; nil if it cannot. A suffix (the カイ of 協議会) is never the whole
+// query.
+func (x *Index) segmentReading(kana string) [][]string {
 	vocab := x.readingVocabulary()
 	rs := []rune(kana)
 	n := len(rs)
@@ -316,7 +318,8 @@ func (x *Index) segmentReading(kana string) []string {
 	for i := 1; i <= n; i++ {
 		best[i] = -1
 		for j := max(0, i-maxPiece); j <= i-readingPiece; j++ {
-			if best[j] < 0 || !vocab[string(rs[j:i])] {
+			kind := vocab[string(rs[j:i])]
+			if best[j] < 0 || kind == 0 || (j == 0 && i == n && kind&wordReading == 0) {
 				continue
 			}
 			if best[i] < 0 || best[j]+1 < best[i] {
@@ -327,9 +330,17 @@ func (x *Index) segmentReading(kana string) []string {
 	if best[n] < 0 {
 		return nil
 	}
-	var out []string
+	var out [][]string
 	for i := n; i > 0; i = from[i] {
-		out = append(out, string(rs[from[i]:i]))
+		p := string(rs[from[i]:i])
+		var terms []string
+		if vocab[p]&wordReading != 0 {
+			terms = append(terms, prefixReading+p)
+		}
+		if vocab[p]&affixReading != 0 {
+			terms = append(terms, prefixAffix+p)
+		}
+		out = append(out, terms)
 	}
 	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
 		out[i], out[j] = out[j], out[i]
@@ -337,18 +348,28 @@ func (x *Index) segmentReading(kana string) []string {
 	return out
 }
 
+// Kinds of reading in the vocabulary.
+const (
+	wordReading  = 1
+	affixReading = 2
+)
+
 // readingVocabulary returns the readings of the index's words, read from
 // the index once per store generation.
-func (x *Index) readingVocabulary() map[string]bool {
+func (x *Index) readingVocabulary() map[string]uint8 {
 	x.vocabMu.Lock()
 	defer x.vocabMu.Unlock()
 	if x.vocab != nil && x.vocabGen == x.gen {
 		return x.vocab
 	}
-	vocab := map[string]bool{}
-	if d, err := x.idx.FieldDictPrefix("text", []byte(prefixReading)); err == nil {
+	vocab := map[string]uint8{}
+	for prefix, kind := range map[string]uint8{prefixReading: wordReading, prefixAffix: affixReading} {
+		d, err := x.idx.FieldDictPrefix("text", []byte(prefix))
+		if err != nil {
+			continue
+		}
 		for e, err := d.Next(); err == nil && e != nil; e, err = d.Next() {
-			vocab[strings.TrimPrefix(e.Term, prefixReading)] = true
+			vocab[strings.TrimPrefix(e.Term, prefix)] |= kind
 		}
 		d.Close()
 	}
