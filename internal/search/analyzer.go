@@ -8,6 +8,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
+	"github.com/ikawaha/kagome-dict/dict"
 	"github.com/ikawaha/kagome-dict/ipa"
 	"github.com/ikawaha/kagome/v2/tokenizer"
 	"golang.org/x/text/unicode/norm"
@@ -27,13 +28,15 @@ import (
 //	r:  the reading, in katakana                        トリイレ
 //	a:  the reading of a prefix or suffix, which is no  カイ (協議会)
 //	    word of its own
+//	h:  a word in hiragana only, its base form in       ツナガル (つながる)
+//	    katakana, for the same word written in kanji
 //
-// A run of katakana (with middle dots or spaces inside) is one word unless
-// the dictionary knows every piece of it: サイバーセキュリティ is サイバー and
-// セキュリティ, but ポータルサイト and デジタルトランスフォーメーション, which it
-// does not know, stay whole, so that no piece of them matches another query.
-// A run cut into pieces also carries the variant key of the whole run at its
-// first piece. Middle dots inside a run leave no gap in the positions.
+// A run of katakana (with middle dots or spaces inside: セキュリティ・バイ・
+// デザイン) is one word at one position. Where the dictionary knows every
+// piece of it, the pieces are indexed at that position too: サイバーセキュリティ
+// is also サイバー and セキュリティ. ポータルサイト and デジタルトランス
+// フォーメーション, which it does not know whole or in pieces, have no pieces,
+// so that no piece of them matches another query.
 //
 // Token offsets point at the original text, not the folded one, so that
 // highlights land on the right characters of ＩｏＴ or ｻﾌﾟﾗｲ. Particles,
@@ -51,6 +54,7 @@ const (
 	prefixSkeleton = "k:"
 	prefixReading  = "r:"
 	prefixAffix    = "a:" // the reading of a prefix or suffix (会 of 協議会)
+	prefixKana     = "h:" // a word written in hiragana only, by its base form in katakana (つながる → ツナガル)
 )
 
 func init() {
@@ -71,7 +75,10 @@ func init() {
 }
 
 // kagomeTokenizer adapts kagome to bleve's analysis.Tokenizer.
-type kagomeTokenizer struct{ t *tokenizer.Tokenizer }
+type kagomeTokenizer struct {
+	t    *tokenizer.Tokenizer
+	dict *dict.Dict
+}
 
 var (
 	sharedOnce sync.Once
@@ -82,16 +89,17 @@ var (
 // japanese returns the tokenizer, loading the dictionary once per process.
 func japanese() (*kagomeTokenizer, error) {
 	sharedOnce.Do(func() {
+		d := ipa.Dict()
 		var t *tokenizer.Tokenizer
-		t, sharedErr = tokenizer.New(ipa.Dict(), tokenizer.OmitBosEos())
-		shared = &kagomeTokenizer{t: t}
+		t, sharedErr = tokenizer.New(d, tokenizer.OmitBosEos())
+		shared = &kagomeTokenizer{t: t, dict: d}
 	})
 	return shared, sharedErr
 }
 
 // word is one word of an analysed text.
 type word struct {
-	pos        int // 1-based; words of one run are consecutive
+	pos        int // 1-based
 	start, end int // byte offsets in the original text
 	written    string
 	variant    string
@@ -99,13 +107,22 @@ type word struct {
 	reading    string // katakana; "" where the dictionary has none
 	mixed      bool   // a noun written in kanji and kana alike (ぜい弱, き損, 漏えい)
 	affix      bool   // a prefix, suffix or dependent noun: its reading is no word of its own
+	inflects   bool   // a verb or an adjective: variant is its base form
+	kana       string // for a word in hiragana only: its base form in katakana
 	// content: a noun of its own (not an affix, number or pronoun), a
 	// katakana or Latin word; the only words a compound is split into.
 	content bool
-	// run, runEnd: the variant key and end offset of the whole katakana
-	// run this word starts, where the run was cut into pieces.
-	run    string
-	runEnd int
+	// pieces: the words of a katakana run the dictionary knows piece by
+	// piece, at the run's position.
+	pieces []word
+}
+
+// parts returns the words w is made of: its pieces, or w itself.
+func (w word) parts() []word {
+	if len(w.pieces) > 0 {
+		return w.pieces
+	}
+	return []word{w}
 }
 
 // words analyses text.
@@ -121,7 +138,6 @@ func (k *kagomeTokenizer) words(text string) []word {
 		if isKatakanaWord(tok.Surface) {
 			// The run: katakana words, joined directly or by ・ or a space.
 			j := i
-			pieces := []tokenizer.Token{tok}
 			for {
 				if j+1 < len(toks) && isKatakanaWord(toks[j+1].Surface) {
 					j++
@@ -130,29 +146,17 @@ func (k *kagomeTokenizer) words(text string) []word {
 				} else {
 					break
 				}
-				pieces = append(pieces, toks[j])
 			}
 			first, last := toks[i], toks[j]
 			s, e := span(first.Position, last.Position+len(last.Surface))
 			whole := folded[first.Position : last.Position+len(last.Surface)]
-			known := len(pieces) > 1
-			for _, p := range pieces {
-				known = known && p.Class == tokenizer.KNOWN && utf8.RuneCountInString(p.Surface) >= 2
+			w := word{pos: pos, start: s, end: e, written: whole, variant: kanaKey(whole),
+				content: utf8.RuneCountInString(kanaKey(whole)) >= 2}
+			w.pieces = k.pieces(folded, first.Position, last.Position+len(last.Surface), span)
+			for n := range w.pieces {
+				w.pieces[n].pos = pos
 			}
-			if !known {
-				out = append(out, word{pos: pos, start: s, end: e, written: whole,
-					variant: kanaKey(whole), content: utf8.RuneCountInString(whole) >= 2})
-			} else {
-				for n, p := range pieces {
-					ps, pe := span(p.Position, p.Position+len(p.Surface))
-					w := word{pos: pos + n, start: ps, end: pe, written: p.Surface, variant: kanaKey(p.Surface), content: true}
-					if n == 0 {
-						w.run, w.runEnd = kanaKey(whole), e
-					}
-					out = append(out, w)
-				}
-				pos += len(pieces) - 1
-			}
+			out = append(out, w)
 			i = j
 			continue
 		}
@@ -171,6 +175,7 @@ func (k *kagomeTokenizer) words(text string) []word {
 		w := word{pos: pos, written: surface, variant: iterate(surface)}
 		w.start, w.end = span(tok.Position, tok.Position+len(surface))
 		if pos1 == "動詞" || pos1 == "形容詞" {
+			w.inflects = true
 			if b := feature(f, ipa.BaseForm); b != "" {
 				w.variant = iterate(b)
 			}
@@ -182,6 +187,9 @@ func (k *kagomeTokenizer) words(text string) []word {
 			w.skeleton = skeleton(iterate(surface))
 		}
 		w.affix = pos1 == "接頭詞" || pos2 == "接尾" || pos2 == "非自立"
+		if isHiragana(surface) && !w.affix && (pos1 == "名詞" || pos1 == "動詞" || pos1 == "形容詞") {
+			w.kana = toKatakana(w.variant)
+		}
 		w.mixed = pos1 == "名詞" && hasHan(surface) && strings.ContainsFunc(surface, func(r rune) bool { return unicode.Is(unicode.Hiragana, r) })
 		switch {
 		case isLatin(surface):
@@ -208,11 +216,15 @@ func (k *kagomeTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	for _, w := range k.words(string(input)) {
 		add(w, prefixWritten, w.written, w.end)
 		add(w, prefixVariant, w.variant, w.end)
-		if w.run != "" {
-			add(w, prefixVariant, w.run, w.runEnd)
+		for _, p := range w.pieces {
+			add(p, prefixWritten, p.written, p.end)
+			add(p, prefixVariant, p.variant, p.end)
 		}
 		if w.skeleton != "" {
 			add(w, prefixSkeleton, w.skeleton, w.end)
+		}
+		if w.kana != "" {
+			add(w, prefixKana, w.kana, w.end)
 		}
 		switch {
 		case w.reading == "":
@@ -421,4 +433,111 @@ func Analyze(text string) []string {
 		out = append(out, w.written)
 	}
 	return out
+}
+
+// baseReading returns the reading of a word's base form (繋がり → ツナガル),
+// "" if the dictionary has none.
+func (k *kagomeTokenizer) baseReading(w word) string {
+	if !w.inflects || w.variant == w.written {
+		return w.reading
+	}
+	toks := k.t.Analyze(w.variant, tokenizer.Normal)
+	if len(toks) != 1 {
+		return ""
+	}
+	return feature(toks[0].Features(), ipa.Reading)
+}
+
+// pieces cuts the katakana run folded[from:to] into the fewest words the
+// dictionary knows, of minPiece or more characters each, within the parts
+// its middle dots or blanks separate (a part that cannot be cut so stays
+// whole). It returns nil if the run is one word. kagome alone would cut
+// サイバー into サイ and バー, and ポータルサイト into ポー, タル and サイト.
+func (k *kagomeTokenizer) pieces(folded string, from, to int, span func(s, e int) (int, int)) []word {
+	var out []word
+	add := func(s, e int) {
+		ps, pe := span(s, e)
+		t := folded[s:e]
+		out = append(out, word{start: ps, end: pe, written: t, variant: kanaKey(t), content: true})
+	}
+	seg := from
+	for i := from; i <= to; {
+		r, n := utf8.DecodeRuneInString(folded[i:min(to, len(folded))])
+		if i < to && !isJoiner(string(r)) {
+			i += n
+			continue
+		}
+		if seg < i {
+			cuts := k.cut(folded[seg:i])
+			if cuts == nil {
+				add(seg, i)
+			}
+			for c := 0; c+1 < len(cuts); c++ {
+				add(seg+cuts[c], seg+cuts[c+1])
+			}
+		}
+		if i == to {
+			break
+		}
+		i += n
+		seg = i
+	}
+	if len(out) < 2 {
+		return nil
+	}
+	return out
+}
+
+// fieldKatakana are katakana words of this field that the IPA dictionary
+// lacks, so that the compounds they head are cut into words like those it
+// knows (サイバーセキュリティ, クラウドサービス).
+var fieldKatakana = []string{
+	"サイバー", "ガバナンス", "マルウェア", "ランサムウェア", "フィッシング", "ボットネット",
+	"クラウド", "セキュア", "レジリエンス", "ポータル", "エコシステム", "フォレンジック",
+	"トランスフォーメーション", "ベンダー", "ベンダ", "レガシー",
+}
+
+// minPiece is the shortest word a katakana run is cut into: the
+// dictionary knows many two-character katakana words (サイ, バー, ポー) that
+// are pieces of no compound.
+const minPiece = 3
+
+// cut returns the byte offsets cutting s into the fewest known words of
+// minPiece or more characters (0 first, len(s) last), or nil.
+func (k *kagomeTokenizer) cut(s string) []int {
+	idx := k.dict.Index
+	best := make([]int, len(s)+1) // 1 + pieces covering s[:i]; 0: not reached
+	from := make([]int, len(s)+1)
+	best[0] = 1
+	for i := 0; i < len(s); i++ {
+		if best[i] == 0 {
+			continue
+		}
+		lens, _ := idx.CommonPrefixSearch(s[i:])
+		for _, w := range fieldKatakana {
+			if strings.HasPrefix(s[i:], w) {
+				lens = append(lens, len(w))
+			}
+		}
+		for _, l := range lens {
+			if utf8.RuneCountInString(s[i:i+l]) < minPiece {
+				continue
+			}
+			if best[i+l] == 0 || best[i]+1 < best[i+l] {
+				best[i+l], from[i+l] = best[i]+1, i
+			}
+		}
+	}
+	if best[len(s)] == 0 {
+		return nil
+	}
+	var cuts []int
+	for i := len(s); i > 0; i = from[i] {
+		cuts = append(cuts, i)
+	}
+	cuts = append(cuts, 0)
+	for a, b := 0, len(cuts)-1; a < b; a, b = a+1, b-1 {
+		cuts[a], cuts[b] = cuts[b], cuts[a]
+	}
+	return cuts
 }

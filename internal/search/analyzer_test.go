@@ -1,7 +1,9 @@
 package search
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -14,13 +16,52 @@ func TestAnalyze(t *testing.T) {
 		{"IoT機器", []string{"iot", "機器"}},
 		{"ＤＸの推進", []string{"dx", "推進"}},
 		{"人材育成", []string{"人材", "育成"}},
-		{"ｻﾌﾟﾗｲﾁｪｰﾝ", []string{"サプライ", "チェーン"}},
-		{"サプライチェーン", []string{"サプライ", "チェーン"}},
+		{"ｻﾌﾟﾗｲﾁｪｰﾝ", []string{"サプライチェーン"}},
+		{"サプライチェーン・リスク", []string{"サプライチェーン・リスク"}},
 		{"東京都", []string{"東京", "都"}},
 	}
 	for _, tt := range tests {
 		if got := Analyze(tt.in); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("Analyze(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestTerms checks the terms the index holds for each word, at their
+// positions: written form, variant key, okurigana skeleton, reading.
+func TestTerms(t *testing.T) {
+	k, err := japanese()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ in, want string }{
+		{"ＩｏＴ機器", "1:w:iot 1:v:iot 2:w:機器 2:v:機器 2:r:キキ"},
+		// Inflection and okurigana: the base form, and the kanji alone.
+		{"取り入れた", "1:w:取り入れ 1:v:取り入れる 1:k:取入 1:r:トリイレ"},
+		{"取入れ", "1:w:取入れ 1:v:取入れ 1:k:取入 1:r:トリイレ"},
+		// Kanji and kana mixed: the same reading; a suffix's reading is kept apart.
+		{"脆弱性", "1:w:脆弱 1:v:脆弱 1:r:ゼイジャク 2:w:性 2:v:性 2:a:セイ"},
+		{"ぜい弱性", "1:w:ぜい弱 1:v:ぜい弱 1:r:ゼイジャク 2:w:性 2:v:性 2:a:セイ"},
+		{"人々", "1:w:人々 1:v:人人 1:r:ヒトビト"},
+		{"つながる", "1:w:つながる 1:v:つながる 1:h:ツナガル 1:r:ツナガル"},
+		// Katakana runs: one position; pieces only where the dictionary
+		// knows them; no long vowel marks or dots in the variant key.
+		{"サイバーセキュリティ・センター", "1:w:サイバーセキュリティ・センター 1:v:サイバセキュリティセンタ 1:w:サイバー 1:v:サイバ 1:w:セキュリティ 1:v:セキュリティ 1:w:センター 1:v:センタ"},
+		{"ｻﾌﾟﾗｲﾁｪｰﾝ", "1:w:サプライチェーン 1:v:サプライチェン 1:w:サプライ 1:v:サプライ 1:w:チェーン 1:v:チェン"},
+		{"ガバナンス", "1:w:ガバナンス 1:v:ガバナンス"},
+		{"パラリンピック", "1:w:パラリンピック 1:v:パラリンピック"},
+		// Suffixes stay apart: 議会 is no word of 協議会, 京都 none of 東京都.
+		{"東京都", "1:w:東京 1:v:東京 1:r:トウキョウ 2:w:都 2:v:都 2:a:ト"},
+		{"協議会", "1:w:協議 1:v:協議 1:r:キョウギ 2:w:会 2:v:会 2:a:カイ"},
+		// Dropped particles leave a gap.
+		{"人材の育成", "1:w:人材 1:v:人材 1:r:ジンザイ 3:w:育成 3:v:育成 3:r:イクセイ"},
+	} {
+		var got []string
+		for _, tok := range k.Tokenize([]byte(tt.in)) {
+			got = append(got, fmt.Sprintf("%d:%s", tok.Position, tok.Term))
+		}
+		if g := strings.Join(got, " "); g != tt.want {
+			t.Errorf("%s:\n got %s\nwant %s", tt.in, g, tt.want)
 		}
 	}
 }
@@ -36,8 +77,11 @@ func TestOffsets(t *testing.T) {
 	var got []string
 	for _, w := range k.words(in) {
 		got = append(got, in[w.start:w.end])
+		for _, p := range w.pieces {
+			got = append(got, in[p.start:p.end])
+		}
 	}
-	want := []string{"安全", "ＩｏＴ", "システム", "ｻﾌﾟﾗｲ", "ﾁｪｰﾝ"}
+	want := []string{"安全", "ＩｏＴ", "システム", "ｻﾌﾟﾗｲﾁｪｰﾝ", "ｻﾌﾟﾗｲ", "ﾁｪｰﾝ"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("spans %q, want %q", got, want)
 	}

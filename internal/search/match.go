@@ -193,21 +193,50 @@ func variantTerms(w word) []string {
 	if w.mixed && w.reading != "" {
 		ts = append(ts, prefixReading+w.reading)
 	}
+	if hasHan(w.written) && !w.affix {
+		// The same word written in hiragana: 繋がる → つながる.
+		k, _ := japanese()
+		if r := k.baseReading(w); r != "" {
+			ts = append(ts, prefixKana+r)
+		}
+	}
 	return ts
 }
 
-// isCompound reports whether ws are two or more words each of which stands
-// on its own (デジタル人材; not 東京都, whose 都 is a suffix).
-func isCompound(ws []word) bool {
-	if len(ws) < 2 {
-		return false
-	}
+// compoundParts returns the parts of a compound: two or more words each of
+// which stands on its own (デジタル人材, サイバーセキュリティ人材; not 東京都,
+// whose 都 is a suffix); nil if ws are not one.
+func compoundParts(ws []word) []word {
+	var ps []word
 	for _, w := range ws {
-		if !w.content {
-			return false
+		ps = append(ps, w.parts()...)
+	}
+	if len(ps) < 2 {
+		return nil
+	}
+	for _, p := range ps {
+		if !p.content {
+			return nil
 		}
 	}
-	return true
+	return ps
+}
+
+// okuriganaSkeleton returns the kanji of a word written with okurigana
+// that the dictionary does not know and cuts in two (申合せ → 申 合せ): two
+// or more kanji, with runs of at most two hiragana; "" otherwise.
+func okuriganaSkeleton(s string) string {
+	run := 0
+	for _, r := range s {
+		if unicode.Is(unicode.Hiragana, r) {
+			if run++; run > 2 {
+				return ""
+			}
+		} else {
+			run = 0
+		}
+	}
+	return skeleton(iterate(s))
 }
 
 // unitOf returns the ways of finding the word c.
@@ -224,11 +253,8 @@ func (x *Index) unitOf(c clause) *unit {
 	if len(ws) > 0 {
 		u.alts = append(u.alts, alt{via: policy.MatchWritten, phrase: phraseOf(ws, writtenTerms), boost: boostWritten})
 		u.alts = append(u.alts, alt{via: policy.MatchVariant, phrase: phraseOf(ws, variantTerms), boost: boostVariant})
-		if ws[0].run != "" && ws[0].runEnd == ws[len(ws)-1].end && ws[0].start == 0 {
-			u.alts = append(u.alts, alt{via: policy.MatchVariant, phrase: [][]string{{prefixVariant + ws[0].run}}, boost: boostVariant})
-		}
 		if len(ws) > 1 {
-			if s := skeleton(iterate(foldKey(c.text))); s != "" {
+			if s := okuriganaSkeleton(foldKey(c.text)); s != "" {
 				u.alts = append(u.alts, alt{via: policy.MatchVariant, phrase: [][]string{{prefixSkeleton + s, prefixWritten + s}}, boost: boostVariant})
 			}
 		}
@@ -269,17 +295,18 @@ func (x *Index) unitOf(c clause) *unit {
 			b = boostNear
 		}
 		u.alts = append(u.alts, alt{via: policy.MatchThesaurus, phrase: phraseOf(ows, looseTerms), boost: b})
-		if ows[0].run != "" && ows[0].runEnd == ows[len(ows)-1].end {
-			u.alts = append(u.alts, alt{via: policy.MatchThesaurus, phrase: [][]string{{prefixVariant + ows[0].run}}, boost: b})
-		}
 	}
 	if f := foldKey(c.text); isKana(f) && utf8.RuneCountInString(f) >= minReading {
 		if ph := x.segmentReading(toKatakana(f)); ph != nil {
 			u.alts = append(u.alts, alt{via: policy.MatchReading, phrase: ph, boost: boostReading})
 		}
 	}
-	if isCompound(ws) && !isLatinPhrase(c.text) {
-		u.alts = append(u.alts, alt{via: policy.MatchCompoundPart, phrase: phraseOf(ws, looseTerms), anywhere: true, boost: boostCompound})
+	if ps := compoundParts(ws); ps != nil && !isLatinPhrase(c.text) {
+		var ph [][]string
+		for _, p := range ps {
+			ph = append(ph, looseTerms(p))
+		}
+		u.alts = append(u.alts, alt{via: policy.MatchCompoundPart, phrase: ph, anywhere: true, boost: boostCompound})
 	}
 	return u
 }
@@ -291,12 +318,12 @@ func (x *Index) parts(c clause) []*unit {
 		return nil
 	}
 	k, _ := japanese()
-	ws := k.words(c.text)
-	if !isCompound(ws) || isLatinPhrase(c.text) {
+	ps := compoundParts(k.words(c.text))
+	if ps == nil || isLatinPhrase(c.text) {
 		return nil
 	}
 	var out []*unit
-	for _, w := range ws {
+	for _, w := range ps {
 		p := x.unitOf(clause{text: c.text[w.start:w.end]})
 		p.query, p.part = c.text, true
 		out = append(out, p)

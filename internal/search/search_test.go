@@ -191,7 +191,7 @@ func TestHighlights(t *testing.T) {
 	for _, w := range k.words(text) {
 		got = append(got, text[w.start:w.end])
 	}
-	if strings.Join(got, "|") != "ＩｏＴ|機器|b|b|ｻﾌﾟﾗｲ|ﾁｪｰﾝ" {
+	if strings.Join(got, "|") != "ＩｏＴ|機器|b|b|ｻﾌﾟﾗｲﾁｪｰﾝ" {
 		t.Errorf("token spans %q", got)
 	}
 	// Escaping around marks.
