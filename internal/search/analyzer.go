@@ -33,8 +33,10 @@ import (
 //
 // A run of katakana (with middle dots or spaces inside: セキュリティ・バイ・
 // デザイン) is one word at one position. Where the dictionary knows every
-// piece of it, the pieces are indexed at that position too: サイバーセキュリティ
-// is also サイバー and セキュリティ. ポータルサイト and デジタルトランス
+// piece of it, the pieces are indexed at that position too, as pieces (p:),
+// and the first and last also as such (f:, s:): サイバーセキュリティ is also
+// サイバー and セキュリティ, and a phrase finds セキュリティ人材 in サイバー
+// セキュリティ人材 but not サイバー人材. ポータルサイト and デジタルトランス
 // フォーメーション, which it does not know whole or in pieces, have no pieces,
 // so that no piece of them matches another query.
 //
@@ -55,6 +57,9 @@ const (
 	prefixReading  = "r:"
 	prefixAffix    = "a:" // the reading of a prefix or suffix (会 of 協議会)
 	prefixKana     = "h:" // a word written in hiragana only, by its base form in katakana (つながる → ツナガル)
+	prefixPiece    = "p:" // a piece of a katakana run
+	prefixRunStart = "f:" // the first piece of a katakana run
+	prefixRunEnd   = "s:" // the last piece of a katakana run
 )
 
 func init() {
@@ -107,6 +112,7 @@ type word struct {
 	reading    string // katakana; "" where the dictionary has none
 	mixed      bool   // a noun written in kanji and kana alike (ぜい弱, き損, 漏えい)
 	affix      bool   // a prefix, suffix or dependent noun: its reading is no word of its own
+	prefix     bool   // an affix that clings to the word after it
 	inflects   bool   // a verb or an adjective: variant is its base form
 	kana       string // for a word in hiragana only: its base form in katakana
 	// content: a noun of its own (not an affix, number or pronoun), a
@@ -187,6 +193,7 @@ func (k *kagomeTokenizer) words(text string) []word {
 			w.skeleton = skeleton(iterate(surface))
 		}
 		w.affix = pos1 == "接頭詞" || pos2 == "接尾" || pos2 == "非自立"
+		w.prefix = pos1 == "接頭詞"
 		if isHiragana(surface) && !w.affix && (pos1 == "名詞" || pos1 == "動詞" || pos1 == "形容詞") {
 			w.kana = toKatakana(w.variant)
 		}
@@ -216,9 +223,14 @@ func (k *kagomeTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	for _, w := range k.words(string(input)) {
 		add(w, prefixWritten, w.written, w.end)
 		add(w, prefixVariant, w.variant, w.end)
-		for _, p := range w.pieces {
-			add(p, prefixWritten, p.written, p.end)
-			add(p, prefixVariant, p.variant, p.end)
+		for n, p := range w.pieces {
+			add(p, prefixPiece, p.written, p.end)
+			if n == 0 {
+				add(p, prefixRunStart, p.written, p.end)
+			}
+			if n == len(w.pieces)-1 {
+				add(p, prefixRunEnd, p.written, p.end)
+			}
 		}
 		if w.skeleton != "" {
 			add(w, prefixSkeleton, w.skeleton, w.end)

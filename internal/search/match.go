@@ -40,9 +40,9 @@ type alt struct {
 	// phrase holds the terms each position may have, in order; nil is a
 	// gap (a particle the index does not keep).
 	phrase [][]string
-	// anywhere: each position's terms anywhere in the provision (the parts
-	// of a compound), not next to each other.
-	anywhere bool
+	// parts: instead of phrase, each of these anywhere in the provision
+	// (the parts of a compound), not next to each other.
+	parts []alt
 	scope    string // the key of a defined term whose definition must apply
 	boost    float64
 }
@@ -89,10 +89,10 @@ func (u *unit) bleveQuery() query.Query {
 func (a alt) bleveQuery() query.Query {
 	var q query.Query
 	switch {
-	case a.anywhere:
+	case a.parts != nil:
 		var parts []query.Query
-		for _, terms := range a.phrase {
-			parts = append(parts, anyTerm(terms, a.boost))
+		for _, p := range a.parts {
+			parts = append(parts, p.bleveQuery())
 		}
 		q = bleve.NewConjunctionQuery(parts...)
 	case len(a.phrase) == 1:
@@ -148,30 +148,36 @@ func anyTerm(terms []string, boost float64) query.Query {
 	return bleve.NewDisjunctionQuery(qs...)
 }
 
-// phraseOf returns the positions of ws with the terms each one gives.
+// phraseOf returns the positions of ws with the terms each one gives. A
+// katakana word may also be a piece of a longer run of the text, where the
+// phrase allows it: alone, anywhere in the run (セキュリティ in サイバー
+// セキュリティセンター); first of several, at the run's end (セキュリティ人材
+// in サイバーセキュリティ人材); last of several, at its start.
 func phraseOf(ws []word, terms func(word) []string) [][]string {
 	if len(ws) == 0 {
 		return nil
 	}
 	out := make([][]string, ws[len(ws)-1].pos-ws[0].pos+1)
-	for _, w := range ws {
+	for n, w := range ws {
 		i := w.pos - ws[0].pos
-		for _, t := range terms(w) {
+		ts := terms(w)
+		if isKatakanaWord(w.written) || strings.ContainsAny(w.written, "・･") && len(w.pieces) > 0 {
+			switch {
+			case len(ws) == 1:
+				ts = append(ts, prefixPiece+w.written)
+			case n == 0:
+				ts = append(ts, prefixRunEnd+w.written)
+			case n == len(ws)-1:
+				ts = append(ts, prefixRunStart+w.written)
+			}
+		}
+		for _, t := range ts {
 			if !contains(out[i], t) {
 				out[i] = append(out[i], t)
 			}
 		}
 	}
 	return out
-}
-
-func contains(s []string, x string) bool {
-	for _, y := range s {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 func writtenTerms(w word) []string { return []string{prefixWritten + w.written} }
@@ -204,20 +210,36 @@ func variantTerms(w word) []string {
 }
 
 // compoundParts returns the parts of a compound: two or more words each of
-// which stands on its own (デジタル人材, サイバーセキュリティ人材; not 東京都,
-// whose 都 is a suffix); nil if ws are not one.
-func compoundParts(ws []word) []word {
-	var ps []word
+// which stands on its own, with the prefixes and suffixes that cling to it
+// (デジタル人材, IoT脆弱性 → IoT 脆弱性, サイバーセキュリティ人材 → サイバー
+// セキュリティ 人材; not 東京都, whose 都 is a suffix of 東京); nil if ws are
+// not one.
+func compoundParts(ws []word) [][]word {
+	var ps [][]word
+	prefix := false
 	for _, w := range ws {
-		ps = append(ps, w.parts()...)
-	}
-	if len(ps) < 2 {
-		return nil
-	}
-	for _, p := range ps {
-		if !p.content {
-			return nil
+		for _, p := range w.parts() {
+			switch {
+			case p.content && prefix:
+				ps[len(ps)-1] = append(ps[len(ps)-1], p)
+				prefix = false
+			case p.content:
+				ps = append(ps, []word{p})
+			case p.affix && p.prefix:
+				if !prefix {
+					ps = append(ps, nil)
+				}
+				ps[len(ps)-1] = append(ps[len(ps)-1], p)
+				prefix = true
+			case p.affix && len(ps) > 0 && !prefix:
+				ps[len(ps)-1] = append(ps[len(ps)-1], p)
+			default:
+				return nil
+			}
 		}
+	}
+	if len(ps) < 2 || prefix {
+		return nil
 	}
 	return ps
 }
@@ -302,11 +324,11 @@ func (x *Index) unitOf(c clause) *unit {
 		}
 	}
 	if ps := compoundParts(ws); ps != nil && !isLatinPhrase(c.text) {
-		var ph [][]string
+		a := alt{via: policy.MatchCompoundPart, parts: []alt{}, boost: boostCompound}
 		for _, p := range ps {
-			ph = append(ph, looseTerms(p))
+			a.parts = append(a.parts, alt{via: policy.MatchCompoundPart, phrase: phraseOf(p, looseTerms), boost: boostCompound})
 		}
-		u.alts = append(u.alts, alt{via: policy.MatchCompoundPart, phrase: ph, anywhere: true, boost: boostCompound})
+		u.alts = append(u.alts, a)
 	}
 	return u
 }
@@ -323,8 +345,8 @@ func (x *Index) parts(c clause) []*unit {
 		return nil
 	}
 	var out []*unit
-	for _, w := range ps {
-		p := x.unitOf(clause{text: c.text[w.start:w.end]})
+	for _, ws := range ps {
+		p := x.unitOf(clause{text: c.text[ws[0].start:ws[len(ws)-1].end]})
 		p.query, p.part = c.text, true
 		out = append(out, p)
 	}
@@ -449,21 +471,14 @@ func explain(units []*unit, text string, locs search.TermLocationMap) []policy.M
 // first occurrence of a phrase, or the first of each part of a compound;
 // nil if it does not hold.
 func (a alt) find(locs search.TermLocationMap) [][2]int {
-	if a.anywhere {
+	if a.parts != nil {
 		var out [][2]int
-		for _, terms := range a.phrase {
-			var first *search.Location
-			for _, t := range terms {
-				for _, l := range locs[t] {
-					if first == nil || l.Start < first.Start {
-						first = l
-					}
-				}
-			}
-			if first == nil {
+		for _, p := range a.parts {
+			spans := p.find(locs)
+			if spans == nil {
 				return nil
 			}
-			out = append(out, [2]int{int(first.Start), int(first.End)})
+			out = append(out, spans...)
 		}
 		return out
 	}
@@ -538,6 +553,15 @@ func (x *Index) mergeEnglish(cs []clause) []clause {
 func hasHan(s string) bool {
 	for _, r := range s {
 		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(s []string, x string) bool {
+	for _, y := range s {
+		if y == x {
 			return true
 		}
 	}
