@@ -43,8 +43,8 @@ type alt struct {
 	// parts: instead of phrase, each of these anywhere in the provision
 	// (the parts of a compound), not next to each other.
 	parts []alt
-	scope    string // the key of a defined term whose definition must apply
-	boost    float64
+	scope string // the key of a defined term whose definition must apply
+	boost float64
 }
 
 // unit is one word of a query (or one part of a compound word, or one side
