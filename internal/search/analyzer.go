@@ -33,9 +33,10 @@ import (
 //
 // A run of katakana (with middle dots or spaces inside: セキュリティ・バイ・
 // デザイン) is one word at one position. Where the dictionary knows every
-// piece of it, the pieces are indexed at that position too, as pieces (p:),
-// and the first and last also as such (f:, s:): サイバーセキュリティ is also
-// サイバー and セキュリティ, and a phrase finds セキュリティ人材 in サイバー
+// piece of it, every run of its pieces is indexed at that position too (p:),
+// and those that start or end it also as such (f:, s:): サイバーセキュリティ
+// センター is also サイバー, セキュリティ, センター, サイバーセキュリティ and
+// セキュリティセンター, and a phrase finds セキュリティ人材 in サイバー
 // セキュリティ人材 but not サイバー人材. ポータルサイト and デジタルトランス
 // フォーメーション, which it does not know whole or in pieces, have no pieces,
 // so that no piece of them matches another query.
@@ -57,9 +58,9 @@ const (
 	prefixReading  = "r:"
 	prefixAffix    = "a:" // the reading of a prefix or suffix (会 of 協議会)
 	prefixKana     = "h:" // a word written in hiragana only, by its base form in katakana (つながる → ツナガル)
-	prefixPiece    = "p:" // a piece of a katakana run
-	prefixRunStart = "f:" // the first piece of a katakana run
-	prefixRunEnd   = "s:" // the last piece of a katakana run
+	prefixPiece    = "p:" // pieces of a katakana run, by their variant key
+	prefixRunStart = "f:" // pieces that start a katakana run
+	prefixRunEnd   = "s:" // pieces that end a katakana run
 )
 
 func init() {
@@ -223,13 +224,24 @@ func (k *kagomeTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	for _, w := range k.words(string(input)) {
 		add(w, prefixWritten, w.written, w.end)
 		add(w, prefixVariant, w.variant, w.end)
-		for n, p := range w.pieces {
-			add(p, prefixPiece, p.written, p.end)
-			if n == 0 {
-				add(p, prefixRunStart, p.written, p.end)
-			}
-			if n == len(w.pieces)-1 {
-				add(p, prefixRunEnd, p.written, p.end)
+		// Every run of pieces short of the whole: サプライ, チェーン, リスク,
+		// サプライチェーン, チェーンリスク of サプライチェーンリスク.
+		ps := w.pieces
+		for i := range ps {
+			key := ""
+			for j := i; j < len(ps) && j-i < maxPieces; j++ {
+				key += ps[j].variant
+				if i == 0 && j == len(ps)-1 {
+					break
+				}
+				span := word{pos: w.pos, start: ps[i].start, end: ps[j].end}
+				add(span, prefixPiece, key, span.end)
+				if i == 0 {
+					add(span, prefixRunStart, key, span.end)
+				}
+				if j == len(ps)-1 {
+					add(span, prefixRunEnd, key, span.end)
+				}
 			}
 		}
 		if w.skeleton != "" {
@@ -508,6 +520,9 @@ var fieldKatakana = []string{
 	"クラウド", "セキュア", "レジリエンス", "ポータル", "エコシステム", "フォレンジック",
 	"トランスフォーメーション", "ベンダー", "ベンダ", "レガシー",
 }
+
+// maxPieces bounds the pieces of a katakana run indexed together.
+const maxPieces = 6
 
 // minPiece is the shortest word a katakana run is cut into: the
 // dictionary knows many two-character katakana words (サイ, バー, ポー) that

@@ -164,11 +164,11 @@ func phraseOf(ws []word, terms func(word) []string) [][]string {
 		if isKatakanaWord(w.written) || strings.ContainsAny(w.written, "・･") && len(w.pieces) > 0 {
 			switch {
 			case len(ws) == 1:
-				ts = append(ts, prefixPiece+w.written)
+				ts = append(ts, prefixPiece+w.variant)
 			case n == 0:
-				ts = append(ts, prefixRunEnd+w.written)
+				ts = append(ts, prefixRunEnd+w.variant)
 			case n == len(ws)-1:
-				ts = append(ts, prefixRunStart+w.written)
+				ts = append(ts, prefixRunStart+w.variant)
 			}
 		}
 		for _, t := range ts {
@@ -523,7 +523,7 @@ func (x *Index) mergeEnglish(cs []clause) []clause {
 		return cs
 	}
 	plain := func(c clause) bool {
-		return !c.phrase && !c.negate && c.or == nil && isLatinPhrase(c.text)
+		return !c.phrase && !c.negate && c.or == nil && isLatinPhrase(c.text+"a")
 	}
 	var out []clause
 	for i := 0; i < len(cs); i++ {

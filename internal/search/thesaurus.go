@@ -10,7 +10,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	porterstemmer "github.com/blevesearch/go-porterstemmer"
 	"github.com/policykb/policykb/corpus"
 	"golang.org/x/text/unicode/norm"
 )
@@ -221,14 +220,29 @@ func (th *Thesaurus) isEnglish(words string) bool {
 // marks and middle dots, no blanks.
 func jaKey(s string) string { return kanaKey(foldKey(s)) }
 
-// englishKey is the key of an English term: lower case, each word stemmed
-// (vulnerabilities → vulner), single spaces.
+// englishKey is the key of an English term: lower case, each word in the
+// singular (vulnerabilities → vulnerability), single spaces. Stemming
+// further would mix words up (governance and government are both govern to
+// Porter's stemmer).
 func englishKey(s string) string {
 	fs := strings.Fields(strings.ToLower(s))
 	for i, f := range fs {
-		fs[i] = porterstemmer.StemString(f)
+		fs[i] = singular(f)
 	}
 	return "en:" + strings.Join(fs, " ")
+}
+
+// singular strips the plural ending of an English word.
+func singular(w string) string {
+	switch {
+	case len(w) > 4 && strings.HasSuffix(w, "ies"):
+		return w[:len(w)-3] + "y"
+	case strings.HasSuffix(w, "sses"), strings.HasSuffix(w, "shes"), strings.HasSuffix(w, "ches"), strings.HasSuffix(w, "xes"):
+		return w[:len(w)-2]
+	case len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
+		return w[:len(w)-1]
+	}
+	return w
 }
 
 // isLatinPhrase reports whether s is ASCII letters and digits, with spaces
