@@ -29,7 +29,8 @@ import (
 //	a:  the reading of a prefix or suffix, which is no  カイ (協議会)
 //	    word of its own
 //	h:  a word in hiragana only, its base form in       ツナガル (つながる)
-//	    katakana, for the same word written in kanji
+//	    katakana, or in kanji and kana, its reading,     キソン (き損)
+//	    for the same word written in kanji
 //
 // A run of katakana (with middle dots or spaces inside: セキュリティ・バイ・
 // デザイン) is one word at one position. Where the dictionary knows every
@@ -115,7 +116,7 @@ type word struct {
 	affix      bool   // a prefix, suffix or dependent noun: its reading is no word of its own
 	prefix     bool   // an affix that clings to the word after it
 	inflects   bool   // a verb or an adjective: variant is its base form
-	kana       string // for a word in hiragana only: its base form in katakana
+	kana       string // for a word in hiragana only, its base form in katakana; in kanji and kana, its reading
 	// content: a noun of its own (not an affix, number or pronoun), a
 	// katakana or Latin word; the only words a compound is split into.
 	content bool
@@ -199,6 +200,9 @@ func (k *kagomeTokenizer) words(text string) []word {
 			w.kana = toKatakana(w.variant)
 		}
 		w.mixed = pos1 == "名詞" && hasHan(surface) && strings.ContainsFunc(surface, func(r rune) bool { return unicode.Is(unicode.Hiragana, r) })
+		if w.mixed && w.reading != "" {
+			w.kana = w.reading // き損 is also found as 毀損
+		}
 		switch {
 		case isLatin(surface):
 			w.content = true

@@ -38,10 +38,10 @@ func TestTerms(t *testing.T) {
 		{"ＩｏＴ機器", "1:w:iot 1:v:iot 2:w:機器 2:v:機器 2:r:キキ"},
 		// Inflection and okurigana: the base form, and the kanji alone.
 		{"取り入れた", "1:w:取り入れ 1:v:取り入れる 1:k:取入 1:r:トリイレ"},
-		{"取入れ", "1:w:取入れ 1:v:取入れ 1:k:取入 1:r:トリイレ"},
+		{"取入れ", "1:w:取入れ 1:v:取入れ 1:k:取入 1:h:トリイレ 1:r:トリイレ"},
 		// Kanji and kana mixed: the same reading; a suffix's reading is kept apart.
 		{"脆弱性", "1:w:脆弱 1:v:脆弱 1:r:ゼイジャク 2:w:性 2:v:性 2:a:セイ"},
-		{"ぜい弱性", "1:w:ぜい弱 1:v:ぜい弱 1:r:ゼイジャク 2:w:性 2:v:性 2:a:セイ"},
+		{"ぜい弱性", "1:w:ぜい弱 1:v:ぜい弱 1:h:ゼイジャク 1:r:ゼイジャク 2:w:性 2:v:性 2:a:セイ"},
 		{"人々", "1:w:人々 1:v:人人 1:r:ヒトビト"},
 		{"つながる", "1:w:つながる 1:v:つながる 1:h:ツナガル 1:r:ツナガル"},
 		// Katakana runs: one position; pieces only where the dictionary

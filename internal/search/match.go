@@ -282,6 +282,9 @@ func (x *Index) unitOf(c clause) *unit {
 		}
 	}
 	if c.phrase {
+		// A quoted phrase is a term: its synonyms and Japanese, nothing
+		// looser.
+		x.addThesaurus(u, c.text)
 		return u
 	}
 	// Terms a document defines: ＤＸ for デジタルトランスフォーメーション and
@@ -307,17 +310,7 @@ func (x *Index) unitOf(c clause) *unit {
 			u.alts = append(u.alts, alt{via: policy.MatchDefinedTerm, phrase: phraseOf(ows, looseTerms), scope: sk[1], boost: boostDefined})
 		}
 	}
-	for _, r := range x.thesaurus.lookup(c.text) {
-		ows := k.words(r.term)
-		if len(ows) == 0 {
-			continue
-		}
-		b := boostSynonym
-		if r.rel == NearSynonym {
-			b = boostNear
-		}
-		u.alts = append(u.alts, alt{via: policy.MatchThesaurus, phrase: phraseOf(ows, looseTerms), boost: b})
-	}
+	x.addThesaurus(u, c.text)
 	if f := foldKey(c.text); isKana(f) && utf8.RuneCountInString(f) >= minReading {
 		if ph := x.segmentReading(toKatakana(f)); ph != nil {
 			u.alts = append(u.alts, alt{via: policy.MatchReading, phrase: ph, boost: boostReading})
@@ -331,6 +324,22 @@ func (x *Index) unitOf(c clause) *unit {
 		u.alts = append(u.alts, a)
 	}
 	return u
+}
+
+// addThesaurus adds the ways of finding text through the thesaurus.
+func (x *Index) addThesaurus(u *unit, text string) {
+	k, _ := japanese()
+	for _, r := range x.thesaurus.lookup(text) {
+		ows := k.words(r.term)
+		if len(ows) == 0 {
+			continue
+		}
+		b := boostSynonym
+		if r.rel == NearSynonym {
+			b = boostNear
+		}
+		u.alts = append(u.alts, alt{via: policy.MatchThesaurus, phrase: phraseOf(ows, looseTerms), boost: b})
+	}
 }
 
 // parts returns the units of the parts of a compound word, for partial
