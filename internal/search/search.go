@@ -117,55 +117,35 @@ func (x *Index) Search(ctx context.Context, q policy.SearchQuery) (*policy.Searc
 }
 
 // maxPartialWords bounds the words of a query answered with partial
-// matches: each takes one count of the index.
-const maxPartialWords = 12
+// matches.
+const maxPartialWords = 32
 
-// partial returns the page of provisions holding the most of units, none
-// holding all: those holding n-1 of them first, then n-2, down to 1; within
-// a level by score. It returns the pages of hits that make up the page and
-// the number of provisions holding any of the units.
+// heldWeight is what holding one more word of a query adds to the score of
+// a partial match: more than any sum of term scores, so that provisions
+// holding more words come first, and by score among those holding as many.
+const heldWeight = 1000
+
+// partial returns the page of provisions holding the most of units (none
+// holds them all), and the number of provisions holding any. Each unit
+// scores heldWeight where it holds, on top of its own score; bleve's
+// disjunction sums them (and scales the sum by the share of units held,
+// which keeps the order).
 func (x *Index) partial(ctx context.Context, units []*unit, filters, not []query.Query, first, offset int) ([]*bleve.SearchResult, int, error) {
 	qs := make([]query.Query, len(units))
 	for i, u := range units {
-		if qs[i] = u.bleveQuery(); qs[i] == nil {
+		uq := u.bleveQuery()
+		if uq == nil {
 			return nil, 0, nil
 		}
+		held := bleve.NewMatchAllQuery()
+		held.SetBoost(heldWeight)
+		qs[i] = bleve.NewConjunctionQuery(uq, held)
 	}
-	atLeast := func(k int) query.Query {
-		d := bleve.NewDisjunctionQuery(qs...)
-		d.SetMin(float64(k))
-		return d
+	r, err := x.run(ctx, boolQuery(append([]query.Query{bleve.NewDisjunctionQuery(qs...)}, filters...), not), first, offset)
+	if err != nil {
+		return nil, 0, err
 	}
-	n := len(units)
-	// counts[k]: provisions holding at least k units.
-	counts := make([]int, n+1)
-	for k := n - 1; k >= 1; k-- {
-		r, err := x.run(ctx, boolQuery(append([]query.Query{atLeast(k)}, filters...), not), 0, 0)
-		if err != nil {
-			return nil, 0, err
-		}
-		counts[k] = int(r.Total)
-	}
-	var pages []*bleve.SearchResult
-	want := first
-	for k := n - 1; k >= 1 && want > 0; k-- {
-		levelStart, levelSize := counts[k+1], counts[k]-counts[k+1]
-		from := offset + (first - want) - levelStart
-		if levelSize == 0 || from >= levelSize {
-			continue
-		}
-		nots := not
-		if k+1 < n {
-			nots = append(nots[:len(nots):len(nots)], atLeast(k+1))
-		}
-		r, err := x.run(ctx, boolQuery(append([]query.Query{atLeast(k)}, filters...), nots), min(want, levelSize-from), from)
-		if err != nil {
-			return nil, 0, err
-		}
-		pages = append(pages, r)
-		want -= len(r.Hits)
-	}
-	return pages, counts[1], nil
+	return []*bleve.SearchResult{r}, int(r.Total), nil
 }
 
 // run searches the index: size hits from offset, by score then ID.
