@@ -139,3 +139,22 @@ func synthetic(b *testing.B) *sqlite.DB {
 	}
 	return synthDB
 }
+
+// Building the index of the corpus (the dictionary is loaded already), with
+// this analysis and with the first one: what the analysis adds to the time
+// a server takes to have its index ready.
+func BenchmarkOpenCorpus(b *testing.B) { benchOpen(b, Morphology) }
+
+func BenchmarkOpenCorpusLegacy(b *testing.B) { benchOpen(b, Legacy) }
+
+func benchOpen(b *testing.B, st Strategy) {
+	db, _ := corpusIndex(b, "")
+	b.ResetTimer()
+	for range b.N {
+		x, err := OpenWith(context.Background(), "", db, st)
+		if err != nil {
+			b.Fatal(err)
+		}
+		x.Close()
+	}
+}
