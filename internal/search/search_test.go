@@ -47,9 +47,9 @@ type scores struct {
 // kindScore is the outcome on the queries of one kind (the kind's first
 // word: inflection, variant, kana, …).
 type kindScore struct {
-	n           int
-	recall, mrr float64
-	hits        int // of traps and nonsense
+	n                      int
+	recall, mrr, precision float64
+	hits                   int // of traps and nonsense
 }
 
 // evaluate runs the evaluation set through search and scores the top 10.
@@ -95,6 +95,9 @@ func evaluate(t testing.TB, queries []evalQuery, search func(q string) ([]string
 		s.mrr += rr
 		k.recall += float64(found) / float64(len(rel))
 		k.mrr += rr
+		if len(got) > 0 {
+			k.precision += float64(found) / float64(len(got))
+		}
 		if found < len(rel) || rr < 1 {
 			s.misses = append(s.misses, q.Q)
 		}
@@ -128,10 +131,15 @@ func TestEval(t *testing.T) {
 	for _, kind := range slices.Sorted(maps.Keys(s.byKind)) {
 		k := s.byKind[kind]
 		if rel := k.n; k.recall > 0 || k.mrr > 0 {
-			t.Logf("  %-12s %3d queries: recall@10 %.3f, MRR %.3f", kind, rel, k.recall/float64(rel), k.mrr/float64(rel))
+			t.Logf("  %-12s %3d queries: recall@10 %.3f, MRR %.3f, precision@10 %.3f", kind, rel, k.recall/float64(rel), k.mrr/float64(rel), k.precision/float64(rel))
 		} else {
 			t.Logf("  %-12s %3d queries: %d hits", kind, k.n, k.hits)
 		}
+	}
+	// Kana queries find kanji through readings without flooding the hits
+	// with homophones: what they find is what they mean.
+	if k := s.byKind["kana"]; k == nil || k.n < 10 || k.precision/float64(k.n) < 0.9 {
+		t.Errorf("kana queries: %+v, want 10 or more with precision@10 ≥ 0.9", k)
 	}
 	if s.recall < 0.95 || s.mrr < 0.90 || s.trapHits > 0 || s.nonsenseHits > 0 {
 		t.Errorf("recall@10 %.3f (want ≥ 0.95), MRR %.3f (want ≥ 0.90), trap hits %d, nonsense hits %d (want 0: %q); misses %q",
