@@ -555,7 +555,25 @@ func (x *Index) mergeEnglish(cs []clause) []clause {
 			out = append(out, cs[i])
 		}
 	}
+	// English words that carry no meaning of their own (training and
+	// exercise), where other words remain.
+	var kept []clause
+	for _, c := range out {
+		if !plain(c) || !englishStopwords[strings.ToLower(c.text)] {
+			kept = append(kept, c)
+		}
+	}
+	for _, c := range kept {
+		if !c.negate {
+			return kept
+		}
+	}
 	return out
+}
+
+var englishStopwords = map[string]bool{
+	"a": true, "an": true, "the": true, "and": true, "or": true, "of": true, "for": true, "in": true,
+	"on": true, "to": true, "by": true, "with": true, "at": true, "from": true,
 }
 
 // hasHan reports whether s holds a kanji.
