@@ -225,7 +225,15 @@ func (k *kagomeTokenizer) Tokenize(input []byte) analysis.TokenStream {
 		out = append(out, &analysis.Token{Start: w.start, End: end, Term: []byte(prefix + term),
 			Position: w.pos, Type: analysis.Ideographic})
 	}
-	for _, w := range k.words(string(input)) {
+	ws := k.words(string(input))
+	for i, w := range ws {
+		// Two words the dictionary cut out of one written with okurigana
+		// it does not know (申合せ → 申 合せ): their kanji together.
+		if i+1 < len(ws) && ws[i+1].pos == w.pos+1 && len(w.pieces) == 0 && len(ws[i+1].pieces) == 0 {
+			if sk := okuriganaSkeleton(w.written + ws[i+1].written); sk != "" && sk != w.skeleton && !isKatakanaWord(ws[i+1].written) {
+				add(word{pos: w.pos, start: w.start}, prefixSkeleton, sk, ws[i+1].end)
+			}
+		}
 		add(w, prefixWritten, w.written, w.end)
 		add(w, prefixVariant, w.variant, w.end)
 		// Every run of pieces short of the whole: サプライ, チェーン, リスク,

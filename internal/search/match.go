@@ -245,9 +245,13 @@ func compoundParts(ws []word) [][]word {
 }
 
 // okuriganaSkeleton returns the kanji of a word written with okurigana
-// that the dictionary does not know and cuts in two (申合せ → 申 合せ): two
-// or more kanji, with runs of at most two hiragana; "" otherwise.
+// that the dictionary does not know and cuts in two (申合せ → 申 合せ): a
+// kanji first, two or more in all, with runs of at most two hiragana; ""
+// otherwise.
 func okuriganaSkeleton(s string) string {
+	if r, _ := utf8.DecodeRuneInString(s); !unicode.Is(unicode.Han, r) {
+		return ""
+	}
 	run := 0
 	for _, r := range s {
 		if unicode.Is(unicode.Hiragana, r) {

@@ -47,6 +47,9 @@ func TestClasses(t *testing.T) {
 		{"新しい", "新しく作った。", policy.MatchVariant},
 		// Okurigana.
 		{"申合せ", "関係省庁の申し合わせによる。", policy.MatchVariant},
+		{"申し合わせ", "関係省庁の申合せによる。", policy.MatchVariant},
+		{"問い合わせ", "窓口に問合せる。", policy.MatchVariant},
+		{"見積もり", "費用の見積りを行う。", policy.MatchVariant},
 		{"引継ぎ", "業務の引き継ぎを行う。", policy.MatchVariant},
 		{"取扱い", "情報の取り扱いに注意する。", policy.MatchVariant},
 		{"打ち合わせ", "打合せを行う。", policy.MatchVariant},
