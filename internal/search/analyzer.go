@@ -20,12 +20,16 @@ import (
 // prefix:
 //
 //	w:  the written form, as folded                     取り入れ, センター
-//	v:  the variant key: base form of verbs and         取り入れる, センタ, 人人
-//	    adjectives, katakana without long vowel marks
-//	    and middle dots, iteration marks spelt out
+//	v:  the variant key, where it differs from the      取り入れる, センタ, 人人
+//	    written form: base form of verbs and adjectives,
+//	    katakana without long vowel marks and middle
+//	    dots, iteration marks spelt out
 //	k:  the okurigana skeleton of words of two or more  取入 (取り入れ, 取入れ)
 //	    kanji with okurigana: the kanji alone
 //	r:  the reading, in katakana                        トリイレ
+//	j:  two words in a row (at the first), each by its  中小|企業
+//	    written form or variant key, so that a phrase of
+//	    two words is one term to look up
 //	a:  the reading of a prefix or suffix, which is no  カイ (協議会)
 //	    word of its own
 //	h:  a word in hiragana only, its base form in       ツナガル (つながる)
@@ -62,6 +66,7 @@ const (
 	prefixPiece    = "p:" // pieces of a katakana run, by their variant key
 	prefixRunStart = "f:" // pieces that start a katakana run
 	prefixRunEnd   = "s:" // pieces that end a katakana run
+	prefixPair     = "j:" // two words in a row, each by its written form or variant key: 中小|企業
 )
 
 func init() {
@@ -123,6 +128,43 @@ type word struct {
 	// pieces: the words of a katakana run the dictionary knows piece by
 	// piece, at the run's position.
 	pieces []word
+}
+
+// pairKeys returns the keys a word has in a pair of words: its written
+// form and variant key, and where it is a katakana run cut into pieces,
+// the runs of pieces that end it (left) or start it (right), so that
+// セキュリティ人材 pairs in サイバーセキュリティ人材.
+func (w word) pairKeys(left bool) []string {
+	keys := []string{w.written}
+	if w.variant != w.written {
+		keys = append(keys, w.variant)
+	}
+	ps := w.pieces
+	for n := 1; n < len(ps) && n <= maxPieces; n++ {
+		key := ""
+		if left {
+			for _, p := range ps[len(ps)-n:] {
+				key += p.variant
+			}
+		} else {
+			for _, p := range ps[:n] {
+				key += p.variant
+			}
+		}
+		keys = append(keys, key)
+	}
+	return keys
+}
+
+// pairTerms returns the terms of two words in a row.
+func pairTerms(left, right []string) []string {
+	var out []string
+	for _, l := range left {
+		for _, r := range right {
+			out = append(out, prefixPair+l+"|"+r)
+		}
+	}
+	return out
 }
 
 // parts returns the words w is made of: its pieces, or w itself.
@@ -227,6 +269,13 @@ func (k *kagomeTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	}
 	ws := k.words(string(input))
 	for i, w := range ws {
+		if i+1 < len(ws) && ws[i+1].pos == w.pos+1 {
+			next := ws[i+1]
+			span := word{pos: w.pos, start: w.start}
+			for _, term := range pairTerms(w.pairKeys(true), next.pairKeys(false)) {
+				add(span, "", term, next.end)
+			}
+		}
 		// Two words the dictionary cut out of one written with okurigana
 		// it does not know (申合せ → 申 合せ): their kanji together.
 		if i+1 < len(ws) && ws[i+1].pos == w.pos+1 && len(w.pieces) == 0 && len(ws[i+1].pieces) == 0 {
@@ -235,7 +284,9 @@ func (k *kagomeTokenizer) Tokenize(input []byte) analysis.TokenStream {
 			}
 		}
 		add(w, prefixWritten, w.written, w.end)
-		add(w, prefixVariant, w.variant, w.end)
+		if w.variant != w.written {
+			add(w, prefixVariant, w.variant, w.end)
+		}
 		// Every run of pieces short of the whole: サプライ, チェーン, リスク,
 		// サプライチェーン, チェーンリスク of サプライチェーンリスク.
 		ps := w.pieces

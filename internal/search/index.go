@@ -69,6 +69,8 @@ type Index struct {
 	vocabMu   sync.Mutex
 	vocab     map[string]uint8 // readings of the indexed words
 	vocabGen  int64
+	defs      map[string][]definition // what defined terms find, by folded word
+	defsGen   int64
 }
 
 type meta struct {

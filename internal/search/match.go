@@ -43,6 +43,10 @@ type alt struct {
 	// parts: instead of phrase, each of these anywhere in the provision
 	// (the parts of a compound), not next to each other.
 	parts []alt
+	// pairs: the phrase as pairs of words in a row (j: terms), a faster
+	// search than the phrase where the phrase has no gap and only written
+	// forms and variant keys; nil otherwise.
+	pairs [][]string
 	scope string // the key of a defined term whose definition must apply
 	boost float64
 }
@@ -57,12 +61,14 @@ type unit struct {
 	negate bool
 }
 
-// bleveQuery is the query finding u; nil if nothing can.
-func (u *unit) bleveQuery() query.Query {
+// bleveQuery is the query finding u; nil if nothing can. A query for
+// locating the words in known provisions uses phrases, whose terms explain
+// and highlight, rather than pairs of words.
+func (u *unit) bleveQuery(locating bool) query.Query {
 	if u.or != nil {
 		var qs []query.Query
 		for _, o := range u.or {
-			if q := o.bleveQuery(); q != nil {
+			if q := o.bleveQuery(locating); q != nil {
 				qs = append(qs, q)
 			}
 		}
@@ -71,17 +77,35 @@ func (u *unit) bleveQuery() query.Query {
 		}
 		return bleve.NewDisjunctionQuery(qs...)
 	}
+	alts := u.alts
+	if len(alts) >= 2 && alts[0].via == policy.MatchWritten && alts[1].via == policy.MatchVariant &&
+		len(alts[0].phrase) > 1 && len(alts[0].phrase) == len(alts[1].phrase) {
+		// A phrase: one search of the written forms or their variants
+		// rather than two phrase searches, which are slow on common words.
+		either := alts[1]
+		either.phrase = make([][]string, len(alts[0].phrase))
+		for i := range either.phrase {
+			either.phrase[i] = append(append([]string(nil), alts[0].phrase[i]...), alts[1].phrase[i]...)
+		}
+		alts = append([]alt{either}, alts[2:]...)
+	}
 	var qs []query.Query
-	for _, a := range u.alts {
+	for _, a := range alts {
+		if locating {
+			a.pairs = nil
+		}
 		qs = append(qs, a.bleveQuery())
 	}
+	var q query.Query
 	switch len(qs) {
 	case 0:
 		return nil
 	case 1:
-		return qs[0]
+		q = qs[0]
+	default:
+		q = bleve.NewDisjunctionQuery(qs...)
 	}
-	return bleve.NewDisjunctionQuery(qs...)
+	return q
 }
 
 // bleveQuery is the query of one way of finding a word. Boosts go on the
@@ -89,6 +113,12 @@ func (u *unit) bleveQuery() query.Query {
 func (a alt) bleveQuery() query.Query {
 	var q query.Query
 	switch {
+	case len(a.pairs) == 1:
+		q = anyTerm(a.pairs[0], a.boost)
+	case a.pairs != nil:
+		p := query.NewMultiPhraseQuery(a.pairs, "text")
+		p.SetBoost(a.boost)
+		q = p
 	case a.parts != nil:
 		var parts []query.Query
 		for _, p := range a.parts {
@@ -182,14 +212,20 @@ func phraseOf(ws []word, terms func(word) []string) [][]string {
 
 func writtenTerms(w word) []string { return []string{prefixWritten + w.written} }
 
+// variantKeys: the variant key, held as such by words whose written form
+// differs, and as the written form by the others.
+func variantKeys(w word) []string {
+	return []string{prefixVariant + w.variant, prefixWritten + w.variant}
+}
+
 // looseTerms: the written form or the variant key.
 func looseTerms(w word) []string {
-	return []string{prefixWritten + w.written, prefixVariant + w.variant}
+	return append(writtenTerms(w), variantKeys(w)...)
 }
 
 // variantTerms: every other spelling of the word the index can tell.
 func variantTerms(w word) []string {
-	ts := []string{prefixVariant + w.variant}
+	ts := variantKeys(w)
 	if w.skeleton != "" {
 		ts = append(ts, prefixSkeleton+w.skeleton, prefixWritten+w.skeleton)
 	}
@@ -207,6 +243,32 @@ func variantTerms(w word) []string {
 		}
 	}
 	return ts
+}
+
+// pairsOf returns the pairs of words in a row of ws, the terms each pair
+// may have, or nil where a phrase is needed: fewer than two words, a gap,
+// or a word with okurigana or in kanji and kana, which have keys of their
+// own.
+func pairsOf(ws []word) [][]string {
+	if len(ws) < 2 {
+		return nil
+	}
+	for i, w := range ws {
+		if w.skeleton != "" || w.mixed || (i > 0 && w.pos != ws[i-1].pos+1) {
+			return nil
+		}
+	}
+	out := make([][]string, len(ws)-1)
+	for i := range out {
+		l := []string{ws[i].written, ws[i].variant}
+		r := []string{ws[i+1].written, ws[i+1].variant}
+		for _, t := range pairTerms(l, r) {
+			if !contains(out[i], t) {
+				out[i] = append(out[i], t)
+			}
+		}
+	}
+	return out
 }
 
 // compoundParts returns the parts of a compound: two or more words each of
@@ -278,7 +340,7 @@ func (x *Index) unitOf(c clause) *unit {
 	ws := k.words(c.text)
 	if len(ws) > 0 {
 		u.alts = append(u.alts, alt{via: policy.MatchWritten, phrase: phraseOf(ws, writtenTerms), boost: boostWritten})
-		u.alts = append(u.alts, alt{via: policy.MatchVariant, phrase: phraseOf(ws, variantTerms), boost: boostVariant})
+		u.alts = append(u.alts, alt{via: policy.MatchVariant, phrase: phraseOf(ws, variantTerms), pairs: pairsOf(ws), boost: boostVariant})
 		if len(ws) > 1 {
 			if s := okuriganaSkeleton(foldKey(c.text)); s != "" {
 				u.alts = append(u.alts, alt{via: policy.MatchVariant, phrase: [][]string{{prefixSkeleton + s, prefixWritten + s}}, boost: boostVariant})
@@ -293,25 +355,9 @@ func (x *Index) unitOf(c clause) *unit {
 	}
 	// Terms a document defines: ＤＸ for デジタルトランスフォーメーション and
 	// the other way round, where the definition applies.
-	key := foldKey(c.text)
-	seen := map[[2]string]bool{}
-	for _, t := range x.terms {
-		var other string
-		switch key {
-		case foldKey(t.Term):
-			other = t.Meaning
-		case foldKey(t.Meaning):
-			other = t.Term
-		default:
-			continue
-		}
-		sk := [2]string{other, foldKey(t.Term)}
-		if seen[sk] {
-			continue
-		}
-		seen[sk] = true
-		if ows := k.words(other); len(ows) > 0 {
-			u.alts = append(u.alts, alt{via: policy.MatchDefinedTerm, phrase: phraseOf(ows, looseTerms), scope: sk[1], boost: boostDefined})
+	for _, d := range x.definitions()[foldKey(c.text)] {
+		if ows := k.words(d.other); len(ows) > 0 {
+			u.alts = append(u.alts, alt{via: policy.MatchDefinedTerm, phrase: phraseOf(ows, looseTerms), pairs: pairsOf(ows), scope: d.scope, boost: boostDefined})
 		}
 	}
 	x.addThesaurus(u, c.text)
@@ -342,7 +388,7 @@ func (x *Index) addThesaurus(u *unit, text string) {
 		if r.rel == NearSynonym {
 			b = boostNear
 		}
-		u.alts = append(u.alts, alt{via: policy.MatchThesaurus, phrase: phraseOf(ows, looseTerms), boost: b})
+		u.alts = append(u.alts, alt{via: policy.MatchThesaurus, phrase: phraseOf(ows, looseTerms), pairs: pairsOf(ows), boost: b})
 	}
 }
 
@@ -408,6 +454,37 @@ func (x *Index) segmentReading(kana string) [][]string {
 		out[i], out[j] = out[j], out[i]
 	}
 	return out
+}
+
+// definition is what a word finds through a term a document defines: the
+// other side of the definition, where the definition applies.
+type definition struct{ other, scope string }
+
+// definitions returns, by folded word, what the terms the documents define
+// find: the meaning for the term and the term for the meaning. It is
+// gathered once per store generation.
+func (x *Index) definitions() map[string][]definition {
+	x.vocabMu.Lock()
+	defer x.vocabMu.Unlock()
+	if x.defs != nil && x.defsGen == x.gen {
+		return x.defs
+	}
+	defs := map[string][]definition{}
+	add := func(key string, d definition) {
+		for _, e := range defs[key] {
+			if e == d {
+				return
+			}
+		}
+		defs[key] = append(defs[key], d)
+	}
+	for _, t := range x.terms {
+		scope := foldKey(t.Term)
+		add(scope, definition{t.Meaning, scope})
+		add(foldKey(t.Meaning), definition{t.Term, scope})
+	}
+	x.defs, x.defsGen = defs, x.gen
+	return defs
 }
 
 // Kinds of reading in the vocabulary.

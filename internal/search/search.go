@@ -56,7 +56,7 @@ func (x *Index) Search(ctx context.Context, q policy.SearchQuery) (*policy.Searc
 	for _, c := range clauses {
 		u := x.unitOf(c)
 		units = append(units, u)
-		bq := u.bleveQuery()
+		bq := u.bleveQuery(false)
 		switch {
 		case bq == nil:
 		case c.negate:
@@ -99,14 +99,24 @@ func (x *Index) Search(ctx context.Context, q policy.SearchQuery) (*policy.Searc
 			out.Partial = out.TotalCount > 0
 		}
 	}
+	var hitIDs []string
+	for _, page := range pages {
+		for _, h := range page.Hits {
+			hitIDs = append(hitIDs, h.ID)
+		}
+	}
+	locs, err := x.locate(ctx, hitIDs, units)
+	if err != nil {
+		return nil, err
+	}
 	i := 0
 	for _, page := range pages {
 		for _, h := range page.Hits {
 			text := x.texts[h.ID]
 			out.Hits = append(out.Hits, policy.SearchHit{
 				ProvisionID: h.ID, Score: h.Score, Cursor: encodeCursor(offset + i),
-				Highlights: highlight(text, h.Locations["text"]),
-				Matches:    explain(units, text, h.Locations["text"]),
+				Highlights: highlight(text, locs[h.ID]),
+				Matches:    explain(units, text, locs[h.ID]),
 			})
 			i++
 		}
@@ -133,7 +143,7 @@ const heldWeight = 1000
 func (x *Index) partial(ctx context.Context, units []*unit, filters, not []query.Query, first, offset int) ([]*bleve.SearchResult, int, error) {
 	qs := make([]query.Query, len(units))
 	for i, u := range units {
-		uq := u.bleveQuery()
+		uq := u.bleveQuery(false)
 		if uq == nil {
 			return nil, 0, nil
 		}
@@ -148,12 +158,47 @@ func (x *Index) partial(ctx context.Context, units []*unit, filters, not []query
 	return []*bleve.SearchResult{r}, int(r.Total), nil
 }
 
-// run searches the index: size hits from offset, by score then ID.
+// run searches the index: size hits from offset, by score then ID, without
+// the locations of the words (which bleve would gather for every provision
+// found, not only those of the page).
 func (x *Index) run(ctx context.Context, q query.Query, size, offset int) (*bleve.SearchResult, error) {
 	req := bleve.NewSearchRequestOptions(q, size, offset, false)
 	req.SortBy([]string{"-_score", "_id"})
-	req.IncludeLocations = size > 0
 	return x.idx.SearchInContext(ctx, req)
+}
+
+// locate returns where the words of units lie in the provisions ids: a
+// second search, of those provisions alone, for highlights and matches.
+func (x *Index) locate(ctx context.Context, ids []string, units []*unit) (map[string]search.TermLocationMap, error) {
+	out := map[string]search.TermLocationMap{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var qs []query.Query
+	for _, u := range units {
+		if u.negate {
+			continue
+		}
+		if q := u.bleveQuery(true); q != nil {
+			qs = append(qs, q)
+		}
+	}
+	if len(qs) == 0 {
+		return out, nil
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddMust(bleve.NewDocIDQuery(ids))
+	b.AddShould(qs...)
+	req := bleve.NewSearchRequestOptions(b, len(ids), 0, false)
+	req.IncludeLocations = true
+	res, err := x.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range res.Hits {
+		out[h.ID] = h.Locations["text"]
+	}
+	return out, nil
 }
 
 func boolQuery(must, not []query.Query) query.Query {
