@@ -61,14 +61,12 @@ type unit struct {
 	negate bool
 }
 
-// bleveQuery is the query finding u; nil if nothing can. A query for
-// locating the words in known provisions uses phrases, whose terms explain
-// and highlight, rather than pairs of words.
-func (u *unit) bleveQuery(locating bool) query.Query {
+// bleveQuery is the query finding u; nil if nothing can.
+func (u *unit) bleveQuery() query.Query {
 	if u.or != nil {
 		var qs []query.Query
 		for _, o := range u.or {
-			if q := o.bleveQuery(locating); q != nil {
+			if q := o.bleveQuery(); q != nil {
 				qs = append(qs, q)
 			}
 		}
@@ -91,9 +89,6 @@ func (u *unit) bleveQuery(locating bool) query.Query {
 	}
 	var qs []query.Query
 	for _, a := range alts {
-		if locating {
-			a.pairs = nil
-		}
 		qs = append(qs, a.bleveQuery())
 	}
 	var q query.Query
@@ -516,6 +511,60 @@ func (x *Index) readingVocabulary() map[string]uint8 {
 	return vocab
 }
 
+// termsOf returns the terms by which units can be found.
+func termsOf(units []*unit) map[string]bool {
+	out := map[string]bool{}
+	var visit func(u *unit)
+	var visitAlt func(a alt)
+	visitAlt = func(a alt) {
+		for _, ts := range a.phrase {
+			for _, t := range ts {
+				out[t] = true
+			}
+		}
+		for _, p := range a.parts {
+			visitAlt(p)
+		}
+	}
+	visit = func(u *unit) {
+		if u.negate {
+			return
+		}
+		for _, o := range u.or {
+			visit(o)
+		}
+		for _, a := range u.alts {
+			visitAlt(a)
+		}
+	}
+	for _, u := range units {
+		visit(u)
+	}
+	return out
+}
+
+// spansOf returns every span of a hit where a way of finding a unit
+// holds: what the highlights mark.
+func spansOf(units []*unit, locs search.TermLocationMap) [][2]int {
+	var out [][2]int
+	var visit func(u *unit)
+	visit = func(u *unit) {
+		if u.negate {
+			return
+		}
+		for _, o := range u.or {
+			visit(o)
+		}
+		for _, a := range u.alts {
+			out = append(out, a.findAll(locs)...)
+		}
+	}
+	for _, u := range units {
+		visit(u)
+	}
+	return out
+}
+
 // explain returns how the units were found in a hit.
 func explain(units []*unit, text string, locs search.TermLocationMap) []policy.Match {
 	out := []policy.Match{}
@@ -561,10 +610,19 @@ func explain(units []*unit, text string, locs search.TermLocationMap) []policy.M
 // first occurrence of a phrase, or the first of each part of a compound;
 // nil if it does not hold.
 func (a alt) find(locs search.TermLocationMap) [][2]int {
+	return a.spans(locs, false)
+}
+
+// findAll is find with every occurrence.
+func (a alt) findAll(locs search.TermLocationMap) [][2]int {
+	return a.spans(locs, true)
+}
+
+func (a alt) spans(locs search.TermLocationMap, all bool) [][2]int {
 	if a.parts != nil {
 		var out [][2]int
 		for _, p := range a.parts {
-			spans := p.find(locs)
+			spans := p.spans(locs, all)
 			if spans == nil {
 				return nil
 			}
@@ -580,6 +638,7 @@ func (a alt) find(locs search.TermLocationMap) [][2]int {
 		starts = append(starts, locs[t]...)
 	}
 	sort.Slice(starts, func(i, j int) bool { return starts[i].Start < starts[j].Start })
+	var out [][2]int
 next:
 	for _, l := range starts {
 		end := l.End
@@ -600,9 +659,12 @@ next:
 				continue next
 			}
 		}
-		return [][2]int{{int(l.Start), int(end)}}
+		out = append(out, [2]int{int(l.Start), int(end)})
+		if !all {
+			break
+		}
 	}
-	return nil
+	return out
 }
 
 // mergeEnglish joins neighbouring plain words of a query that together are

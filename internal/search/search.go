@@ -56,7 +56,7 @@ func (x *Index) Search(ctx context.Context, q policy.SearchQuery) (*policy.Searc
 	for _, c := range clauses {
 		u := x.unitOf(c)
 		units = append(units, u)
-		bq := u.bleveQuery(false)
+		bq := u.bleveQuery()
 		switch {
 		case bq == nil:
 		case c.negate:
@@ -99,24 +99,16 @@ func (x *Index) Search(ctx context.Context, q policy.SearchQuery) (*policy.Searc
 			out.Partial = out.TotalCount > 0
 		}
 	}
-	var hitIDs []string
-	for _, page := range pages {
-		for _, h := range page.Hits {
-			hitIDs = append(hitIDs, h.ID)
-		}
-	}
-	locs, err := x.locate(ctx, hitIDs, units)
-	if err != nil {
-		return nil, err
-	}
+	terms := termsOf(units)
 	i := 0
 	for _, page := range pages {
 		for _, h := range page.Hits {
 			text := x.texts[h.ID]
+			locs := locate(text, terms)
 			out.Hits = append(out.Hits, policy.SearchHit{
 				ProvisionID: h.ID, Score: h.Score, Cursor: encodeCursor(offset + i),
-				Highlights: highlight(text, locs[h.ID]),
-				Matches:    explain(units, text, locs[h.ID]),
+				Highlights: highlightSpans(text, spansOf(units, locs)),
+				Matches:    explain(units, text, locs),
 			})
 			i++
 		}
@@ -143,7 +135,7 @@ const heldWeight = 1000
 func (x *Index) partial(ctx context.Context, units []*unit, filters, not []query.Query, first, offset int) ([]*bleve.SearchResult, int, error) {
 	qs := make([]query.Query, len(units))
 	for i, u := range units {
-		uq := u.bleveQuery(false)
+		uq := u.bleveQuery()
 		if uq == nil {
 			return nil, 0, nil
 		}
@@ -167,38 +159,21 @@ func (x *Index) run(ctx context.Context, q query.Query, size, offset int) (*blev
 	return x.idx.SearchInContext(ctx, req)
 }
 
-// locate returns where the words of units lie in the provisions ids: a
-// second search, of those provisions alone, for highlights and matches.
-func (x *Index) locate(ctx context.Context, ids []string, units []*unit) (map[string]search.TermLocationMap, error) {
-	out := map[string]search.TermLocationMap{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var qs []query.Query
-	for _, u := range units {
-		if u.negate {
-			continue
-		}
-		if q := u.bleveQuery(true); q != nil {
-			qs = append(qs, q)
-		}
-	}
-	if len(qs) == 0 {
-		return out, nil
-	}
-	b := bleve.NewBooleanQuery()
-	b.AddMust(bleve.NewDocIDQuery(ids))
-	b.AddShould(qs...)
-	req := bleve.NewSearchRequestOptions(b, len(ids), 0, false)
-	req.IncludeLocations = true
-	res, err := x.idx.SearchInContext(ctx, req)
+// locate returns where terms lie in text: the text analysed again, which
+// for the provisions of one page is much faster than asking bleve for the
+// locations of every provision a search finds.
+func locate(text string, terms map[string]bool) search.TermLocationMap {
+	out := search.TermLocationMap{}
+	k, err := japanese()
 	if err != nil {
-		return nil, err
+		return out
 	}
-	for _, h := range res.Hits {
-		out[h.ID] = h.Locations["text"]
+	for _, tok := range k.Tokenize([]byte(text)) {
+		if t := string(tok.Term); terms[t] {
+			out[t] = append(out[t], &search.Location{Pos: uint64(tok.Position), Start: uint64(tok.Start), End: uint64(tok.End)})
+		}
 	}
-	return out, nil
+	return out
 }
 
 func boolQuery(must, not []query.Query) query.Query {
@@ -409,9 +384,18 @@ func highlight(text string, locs search.TermLocationMap) []string {
 	var spans [][2]int // byte offsets
 	for _, ls := range locs {
 		for _, l := range ls {
-			if int(l.End) <= len(text) && l.Start < l.End {
-				spans = append(spans, [2]int{int(l.Start), int(l.End)})
-			}
+			spans = append(spans, [2]int{int(l.Start), int(l.End)})
+		}
+	}
+	return highlightSpans(text, spans)
+}
+
+// highlightSpans is highlight of spans (byte offsets) of text.
+func highlightSpans(text string, all [][2]int) []string {
+	var spans [][2]int
+	for _, s := range all {
+		if s[1] <= len(text) && s[0] < s[1] && s[0] >= 0 {
+			spans = append(spans, s)
 		}
 	}
 	if len(spans) == 0 {
