@@ -6,6 +6,9 @@
 // extracted from its PDF: it is kept byte for byte, line breaks, page
 // footers and all, because the parser's tests are about that extraction.
 // references.json is the registry of the documents they cite.
+// thesaurus.tsv is the search thesaurus: synonyms, near-synonyms and renamed
+// terms of the field, and an English → Japanese glossary of the policies'
+// vocabulary (its format is described at its top).
 package corpus
 
 import (
@@ -24,6 +27,14 @@ var registry []byte
 
 // Registry returns the reference registry, references.json.
 func Registry() []byte { return registry }
+
+// thesaurus is the search thesaurus.
+//
+//go:embed thesaurus.tsv
+var thesaurus []byte
+
+// Thesaurus returns the search thesaurus, thesaurus.tsv.
+func Thesaurus() []byte { return thesaurus }
 
 // File is one shipped text.
 type File struct {

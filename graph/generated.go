@@ -87,6 +87,12 @@ type ComplexityRoot struct {
 		SHA256         func(childComplexity int) int
 	}
 
+	Match struct {
+		Matched func(childComplexity int) int
+		Query   func(childComplexity int) int
+		Via     func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
@@ -155,6 +161,7 @@ type ComplexityRoot struct {
 	SearchConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
+		Partial    func(childComplexity int) int
 		TotalCount func(childComplexity int) int
 	}
 
@@ -165,6 +172,7 @@ type ComplexityRoot struct {
 
 	SearchHit struct {
 		Highlights func(childComplexity int) int
+		Matches    func(childComplexity int) int
 		Provision  func(childComplexity int) int
 		Score      func(childComplexity int) int
 	}
@@ -462,6 +470,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DocumentVersion.SHA256(childComplexity), true
+
+	case "Match.matched":
+		if e.ComplexityRoot.Match.Matched == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Match.Matched(childComplexity), true
+	case "Match.query":
+		if e.ComplexityRoot.Match.Query == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Match.Query(childComplexity), true
+	case "Match.via":
+		if e.ComplexityRoot.Match.Via == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Match.Via(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -841,6 +868,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchConnection.PageInfo(childComplexity), true
+	case "SearchConnection.partial":
+		if e.ComplexityRoot.SearchConnection.Partial == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.Partial(childComplexity), true
 	case "SearchConnection.totalCount":
 		if e.ComplexityRoot.SearchConnection.TotalCount == nil {
 			break
@@ -867,6 +900,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchHit.Highlights(childComplexity), true
+	case "SearchHit.matches":
+		if e.ComplexityRoot.SearchHit.Matches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchHit.Matches(childComplexity), true
 	case "SearchHit.provision":
 		if e.ComplexityRoot.SearchHit.Provision == nil {
 			break
@@ -1006,8 +1045,15 @@ type Query {
   Words are ANDed; "…" is a phrase; OR between two words makes either do;
   -word excludes. A word that a document defines as a term also finds the
   term's meaning where the definition applies, and the other way round
-  (デジタルトランスフォーメーション ↔ ＤＸ). Hits are ordered by score, then ID.
-  ` + "`" + `first` + "`" + ` is 1 to 100; queries are at most 256 characters.
+  (デジタルトランスフォーメーション ↔ ＤＸ). A word also finds its other forms
+  (取り入れ, 取入れ, 取り入れる; ぜい弱 and 脆弱; センタ and センター), kanji
+  through a reading typed in kana (じんざい → 人材), the parts of a compound the
+  text does not hold (デジタル人材), and the synonyms and English terms of the
+  thesaurus (vulnerability → 脆弱性); each ranks below the word as written.
+  When no provision holds every word, the hits are those holding the most of
+  them, and ` + "`" + `partial` + "`" + ` is true. Each hit says how each word was found
+  (` + "`" + `matches` + "`" + `). Hits are ordered by score, then ID. ` + "`" + `first` + "`" + ` is 1 to 100;
+  queries are at most 256 characters.
   """
   search(query: String!, first: Int = 10, after: String, filter: SearchFilter): SearchConnection!
 }
@@ -1028,6 +1074,11 @@ type SearchConnection {
   pageInfo: PageInfo!
   "All hits of the query, on every page."
   totalCount: Int!
+  """
+  True when no provision holds every word of the query: the hits are those
+  holding the most of them, most first.
+  """
+  partial: Boolean!
 }
 
 type SearchEdge {
@@ -1041,6 +1092,33 @@ type SearchHit {
   score: Float!
   "Fragments of provision.text, hits in <mark>…</mark>, everything else HTML-escaped."
   highlights: [String!]!
+  "How the words of the query were found in the provision, one entry per word and match, in query order."
+  matches: [Match!]!
+}
+
+"How one word of a query was found in a provision."
+type Match {
+  "The word of the query, as typed (for a compound found by its parts, the compound)."
+  query: String!
+  "The text it matched, as it stands in provision.text."
+  matched: String!
+  via: MatchKind!
+}
+
+"How a word of a query was found, from the closest to the loosest."
+enum MatchKind {
+  "As written, after width and case folding."
+  WRITTEN
+  "Another form of the word: inflection, okurigana, kana for kanji (ぜい弱), long vowel marks, middle dots, iteration marks."
+  VARIANT
+  "A term the document defines for it, or the other way round (ＤＸ)."
+  DEFINED_TERM
+  "A synonym, near-synonym or renamed term of the thesaurus, or the Japanese of an English word."
+  THESAURUS
+  "A word typed in kana found through the reading of the text's kanji (じんざい → 人材)."
+  READING
+  "A part of a compound word the text does not hold whole (デジタル人材 → 人材)."
+  COMPOUND_PART
 }
 
 "Where a page of a connection lies (Relay)."
@@ -1347,6 +1425,18 @@ func (ec *executionContext) childFields_DocumentVersion(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type DocumentVersion", field.Name)
 }
 
+func (ec *executionContext) childFields_Match(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "query":
+		return ec.fieldContext_Match_query(ctx, field)
+	case "matched":
+		return ec.fieldContext_Match_matched(ctx, field)
+	case "via":
+		return ec.fieldContext_Match_via(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Match", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -1457,6 +1547,8 @@ func (ec *executionContext) childFields_SearchConnection(ctx context.Context, fi
 		return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_SearchConnection_totalCount(ctx, field)
+	case "partial":
+		return ec.fieldContext_SearchConnection_partial(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchConnection", field.Name)
 }
@@ -1479,6 +1571,8 @@ func (ec *executionContext) childFields_SearchHit(ctx context.Context, field gra
 		return ec.fieldContext_SearchHit_score(ctx, field)
 	case "highlights":
 		return ec.fieldContext_SearchHit_highlights(ctx, field)
+	case "matches":
+		return ec.fieldContext_SearchHit_matches(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchHit", field.Name)
 }
@@ -2776,6 +2870,75 @@ func (ec *executionContext) fieldContext_DocumentVersion_changes(_ context.Conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Match_query(ctx context.Context, field graphql.CollectedField, obj *policy.Match) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Match_query(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Query, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Match_query(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Match", field, false, false, "String")
+}
+
+func (ec *executionContext) _Match_matched(ctx context.Context, field graphql.CollectedField, obj *policy.Match) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Match_matched(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Matched, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Match_matched(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Match", field, false, false, "String")
+}
+
+func (ec *executionContext) _Match_via(ctx context.Context, field graphql.CollectedField, obj *policy.Match) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Match_via(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Via, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v policy.MatchKind) graphql.Marshaler {
+			return ec.marshalNMatchKind2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐMatchKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Match_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Match", field, false, false, "MatchKind")
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -4442,6 +4605,29 @@ func (ec *executionContext) fieldContext_SearchConnection_totalCount(_ context.C
 	return graphql.NewScalarFieldContext("SearchConnection", field, false, false, "Int")
 }
 
+func (ec *executionContext) _SearchConnection_partial(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_partial(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partial, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_partial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchConnection", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4573,6 +4759,38 @@ func (ec *executionContext) _SearchHit_highlights(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_SearchHit_highlights(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchHit_matches(ctx context.Context, field graphql.CollectedField, obj *policy.SearchHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHit_matches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Matches, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []policy.Match) graphql.Marshaler {
+			return ec.marshalNMatch2ᚕgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐMatchᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchHit_matches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchHit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Match(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -6046,6 +6264,49 @@ func (ec *executionContext) _DocumentVersion(ctx context.Context, sel ast.Select
 	return out
 }
 
+var matchImplementors = []string{"Match"}
+
+func (ec *executionContext) _Match(ctx context.Context, sel ast.SelectionSet, obj *policy.Match) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, matchImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Match")
+		case "query":
+			out.Values[i] = ec._Match_query(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "matched":
+			out.Values[i] = ec._Match_matched(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "via":
+			out.Values[i] = ec._Match_via(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
@@ -6512,6 +6773,11 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "partial":
+			out.Values[i] = ec._SearchConnection_partial(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6591,6 +6857,11 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 			}
 		case "highlights":
 			out.Values[i] = ec._SearchHit_highlights(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "matches":
+			out.Values[i] = ec._SearchHit_matches(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -7269,6 +7540,41 @@ func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.S
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNMatch2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐMatch(ctx context.Context, sel ast.SelectionSet, v policy.Match) graphql.Marshaler {
+	return ec._Match(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMatch2ᚕgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐMatchᚄ(ctx context.Context, sel ast.SelectionSet, v []policy.Match) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMatch2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐMatch(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNMatchKind2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐMatchKind(ctx context.Context, v any) (policy.MatchKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := policy.MatchKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMatchKind2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐMatchKind(ctx context.Context, sel ast.SelectionSet, v policy.MatchKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "MatchKind!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋpolicykbᚋpolicykbᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {

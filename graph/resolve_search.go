@@ -52,7 +52,7 @@ func (r *Resolver) search(ctx context.Context, query string, first *int, after *
 	}
 	loadersFrom(ctx).prime(ps)
 	conn := &model.SearchConnection{Edges: make([]*model.SearchEdge, len(res.Hits)), TotalCount: res.TotalCount,
-		PageInfo: &model.PageInfo{HasNextPage: res.HasNextPage, HasPreviousPage: res.HasPreviousPage}}
+		Partial: res.Partial, PageInfo: &model.PageInfo{HasNextPage: res.HasNextPage, HasPreviousPage: res.HasPreviousPage}}
 	for i := range res.Hits {
 		h := &res.Hits[i]
 		conn.Edges[i] = &model.SearchEdge{Cursor: h.Cursor, Node: h}

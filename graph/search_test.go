@@ -100,3 +100,33 @@ func TestSearch(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchExplanation checks over HTTP, against testdata/search_explain.golden.json,
+// what a client sees of how each hit matched and whether the answer is
+// partial: written forms, variants, readings, compound parts, defined terms,
+// the thesaurus, English, and several words no provision holds all of.
+func TestSearchExplanation(t *testing.T) {
+	srv, _ := newServer(t)
+	r := post(t, srv, `fragment hits on SearchConnection {
+	totalCount partial
+	edges { node { provision { id label } matches { query matched via } highlights } }
+}
+query {
+	written: search(query: "取り入れ") { ...hits }
+	okurigana: search(query: "取入れ") { ...hits }
+	inflection: search(query: "取り入れる") { ...hits }
+	kanaForKanji: search(query: "ぜい弱性 ネットワク", first: 2) { ...hits }
+	reading: search(query: "じんざい") { ...hits }
+	compound: search(query: "IoT脆弱性") { ...hits }
+	definedTerm: search(query: "デジタルトランスフォーメーション") { ...hits }
+	thesaurus: search(query: "デジタル人材") { ...hits }
+	english: search(query: "research and development") { ...hits }
+	partial: search(query: "中小企業 人材 訓練", first: 3) { ...hits }
+	partialCompound: search(query: "サイバー外交", first: 2) { ...hits }
+	trap: search(query: "議会") { ...hits }
+}`, nil)
+	if len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+	checkGolden(t, "search_explain.golden.json", r.Data)
+}

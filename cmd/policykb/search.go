@@ -66,6 +66,9 @@ func searchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		mark, unmark = "\x1b[1;33m", "\x1b[0m"
 	}
 	fmt.Fprintln(stdout, hits(res.TotalCount))
+	if res.Partial {
+		fmt.Fprintln(stdout, "No provision holds every word; these hold the most of them.")
+	}
 	for i, h := range res.Hits {
 		p := byID[h.ProvisionID]
 		if p == nil {
@@ -76,8 +79,26 @@ func searchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			hl = strings.NewReplacer("<mark>", mark, "</mark>", unmark, "\n", " ").Replace(hl)
 			fmt.Fprintf(stdout, "    %s\n", html.UnescapeString(hl))
 		}
+		if len(h.Matches) > 0 {
+			fmt.Fprintf(stdout, "    matched: %s\n", matchesLine(h.Matches))
+		}
 	}
 	return nil
+}
+
+// matchesLine says how the words of a query matched a hit:
+// 取入れ → 取り入れ (variant); じんざい → 人材 (reading).
+func matchesLine(ms []policy.Match) string {
+	parts := make([]string, len(ms))
+	for i, m := range ms {
+		via := strings.ToLower(strings.ReplaceAll(string(m.Via), "_", " "))
+		if m.Query == m.Matched {
+			parts[i] = fmt.Sprintf("%s (%s)", m.Query, via)
+		} else {
+			parts[i] = fmt.Sprintf("%s → %s (%s)", m.Query, m.Matched, via)
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 // hits says how many hits there are: "1 hit", "2 hits", "0 hits".

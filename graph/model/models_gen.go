@@ -27,6 +27,9 @@ type SearchConnection struct {
 	PageInfo *PageInfo     `json:"pageInfo"`
 	// All hits of the query, on every page.
 	TotalCount int `json:"totalCount"`
+	// True when no provision holds every word of the query: the hits are those
+	// holding the most of them, most first.
+	Partial bool `json:"partial"`
 }
 
 type SearchEdge struct {

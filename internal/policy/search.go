@@ -29,7 +29,28 @@ type SearchHit struct {
 	ProvisionID string
 	Score       float64
 	Highlights  []string // fragments of the provision's text, hits in <mark>…</mark>, HTML-escaped
+	Matches     []Match  // why it was found: one per query word it holds
 	Cursor      string
+}
+
+// MatchKind is how a word of a query was found in a provision.
+type MatchKind string
+
+// The kinds of match, from the closest to the loosest.
+const (
+	MatchWritten      MatchKind = "WRITTEN"       // as written (after width and case folding)
+	MatchVariant      MatchKind = "VARIANT"       // another form of the word: inflection, okurigana, kana for kanji, long vowel, middle dots
+	MatchDefinedTerm  MatchKind = "DEFINED_TERM"  // a term the document defines for it, or the other way round
+	MatchThesaurus    MatchKind = "THESAURUS"     // a synonym, a renamed term or an English word's Japanese
+	MatchReading      MatchKind = "READING"       // a word in kana found through the reading of the text's kanji
+	MatchCompoundPart MatchKind = "COMPOUND_PART" // a part of a compound the text does not hold whole
+)
+
+// Match says how one word of a query was found in a provision.
+type Match struct {
+	Query   string    // the word of the query, as typed
+	Matched string    // the text it matched, as it stands in the provision
+	Via     MatchKind // how
 }
 
 // SearchResult is one page of hits.
@@ -38,6 +59,9 @@ type SearchResult struct {
 	TotalCount      int
 	HasNextPage     bool // hits follow this page
 	HasPreviousPage bool // hits come before this page
+	// Partial is true when no provision holds every word of the query and
+	// the hits are those holding the most of them.
+	Partial bool
 }
 
 // SearchService searches the provisions.

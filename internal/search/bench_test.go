@@ -18,13 +18,15 @@ import (
 
 // Benchmarks of search latency: the evaluation queries, each run once per
 // iteration, on the corpus and on a synthetic corpus of 1,000 generated
-// documents plus the real one (35,035 provisions). Besides ns/op they
-// report the latency percentiles of single queries in milliseconds.
+// documents plus the real one (35,035 provisions), with the cache of
+// results off. Besides ns/op they report the latency percentiles of single
+// queries in milliseconds.
 //
 //	go test -run '^$' -bench Search -benchtime 20x ./internal/search
 
 func BenchmarkSearchCorpus(b *testing.B) {
 	_, x := corpusIndex(b, "")
+	x.cache = newResultCache(0) // measure searches, not the cache of results
 	benchQueries(b, x.Search)
 }
 
@@ -35,6 +37,29 @@ func BenchmarkSearchSynthetic1000(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer x.Close()
+	x.cache = newResultCache(0) // measure searches, not the cache of results
+	benchQueries(b, x.Search)
+}
+
+// The first analysis (kagome words ANDed), for comparison.
+func BenchmarkSearchLegacyCorpus(b *testing.B) {
+	db, _ := corpusIndex(b, "")
+	x, err := OpenWith(context.Background(), "", db, Legacy)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer x.Close()
+	x.cache = newResultCache(0) // measure searches, not the cache of results
+	benchQueries(b, x.Search)
+}
+
+func BenchmarkSearchLegacySynthetic1000(b *testing.B) {
+	x, err := OpenWith(context.Background(), "", synthetic(b), Legacy)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer x.Close()
+	x.cache = newResultCache(0) // measure searches, not the cache of results
 	benchQueries(b, x.Search)
 }
 
@@ -113,4 +138,23 @@ func synthetic(b *testing.B) *sqlite.DB {
 		b.Fatal(synthErr)
 	}
 	return synthDB
+}
+
+// Building the index of the corpus (the dictionary is loaded already), with
+// this analysis and with the first one: what the analysis adds to the time
+// a server takes to have its index ready.
+func BenchmarkOpenCorpus(b *testing.B) { benchOpen(b, Morphology) }
+
+func BenchmarkOpenCorpusLegacy(b *testing.B) { benchOpen(b, Legacy) }
+
+func benchOpen(b *testing.B, st Strategy) {
+	db, _ := corpusIndex(b, "")
+	b.ResetTimer()
+	for range b.N {
+		x, err := OpenWith(context.Background(), "", db, st)
+		if err != nil {
+			b.Fatal(err)
+		}
+		x.Close()
+	}
 }

@@ -11,7 +11,9 @@ package search
 import (
 	"context"
 	"database/sql"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -110,8 +112,12 @@ func TestFTS5Eval(t *testing.T) {
 		return ids, total
 	})
 	m := evaluate(t, queries, indexSearch(t, x))
-	t.Logf("FTS5 trigram: recall@10 %.3f, MRR %.3f, trap hits %d, misses %q", s.recall, s.mrr, s.trapHits, s.misses)
-	t.Logf("this package: recall@10 %.3f, MRR %.3f, trap hits %d", m.recall, m.mrr, m.trapHits)
+	t.Logf("FTS5 trigram: recall@10 %.3f, MRR %.3f, trap hits %d, nonsense hits %d, misses %q", s.recall, s.mrr, s.trapHits, s.nonsenseHits, s.misses)
+	t.Logf("this package: recall@10 %.3f, MRR %.3f, trap hits %d, nonsense hits %d", m.recall, m.mrr, m.trapHits, m.nonsenseHits)
+	for _, kind := range slices.Sorted(maps.Keys(s.byKind)) {
+		k := s.byKind[kind]
+		t.Logf("  FTS5 %-12s %3d: recall@10 %.3f, MRR %.3f, hits of traps %d", kind, k.n, k.recall/float64(k.n), k.mrr/float64(k.n), k.hits)
+	}
 }
 
 func BenchmarkFTS5Corpus(b *testing.B) {

@@ -23,7 +23,7 @@ import (
 
 // schemaVersion changes whenever the mapping or the analysis changes, so
 // that older indexes are rebuilt.
-const schemaVersion = 1
+const schemaVersion = 2
 
 // Store is what the index is built from.
 type Store interface {
@@ -40,9 +40,10 @@ type Strategy int
 
 // The strategies.
 const (
-	Morphology Strategy = iota // kagome words
+	Morphology Strategy = iota // kagome words, their variants and readings, thesaurus, partial matches
 	Bigrams                    // bleve's cjk analyzer: overlapping character bigrams
-	Both                       // kagome words, or bigrams with a lower boost
+	Both                       // kagome written forms, or bigrams with a lower boost
+	Legacy                     // the first analysis: kagome words ANDed, base forms of verbs
 )
 
 // Index is a search index over the provisions of a store.
@@ -62,6 +63,13 @@ type Index struct {
 	fallback bool // build in memory when the index cannot be written
 	inMemory bool // built in memory although path is set
 	closed   bool
+
+	thesaurus *Thesaurus
+	vocabMu   sync.Mutex
+	vocab     map[string]uint8 // readings of the indexed words
+	vocabGen  int64
+	defs      map[string][]definition // what defined terms find, by folded word
+	defsGen   int64
 }
 
 // Options configure OpenOptions.
@@ -95,10 +103,14 @@ func OpenOptions(ctx context.Context, path string, store Store, opt Options) (*I
 	if err := LoadDictionary(ctx); err != nil {
 		return nil, err
 	}
+	th, err := LoadThesaurus()
+	if err != nil {
+		return nil, err
+	}
 	if opt.Strategy != Morphology {
 		path = ""
 	}
-	x := &Index{store: store, path: path, gen: -1, strategy: opt.Strategy, fallback: opt.MemoryFallback, cache: newResultCache(1024)}
+	x := &Index{store: store, path: path, gen: -1, strategy: opt.Strategy, fallback: opt.MemoryFallback, cache: newResultCache(1024), thesaurus: th}
 	if err := x.Sync(ctx); err != nil {
 		x.Close()
 		return nil, err
@@ -282,6 +294,7 @@ func documents(provs []*policy.Provision, cites []*policy.Citation, terms []*pol
 		docs = append(docs, indexDoc{id: p.ID, fields: map[string]any{
 			"text":      p.Text(),
 			"bigram":    p.Text(),
+			"legacy":    p.Text(),
 			"document":  p.DocumentID,
 			"kind":      string(p.Kind),
 			"ancestors": policy.AncestorIDs(p.ID),
@@ -305,10 +318,18 @@ func indexMapping(strategy Strategy) mapping.IndexMapping {
 	keyword.Store = false
 	keyword.IncludeInAll = false
 	keyword.IncludeTermVectors = false
+	legacy := bleve.NewTextFieldMapping()
+	legacy.Analyzer = legacyAnalyzerName
+	legacy.Store = false
+	legacy.IncludeInAll = false
+	legacy.IncludeTermVectors = true
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt("text", text)
-	if strategy != Morphology {
+	if strategy == Bigrams || strategy == Both {
 		doc.AddFieldMappingsAt("bigram", bigram)
+	}
+	if strategy == Legacy {
+		doc.AddFieldMappingsAt("legacy", legacy)
 	}
 	for _, f := range []string{"document", "kind", "ancestors", "cites", "scope"} {
 		doc.AddFieldMappingsAt(f, keyword)

@@ -19,7 +19,9 @@ import (
 )
 
 // Search runs q over the provisions. Hits are ordered by score, then by ID,
-// so that pages fit together exactly.
+// so that pages fit together exactly. When no provision holds every word of
+// the query, the hits are those holding the most of them (the result is
+// Partial), ordered by how many they hold, then by score and ID.
 func (x *Index) Search(ctx context.Context, q policy.SearchQuery) (*policy.SearchResult, error) {
 	if q.First < 1 || q.First > policy.MaxSearchFirst {
 		return nil, policy.Errorf(policy.EINVALID, "first must be between 1 and %d", policy.MaxSearchFirst)
@@ -45,23 +47,71 @@ func (x *Index) Search(ctx context.Context, q policy.SearchQuery) (*policy.Searc
 	if res, ok := x.cache.get(key, x.gen); ok {
 		return res, nil
 	}
-	bq := x.build(clauses, q.Filter)
-	if bq == nil {
-		return &policy.SearchResult{Hits: []policy.SearchHit{}}, nil
+	if x.strategy != Morphology {
+		return x.searchWith(ctx, clauses, q, offset)
 	}
-	req := bleve.NewSearchRequestOptions(bq, q.First, offset, false)
-	req.SortBy([]string{"-_score", "_id"})
-	req.IncludeLocations = true
-	res, err := x.idx.SearchInContext(ctx, req)
+	clauses = x.mergeEnglish(clauses)
+	var units, positive []*unit
+	var must, not []query.Query
+	for _, c := range clauses {
+		u := x.unitOf(c)
+		units = append(units, u)
+		bq := u.bleveQuery()
+		switch {
+		case bq == nil:
+		case c.negate:
+			not = append(not, bq)
+		default:
+			must = append(must, bq)
+			positive = append(positive, u)
+		}
+	}
+	out := &policy.SearchResult{Hits: []policy.SearchHit{}}
+	if len(must) == 0 {
+		return out, nil
+	}
+	filters := filterQueries(q.Filter)
+	res, err := x.run(ctx, boolQuery(append(must, filters...), not), q.First, offset)
 	if err != nil {
 		return nil, err
 	}
-	out := &policy.SearchResult{Hits: make([]policy.SearchHit, 0, len(res.Hits)), TotalCount: int(res.Total)}
-	for i, h := range res.Hits {
-		out.Hits = append(out.Hits, policy.SearchHit{
-			ProvisionID: h.ID, Score: h.Score, Cursor: encodeCursor(offset + i),
-			Highlights: highlight(x.texts[h.ID], h.Locations["text"]),
-		})
+	pages := []*bleve.SearchResult{res}
+	out.TotalCount = int(res.Total)
+	if res.Total == 0 {
+		// Partial matches: the words of the query, or the parts of its one
+		// compound word.
+		var partial []*unit
+		if len(positive) == 1 {
+			for _, c := range clauses {
+				if !c.negate {
+					partial = x.parts(c)
+				}
+			}
+			units = append(units, partial...)
+		} else {
+			partial = positive
+		}
+		if len(partial) >= 2 && len(partial) <= maxPartialWords {
+			pages, out.TotalCount, err = x.partial(ctx, partial, filters, not, q.First, offset)
+			if err != nil {
+				return nil, err
+			}
+			out.Partial = out.TotalCount > 0
+		}
+	}
+	terms := termsOf(units)
+	i := 0
+	for _, page := range pages {
+		for _, h := range page.Hits {
+			text := x.texts[h.ID]
+			locs := locate(text, terms)
+			out.Hits = append(out.Hits, policy.SearchHit{
+				ProvisionID: h.ID, Score: h.Score, Cursor: encodeCursor(offset + i),
+				Highlights: highlightSpans(text, spansOf(units, locs)),
+				Matches:    explain(units, text, locs),
+			})
+			i++
+		}
 	}
 	out.HasNextPage = offset+len(out.Hits) < out.TotalCount
 	out.HasPreviousPage = min(offset, out.TotalCount) > 0
@@ -69,29 +119,76 @@ func (x *Index) Search(ctx context.Context, q policy.SearchQuery) (*policy.Searc
 	return out, nil
 }
 
-// cacheKey identifies a search request.
-func cacheKey(q policy.SearchQuery) string {
-	b, _ := json.Marshal(q)
-	return string(b)
+// maxPartialWords bounds the words of a query answered with partial
+// matches.
+const maxPartialWords = 32
+
+// heldWeight is what holding one more word of a query adds to the score of
+// a partial match: more than any sum of term scores, so that provisions
+// holding more words come first, and by score among those holding as many.
+const heldWeight = 1000
+
+// partial returns the page of provisions holding the most of units (none
+// holds them all), and the number of provisions holding any. Each unit
+// scores heldWeight where it holds, on top of its own score; bleve's
+// disjunction sums them (and scales the sum by the share of units held,
+// which keeps the order).
+func (x *Index) partial(ctx context.Context, units []*unit, filters, not []query.Query, first, offset int) ([]*bleve.SearchResult, int, error) {
+	qs := make([]query.Query, len(units))
+	for i, u := range units {
+		uq := u.bleveQuery()
+		if uq == nil {
+			return nil, 0, nil
+		}
+		held := bleve.NewMatchAllQuery()
+		held.SetBoost(heldWeight)
+		qs[i] = bleve.NewConjunctionQuery(uq, held)
+	}
+	r, err := x.run(ctx, boolQuery(append([]query.Query{bleve.NewDisjunctionQuery(qs...)}, filters...), not), first, offset)
+	if err != nil {
+		return nil, 0, err
+	}
+	return []*bleve.SearchResult{r}, int(r.Total), nil
 }
 
-// build turns the clauses and filter into a bleve query; nil if nothing in
-// the query can match (only particles, say).
-func (x *Index) build(clauses []clause, f policy.SearchFilter) query.Query {
-	var must, not []query.Query
-	for _, c := range clauses {
-		q := x.clauseQuery(c)
-		switch {
-		case q == nil:
-		case c.negate:
-			not = append(not, q)
-		default:
-			must = append(must, q)
+// run searches the index: size hits from offset, by score then ID, without
+// the locations of the words (which bleve would gather for every provision
+// found, not only those of the page).
+func (x *Index) run(ctx context.Context, q query.Query, size, offset int) (*bleve.SearchResult, error) {
+	req := bleve.NewSearchRequestOptions(q, size, offset, false)
+	req.SortBy([]string{"-_score", "_id"})
+	return x.idx.SearchInContext(ctx, req)
+}
+
+// locate returns where terms lie in text: the text analysed again, which
+// for the provisions of one page is much faster than asking bleve for the
+// locations of every provision a search finds.
+func locate(text string, terms map[string]bool) search.TermLocationMap {
+	out := search.TermLocationMap{}
+	k, err := japanese()
+	if err != nil {
+		return out
+	}
+	for _, tok := range k.Tokenize([]byte(text)) {
+		if t := string(tok.Term); terms[t] {
+			out[t] = append(out[t], &search.Location{Pos: uint64(tok.Position), Start: uint64(tok.Start), End: uint64(tok.End)})
 		}
 	}
-	if len(must) == 0 {
-		return nil
+	return out
+}
+
+func boolQuery(must, not []query.Query) query.Query {
+	b := bleve.NewBooleanQuery()
+	b.AddMust(must...)
+	if len(not) > 0 {
+		b.AddMustNot(not...)
 	}
+	return b
+}
+
+// filterQueries turns a filter into queries every hit must match.
+func filterQueries(f policy.SearchFilter) []query.Query {
+	var must []query.Query
 	if f.DocumentID != "" {
 		must = append(must, termQuery("document", f.DocumentID))
 	}
@@ -108,22 +205,64 @@ func (x *Index) build(clauses []clause, f policy.SearchFilter) query.Query {
 	if f.Cites != "" {
 		must = append(must, termQuery("cites", f.Cites))
 	}
-	b := bleve.NewBooleanQuery()
-	b.AddMust(must...)
-	if len(not) > 0 {
-		b.AddMustNot(not...)
-	}
-	return b
+	return must
 }
 
-// clauseQuery is the query of one clause, with the terms documents define
-// for its words: デジタルトランスフォーメーション also finds ＤＸ where the
-// definition applies.
-func (x *Index) clauseQuery(c clause) query.Query {
+// cacheKey identifies a search request.
+func cacheKey(q policy.SearchQuery) string {
+	b, _ := json.Marshal(q)
+	return string(b)
+}
+
+// searchWith answers with one of the strategies kept for comparison (see
+// Strategy): words ANDed, no explanation, no partial matches.
+func (x *Index) searchWith(ctx context.Context, clauses []clause, q policy.SearchQuery, offset int) (*policy.SearchResult, error) {
+	var must, not []query.Query
+	for _, c := range clauses {
+		bq := x.otherClause(c)
+		switch {
+		case bq == nil:
+		case c.negate:
+			not = append(not, bq)
+		default:
+			must = append(must, bq)
+		}
+	}
+	out := &policy.SearchResult{Hits: []policy.SearchHit{}}
+	if len(must) == 0 {
+		return out, nil
+	}
+	res, err := x.run(ctx, boolQuery(append(must, filterQueries(q.Filter)...), not), q.First, offset)
+	if err != nil {
+		return nil, err
+	}
+	out.TotalCount = int(res.Total)
+	for i, h := range res.Hits {
+		out.Hits = append(out.Hits, policy.SearchHit{ProvisionID: h.ID, Score: h.Score, Cursor: encodeCursor(offset + i),
+			Highlights: highlight(x.texts[h.ID], h.Locations[x.field()]), Matches: []policy.Match{}})
+	}
+	out.HasNextPage = offset+len(out.Hits) < out.TotalCount
+	return out, nil
+}
+
+// field is the field the strategy searches.
+func (x *Index) field() string {
+	switch x.strategy {
+	case Legacy:
+		return "legacy"
+	case Bigrams:
+		return "bigram"
+	}
+	return "text"
+}
+
+// otherClause is a clause's query under a comparison strategy: its words
+// ANDed (a phrase if quoted), with the terms documents define.
+func (x *Index) otherClause(c clause) query.Query {
 	if c.or != nil {
 		var qs []query.Query
 		for _, o := range c.or {
-			if q := x.clauseQuery(o); q != nil {
+			if q := x.otherClause(o); q != nil {
 				qs = append(qs, q)
 			}
 		}
@@ -132,36 +271,25 @@ func (x *Index) clauseQuery(c clause) query.Query {
 		}
 		return bleve.NewDisjunctionQuery(qs...)
 	}
-	base := x.textQuery(c.text, c.phrase)
-	if base == nil {
-		return nil
-	}
-	if c.phrase {
+	base := x.otherText(c.text, c.phrase)
+	if base == nil || c.phrase {
 		return base
 	}
 	alts := []query.Query{base}
 	key := foldKey(c.text)
-	seen := map[[2]string]bool{}
 	for _, t := range x.terms {
-		var alt string
+		var other string
 		switch key {
 		case foldKey(t.Term):
-			alt = t.Meaning
+			other = t.Meaning
 		case foldKey(t.Meaning):
-			alt = t.Term
+			other = t.Term
 		default:
 			continue
 		}
-		k := [2]string{alt, foldKey(t.Term)}
-		if seen[k] {
-			continue
+		if q := x.otherText(other, true); q != nil {
+			alts = append(alts, bleve.NewConjunctionQuery(q, termQuery("scope", foldKey(t.Term))))
 		}
-		seen[k] = true
-		q := x.textQuery(alt, true) // the whole defined name, not its words anywhere
-		if q == nil {
-			continue
-		}
-		alts = append(alts, bleve.NewConjunctionQuery(q, termQuery("scope", k[1])))
 	}
 	if len(alts) == 1 {
 		return base
@@ -169,19 +297,43 @@ func (x *Index) clauseQuery(c clause) query.Query {
 	return bleve.NewDisjunctionQuery(alts...)
 }
 
-// textQuery matches all the words of s, or s as a phrase; nil if s has no
-// word the index keeps.
-func (x *Index) textQuery(s string, phrase bool) query.Query {
-	if len(Analyze(s)) == 0 {
+func (x *Index) otherText(s string, phrase bool) query.Query {
+	if len(Analyze(s)) == 0 && !hasAlnum(s) {
 		return nil
 	}
 	switch x.strategy {
 	case Bigrams:
 		return bigramQuery(s, 1)
 	case Both:
-		return bleve.NewDisjunctionQuery(morphQuery(s, phrase), bigramQuery(s, 0.3))
+		k, _ := japanese()
+		ws := k.words(s)
+		if len(ws) == 0 {
+			return bigramQuery(s, 0.3)
+		}
+		return bleve.NewDisjunctionQuery(bleve.NewPhraseQuery(flat(phraseOf(ws, writtenTerms)), "text"), bigramQuery(s, 0.3))
 	}
-	return morphQuery(s, phrase)
+	if phrase {
+		q := bleve.NewMatchPhraseQuery(s)
+		q.SetField("legacy")
+		q.Analyzer = legacyAnalyzerName
+		return q
+	}
+	q := bleve.NewMatchQuery(s)
+	q.SetField("legacy")
+	q.Analyzer = legacyAnalyzerName
+	q.SetOperator(query.MatchQueryOperatorAnd)
+	return q
+}
+
+// flat turns a phrase of one term per position into terms ("" for gaps).
+func flat(ph [][]string) []string {
+	out := make([]string, len(ph))
+	for i, ts := range ph {
+		if len(ts) > 0 {
+			out[i] = ts[0]
+		}
+	}
+	return out
 }
 
 // bigramQuery matches the character bigrams of s, all of them, as a phrase.
@@ -190,20 +342,6 @@ func bigramQuery(s string, boost float64) query.Query {
 	q.SetField("bigram")
 	q.Analyzer = cjk.AnalyzerName
 	q.SetBoost(boost)
-	return q
-}
-
-func morphQuery(s string, phrase bool) query.Query {
-	if phrase {
-		q := bleve.NewMatchPhraseQuery(s)
-		q.SetField("text")
-		q.Analyzer = analyzerName
-		return q
-	}
-	q := bleve.NewMatchQuery(s)
-	q.SetField("text")
-	q.Analyzer = analyzerName
-	q.SetOperator(query.MatchQueryOperatorAnd)
 	return q
 }
 
@@ -247,9 +385,18 @@ func highlight(text string, locs search.TermLocationMap) []string {
 	var spans [][2]int // byte offsets
 	for _, ls := range locs {
 		for _, l := range ls {
-			if int(l.End) <= len(text) && l.Start < l.End {
-				spans = append(spans, [2]int{int(l.Start), int(l.End)})
-			}
+			spans = append(spans, [2]int{int(l.Start), int(l.End)})
+		}
+	}
+	return highlightSpans(text, spans)
+}
+
+// highlightSpans is highlight of spans (byte offsets) of text.
+func highlightSpans(text string, all [][2]int) []string {
+	var spans [][2]int
+	for _, s := range all {
+		if s[1] <= len(text) && s[0] < s[1] && s[0] >= 0 {
+			spans = append(spans, s)
 		}
 	}
 	if len(spans) == 0 {
