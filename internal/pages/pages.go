@@ -284,8 +284,12 @@ func (h *Handler) writeJSON(w http.ResponseWriter, r *http.Request, data json.Ra
 		return
 	}
 	b.WriteByte('\n')
+	// Escaped for HTML (<, >, & as \u003c …): the same JSON, safe even where
+	// a browser would take it for a page.
+	var esc bytes.Buffer
+	json.HTMLEscape(&esc, b.Bytes())
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Write(b.Bytes())
+	w.Write(esc.Bytes())
 }
 
 func writeJSONStatus(w http.ResponseWriter, code int, v any) {
