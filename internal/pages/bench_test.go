@@ -5,9 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/internal/policy"
@@ -21,13 +19,6 @@ import (
 // answers it again, from its answer cache.
 //
 //	go test -run '^$' -bench . -benchtime 200x ./internal/pages
-
-// cpuTime is the CPU time the process has used so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // loop runs f b.N times and reports, beside the time per run, the CPU
 // time per run: on a machine shared with other work the time per run
