@@ -77,7 +77,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		IdleTimeout:       30 * time.Second,
+		ConnState:         server.NewConns(server.IdleConnections).ConnState,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	fmt.Fprintf(stdout, "policykb: serving GraphQL at http://%s/graphql (pages at /, IDE at /graphiql), data in %s\n", ln.Addr(), policy.Name(*data))

@@ -27,8 +27,13 @@ const MemoryLimit = 384 << 20
 
 // MaxConnections is how many connections a server process serves at once;
 // more wait to be accepted. With MaxBody it bounds the memory of request
-// bodies being read.
-const MaxConnections = 512
+// bodies being read. Above IdleConnections open connections, the ones idle
+// longest are closed to make room (see Conns), so that only busy
+// connections can ever make clients wait.
+const (
+	MaxConnections  = 1024
+	IdleConnections = 512
+)
 
 // Config is what New needs.
 type Config struct {
