@@ -17,6 +17,7 @@
 # medians in ms and the ratios new/baseline.
 #
 #   bash bench/startup.sh [BASE]     # BASE: a revision, default main
+#   DEBUG=1 bash bench/startup.sh    # trace the script
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$PATH"
@@ -64,14 +65,19 @@ wait_graphql() {
 # start BIN DIR: start a server on a port of the system's choice, set $pid,
 # $start and, once it says where it listens, $addr (never another
 # process's server).
+starts=0
 start() {
+	# A new file for each server: the shell truncates a redirected file in
+	# the child, later than the parent may read it.
+	starts=$((starts + 1))
+	out="$work/serve$starts.out"
 	start=$(now)
-	"$1" serve --addr 127.0.0.1:0 --data "$2" >"$work/serve.out" 2>"$work/serve.log" &
+	"$1" serve --addr 127.0.0.1:0 --data "$2" >"$out" 2>"$work/serve.log" &
 	pid=$!
 	pids+=("$pid")
 	addr=
 	until [[ -n $addr ]]; do
-		addr=$(grep -o 'http://127\.0\.0\.1:[0-9]*/graphql' "$work/serve.out" 2>/dev/null | head -1 | sed 's|http://||; s|/graphql||') || true
+		addr=$(grep -o 'http://127\.0\.0\.1:[0-9]*/graphql' "$out" 2>/dev/null | head -1 | sed 's|http://||; s|/graphql||') || true
 		if ! kill -0 "$pid" 2>/dev/null; then echo "server died: $(cat "$work/serve.log")" >&2; exit 1; fi
 		if (( $(now) - start > 60000000000 )); then echo "server did not listen in 60 s" >&2; exit 1; fi
 		[[ -n $addr ]] || sleep 0.005
