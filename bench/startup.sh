@@ -17,6 +17,7 @@
 # medians in ms and the ratios new/baseline.
 #
 #   bash bench/startup.sh [BASE]     # BASE: a revision, default main
+#   DEBUG=1 bash bench/startup.sh    # trace the script
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$PATH"
@@ -29,8 +30,8 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
+[[ -n ${DEBUG:-} ]] && set -x
 query='{"query":"{ documents { id } }"}'
-port=18931
 
 echo "building this tree and $base ($(git rev-parse --short "$base"))" >&2
 go build -o "$work/new" ./cmd/policykb
@@ -44,27 +45,43 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 # wait_for URL PID START: wait until URL answers 200; bounded by 60 s.
 wait_for() {
-	until curl -sf -o /dev/null "$1" 2>/dev/null; do
+	until curl -sf -m 10 -o /dev/null "$1" 2>/dev/null; do
 		if ! kill -0 "$2" 2>/dev/null; then echo "server died" >&2; exit 1; fi
 		if (( $(now) - $3 > 60000000000 )); then echo "no answer from $1 in 60 s" >&2; exit 1; fi
 		sleep 0.01
 	done
 }
 wait_graphql() {
-	until curl -sf -o /dev/null -H 'Content-Type: application/json' -d "$query" "http://127.0.0.1:$port/graphql" 2>/dev/null; do
+	until curl -sf -m 10 -o /dev/null -H 'Content-Type: application/json' -d "$query" "http://$addr/graphql" 2>/dev/null; do
 		if ! kill -0 "$1" 2>/dev/null; then echo "server died" >&2; exit 1; fi
-		if (( $(now) - $2 > 60000000000 )); then echo "no answer in 60 s" >&2; exit 1; fi
+		if (( $(now) - $2 > 60000000000 )); then
+			kill -QUIT "$1"; sleep 1
+			echo "no answer from $addr in 60 s: $(cat "$work/serve.log")" >&2; exit 1
+		fi
 		sleep 0.01
 	done
 }
 
-# start BIN DIR: start a server, set $pid and $start.
+# start BIN DIR: start a server on a port of the system's choice, set $pid,
+# $start and, once it says where it listens, $addr (never another
+# process's server).
+starts=0
 start() {
-	port=$((port + 1))
+	# A new file for each server: the shell truncates a redirected file in
+	# the child, later than the parent may read it.
+	starts=$((starts + 1))
+	out="$work/serve$starts.out"
 	start=$(now)
-	"$1" serve --addr 127.0.0.1:$port --data "$2" >"$work/serve.log" 2>&1 &
+	"$1" serve --addr 127.0.0.1:0 --data "$2" >"$out" 2>"$work/serve.log" &
 	pid=$!
 	pids+=("$pid")
+	addr=
+	until [[ -n $addr ]]; do
+		addr=$(grep -o 'http://127\.0\.0\.1:[0-9]*/graphql' "$out" 2>/dev/null | head -1 | sed 's|http://||; s|/graphql||') || true
+		if ! kill -0 "$pid" 2>/dev/null; then echo "server died: $(cat "$work/serve.log")" >&2; exit 1; fi
+		if (( $(now) - start > 60000000000 )); then echo "server did not listen in 60 s" >&2; exit 1; fi
+		[[ -n $addr ]] || sleep 0.005
+	done
 }
 stop() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
 
@@ -91,9 +108,9 @@ for i in $(seq "$runs"); do
 		start "$bin" "$d"
 		wait_graphql "$pid" "$start"
 		add "first answer $v" "$(ms "$start" "$(now)")"
-		wait_for "http://127.0.0.1:$port/readyz" "$pid" "$start"
+		wait_for "http://$addr/readyz" "$pid" "$start"
 		add "index ready $v" "$(ms "$start" "$(now)")"
-		curl -sf -o /dev/null -H 'Content-Type: application/json' -d '{"query":"{ search(query: \"人材\") { totalCount } }"}' "http://127.0.0.1:$port/graphql"
+		curl -sf -o /dev/null -H 'Content-Type: application/json' -d '{"query":"{ search(query: \"人材\") { totalCount } }"}' "http://$addr/graphql"
 		add "beside $v" "$(timed "$bin" search --data "$d" 人材)"
 		stop
 		add "search $v" "$(timed "$bin" search --data "$d" 人材)"
