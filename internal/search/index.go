@@ -324,7 +324,9 @@ func indexMapping(strategy Strategy) mapping.IndexMapping {
 	legacy.IncludeInAll = false
 	legacy.IncludeTermVectors = true
 	doc := bleve.NewDocumentStaticMapping()
-	doc.AddFieldMappingsAt("text", text)
+	if strategy != Legacy {
+		doc.AddFieldMappingsAt("text", text)
+	}
 	if strategy == Bigrams || strategy == Both {
 		doc.AddFieldMappingsAt("bigram", bigram)
 	}

@@ -111,7 +111,14 @@ func (a alt) bleveQuery() query.Query {
 	case len(a.pairs) == 1:
 		q = anyTerm(a.pairs[0], a.boost)
 	case a.pairs != nil:
-		p := query.NewMultiPhraseQuery(a.pairs, "text")
+		terms := make([][]string, len(a.pairs))
+		for i, ts := range a.pairs {
+			terms[i] = ts
+			if len(ts) == 0 {
+				terms[i] = []string{""}
+			}
+		}
+		p := query.NewMultiPhraseQuery(terms, "text")
 		p.SetBoost(a.boost)
 		q = p
 	case a.parts != nil:
@@ -240,28 +247,49 @@ func variantTerms(w word) []string {
 	return ts
 }
 
-// pairsOf returns the pairs of words in a row of ws, the terms each pair
-// may have, or nil where a phrase is needed: fewer than two words, a gap,
-// or a word with okurigana or in kanji and kana, which have keys of their
-// own.
+// pairsOf returns the phrase of ws with each two plain words in a row as
+// one pair term (j:) at the first one's position, the others by their own
+// terms, gaps kept: a phrase whose rarest term is a pair is much faster to
+// search than one of common words. A plain word is known by its written
+// form and variant key alone (not one with okurigana or in kanji and kana).
+// It returns nil if no two plain words are in a row.
 func pairsOf(ws []word) [][]string {
 	if len(ws) < 2 {
 		return nil
 	}
+	plain := func(w word) bool { return w.skeleton == "" && !w.mixed }
+	out := make([][]string, ws[len(ws)-1].pos-ws[0].pos+1)
+	paired, covered := false, -1
 	for i, w := range ws {
-		if w.skeleton != "" || w.mixed || (i > 0 && w.pos != ws[i-1].pos+1) {
-			return nil
+		at := w.pos - ws[0].pos
+		if i+1 < len(ws) && ws[i+1].pos == w.pos+1 && plain(w) && plain(ws[i+1]) {
+			l := []string{w.written, w.variant}
+			r := []string{ws[i+1].written, ws[i+1].variant}
+			for _, t := range pairTerms(l, r) {
+				if !contains(out[at], t) {
+					out[at] = append(out[at], t)
+				}
+			}
+			paired, covered = true, i+1
+			continue
+		}
+		if i == covered {
+			out[at] = []string{}
+			continue
+		}
+		out[at] = append(writtenTerms(w), variantTerms(w)...)
+		if isKatakanaWord(w.written) && i == 0 {
+			out[at] = append(out[at], prefixRunEnd+w.variant)
+		}
+		if isKatakanaWord(w.written) && i == len(ws)-1 {
+			out[at] = append(out[at], prefixRunStart+w.variant)
 		}
 	}
-	out := make([][]string, len(ws)-1)
-	for i := range out {
-		l := []string{ws[i].written, ws[i].variant}
-		r := []string{ws[i+1].written, ws[i+1].variant}
-		for _, t := range pairTerms(l, r) {
-			if !contains(out[i], t) {
-				out[i] = append(out[i], t)
-			}
-		}
+	if !paired {
+		return nil
+	}
+	for len(out) > 1 && len(out[len(out)-1]) == 0 {
+		out = out[:len(out)-1] // the second word of a pair at the end
 	}
 	return out
 }

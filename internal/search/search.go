@@ -99,12 +99,21 @@ func (x *Index) Search(ctx context.Context, q policy.SearchQuery) (*policy.Searc
 			out.Partial = out.TotalCount > 0
 		}
 	}
-	terms := termsOf(units)
+	var hitIDs []string
+	for _, page := range pages {
+		for _, h := range page.Hits {
+			hitIDs = append(hitIDs, h.ID)
+		}
+	}
+	located, err := x.locate(ctx, hitIDs, termsOf(units))
+	if err != nil {
+		return nil, err
+	}
 	i := 0
 	for _, page := range pages {
 		for _, h := range page.Hits {
 			text := x.texts[h.ID]
-			locs := locate(text, terms)
+			locs := located[h.ID]
 			out.Hits = append(out.Hits, policy.SearchHit{
 				ProvisionID: h.ID, Score: h.Score, Cursor: encodeCursor(offset + i),
 				Highlights: highlightSpans(text, spansOf(units, locs)),
@@ -160,21 +169,33 @@ func (x *Index) run(ctx context.Context, q query.Query, size, offset int) (*blev
 	return x.idx.SearchInContext(ctx, req)
 }
 
-// locate returns where terms lie in text: the text analysed again, which
-// for the provisions of one page is much faster than asking bleve for the
-// locations of every provision a search finds.
-func locate(text string, terms map[string]bool) search.TermLocationMap {
-	out := search.TermLocationMap{}
-	k, err := japanese()
+// locate returns where terms lie in the provisions ids: a second search,
+// of those provisions alone and of single terms, whose locations bleve
+// reads for these provisions only (asking for locations in the search
+// itself reads them for every provision found, and phrase searches over
+// known provisions still walk the index from its start).
+func (x *Index) locate(ctx context.Context, ids []string, terms map[string]bool) (map[string]search.TermLocationMap, error) {
+	out := map[string]search.TermLocationMap{}
+	if len(ids) == 0 || len(terms) == 0 {
+		return out, nil
+	}
+	var qs []query.Query
+	for t := range terms {
+		qs = append(qs, termQuery("text", t))
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddMust(bleve.NewDocIDQuery(ids))
+	b.AddShould(qs...)
+	req := bleve.NewSearchRequestOptions(b, len(ids), 0, false)
+	req.IncludeLocations = true
+	res, err := x.idx.SearchInContext(ctx, req)
 	if err != nil {
-		return out
+		return nil, err
 	}
-	for _, tok := range k.Tokenize([]byte(text)) {
-		if t := string(tok.Term); terms[t] {
-			out[t] = append(out[t], &search.Location{Pos: uint64(tok.Position), Start: uint64(tok.Start), End: uint64(tok.End)})
-		}
+	for _, h := range res.Hits {
+		out[h.ID] = h.Locations["text"]
 	}
-	return out
+	return out, nil
 }
 
 func boolQuery(must, not []query.Query) query.Query {
