@@ -38,6 +38,9 @@ func revertCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return interrupted(err)
 	}
 	defer db.Close()
+	if err := checkDocument(ctx, db, rest[0]); err != nil {
+		return err
+	}
 	res, err := db.Revert(ctx, rest[0], number)
 	if err != nil {
 		return interrupted(err)

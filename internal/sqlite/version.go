@@ -191,6 +191,9 @@ func loadSnapshot(ctx context.Context, q querier, documentID string, number int)
 		if n == 0 {
 			return nil, 0, policy.Errorf(policy.ENOTFOUND, "no document %q", documentID)
 		}
+		if n == 1 {
+			return nil, 0, policy.Errorf(policy.ENOTFOUND, "document %s has no version %d (it has only version 1)", documentID, number)
+		}
 		return nil, 0, policy.Errorf(policy.ENOTFOUND, "document %s has no version %d (it has versions 1 to %d)", documentID, number, n)
 	}
 	if err != nil {
