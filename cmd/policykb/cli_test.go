@@ -200,7 +200,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"version", "--bogus"}, 2, "unknown option --bogus"},
 		{[]string{"export", "--data", store, "--document", "nope"}, 1, `no document "nope"`},
 		{[]string{"search", "--data", store, "--document", "nope", "人材"}, 1, `no document "nope"`},
-		{[]string{"search", "--data", store, "-人材"}, 2, "at least one word that is not excluded"},
+		{[]string{"search", "--data", store, "--", "-人材"}, 2, "at least one word that is not excluded"},
 		{[]string{"ingest", "--data", store, filepath.Join(t.TempDir(), "missing.txt")}, 1, "missing.txt"},
 		{[]string{"search", "--data", store, "--first", "1", "--", "防護", "-国民"}, 0, ""},
 		{[]string{"search", "--data", store, "--first", "100", "防護"}, 0, ""},

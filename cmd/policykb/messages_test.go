@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -187,6 +190,18 @@ func TestRevertToCurrent(t *testing.T) {
 	if after := mustRun(t, "history", "--data", data, docID); after != before {
 		t.Errorf("reverting to the current version changed the history:\n%s", after)
 	}
+
+	// Version 1 again as version 3: reverting to 1 once more changes nothing.
+	mustRun(t, "ingest", "--data", data, "--replace", writeFile(t, t.TempDir(), "short.txt", shortPolicy(t)))
+	mustRun(t, "revert", "--data", data, docID, "1")
+	before = mustRun(t, "history", "--data", data, docID)
+	want := "policykb revert: " + docID + ": version 1 has the same text as version 3, the current one; nothing to do\n"
+	if code, out, errs := policykb(t, "revert", "--data", data, docID, "1"); code != 0 || out != "" || errs != want {
+		t.Errorf("revert to 1 again: exit %d, stdout %q, stderr %q; want 0, nothing and %q", code, out, errs, want)
+	}
+	if after := mustRun(t, "history", "--data", data, docID); after != before {
+		t.Errorf("reverting to a version with the current text changed the history:\n%s", after)
+	}
 }
 
 // TestIngestFailedMessage checks what ingest says of files it could not
@@ -286,4 +301,71 @@ leave out hits with the word; at least one word not left out, at most 256 charac
 	if code, _, errs := policykb(t, "search", "--data", data, strings.Repeat("人", 256)); code != 0 {
 		t.Errorf("a query of 256 characters: exit %d: %s", code, errs)
 	}
+}
+
+// TestExportVersions checks that export lists each document's versions in
+// the shape of the GraphQL types, whole and for one document.
+func TestExportVersions(t *testing.T) {
+	data := t.TempDir()
+	mustRun(t, "ingest", "--data", data, corpusFile)
+	short := writeFile(t, t.TempDir(), "short.txt", shortPolicy(t))
+	mustRun(t, "ingest", "--data", data, "--replace", short)
+	sum := sha256.Sum256(shortPolicy(t))
+	want := fmt.Sprintf(`{"version":2,"versions":[`+
+		`{"number":1,"sha256":"6bd490ab7e5a54bc300ccab631698c1eee3f7d623f86066c10c31003a793218e","ingestedAt":"T","provisionCount":35,"current":false},`+
+		`{"number":2,"sha256":"%x","ingestedAt":"T","provisionCount":2,"current":true}]}`, sum)
+	stamp := regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
+	for _, args := range [][]string{{"export", "--data", data}, {"export", "--data", data, "--document", docID}} {
+		var export struct {
+			Documents []struct {
+				Version  int `json:"version"`
+				Versions []struct {
+					Number         int    `json:"number"`
+					SHA256         string `json:"sha256"`
+					IngestedAt     string `json:"ingestedAt"`
+					ProvisionCount int    `json:"provisionCount"`
+					Current        bool   `json:"current"`
+				} `json:"versions"`
+			} `json:"documents"`
+		}
+		if err := json.Unmarshal([]byte(mustRun(t, args...)), &export); err != nil {
+			t.Fatal(err)
+		}
+		if len(export.Documents) != 1 {
+			t.Fatalf("policykb %q: %d documents", args, len(export.Documents))
+		}
+		d := export.Documents[0]
+		for i := range d.Versions {
+			if !stamp.MatchString(d.Versions[i].IngestedAt) {
+				t.Errorf("policykb %q: ingestedAt %q", args, d.Versions[i].IngestedAt)
+			}
+			d.Versions[i].IngestedAt = "T"
+		}
+		got, _ := json.Marshal(d)
+		if string(got) != want {
+			t.Errorf("policykb %q: versions\n%s\nwant\n%s", args, got, want)
+		}
+	}
+}
+
+// withoutVersions is an export without the documents' version and versions,
+// to compare what two stores hold whatever their histories.
+func withoutVersions(t *testing.T, export string) string {
+	t.Helper()
+	var v map[string]any
+	if err := json.Unmarshal([]byte(export), &v); err != nil {
+		t.Fatal(err)
+	}
+	docs, _ := v["documents"].([]any)
+	for _, d := range docs {
+		if d, ok := d.(map[string]any); ok {
+			delete(d, "version")
+			delete(d, "versions")
+		}
+	}
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
