@@ -34,6 +34,7 @@ import (
 	"syscall"
 	"text/tabwriter"
 	"time"
+	"unicode"
 
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/server"
@@ -289,9 +290,9 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // The errors of the flag package, which spell options with one dash.
 var (
-	flagUndefined = regexp.MustCompile(`^flag provided but not defined: -(.*)$`)
-	flagNoValue   = regexp.MustCompile(`^flag needs an argument: -(.*)$`)
-	flagSyntax    = regexp.MustCompile(`^bad flag syntax: (.*)$`)
+	flagUndefined = regexp.MustCompile(`(?s)^flag provided but not defined: -(.*)$`)
+	flagNoValue   = regexp.MustCompile(`(?s)^flag needs an argument: -(.*)$`)
+	flagSyntax    = regexp.MustCompile(`(?s)^bad flag syntax: (.*)$`)
 	flagBadBool   = regexp.MustCompile(`(?s)^invalid boolean (?:value (".*") for -|flag )([^:]*): (.*)$`)
 	flagBadValue  = regexp.MustCompile(`(?s)^invalid value (".*") for flag -([^:]*): (.*)$`)
 )
@@ -302,7 +303,7 @@ var (
 func flagError(fs *flag.FlagSet, err error) string {
 	msg := err.Error()
 	if m := flagUndefined.FindStringSubmatch(msg); m != nil {
-		return "unknown option --" + m[1]
+		return "unknown option " + optionName(m[1])
 	}
 	if m := flagNoValue.FindStringSubmatch(msg); m != nil {
 		return "--" + m[1] + " needs a value"
@@ -312,7 +313,7 @@ func flagError(fs *flag.FlagSet, err error) string {
 	}
 	if m := flagBadBool.FindStringSubmatch(msg); m != nil {
 		if m[1] == "" {
-			return "--" + m[2] + ": takes no value here; give --" + m[2] + "=true or --" + m[2] + "=false"
+			return "--" + m[2] + ": " + m[3]
 		}
 		return "--" + m[2] + ": invalid value " + m[1] + ": want true or false"
 	}
@@ -320,6 +321,15 @@ func flagError(fs *flag.FlagSet, err error) string {
 		return "--" + m[2] + ": invalid value " + m[1] + ": " + valueError(fs.Lookup(m[2]), m[3])
 	}
 	return msg
+}
+
+// optionName is --name, quoted where name holds what is not printable, so
+// that what was typed cannot split or forge a line of the message.
+func optionName(name string) string {
+	if strings.IndexFunc(name, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+		return fmt.Sprintf("%q", "--"+name)
+	}
+	return "--" + name
 }
 
 // valueError restates the flag package's errors of a value of f.

@@ -261,6 +261,8 @@ func TestOptionErrors(t *testing.T) {
 		{[]string{"revert", "--data", untouched, "--lock-timeout=x", docID, "1"}, `--lock-timeout: invalid value "x": want a duration such as 30s or 1m30s`},
 		{[]string{"backup", "--data", untouched, "--force=yes", "copy.db"}, `--force: invalid value "yes": want true or false`},
 		{[]string{"export", "--data", untouched, "---document", "x"}, `bad option syntax: "---document"`},
+		{[]string{"export", "--data", untouched, "--bo\ngus"}, `unknown option "--bo\ngus"`},
+		{[]string{"export", "--data", untouched, "-人材"}, `unknown option --人材`},
 	}
 	for _, tt := range tests {
 		want := "policykb " + tt.args[0] + ": " + tt.stderr + "\nRun 'policykb " + tt.args[0] + " --help' for usage.\n"
