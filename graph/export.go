@@ -10,8 +10,11 @@ import (
 	"github.com/policykb/policykb/internal/policy"
 )
 
-// exportFields is the part of the graph an export holds, for each document.
+// exportFields is the part of the graph an export holds, for each document:
+// its current version in full, and the list of its versions (what changed
+// between them is for policykb history and the GraphQL API).
 const exportFields = `id title fiscalYear decidedOn decidedBy pageCount encoding sha256
+	version versions { number sha256 ingestedAt provisionCount current }
 	provisions {
 		id kind number label marker heading paragraphs text pages line
 		parent { id } children { id } ancestors { id }

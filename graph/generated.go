@@ -1162,7 +1162,8 @@ type Document implements Node {
 
 """
 One version of a document. Every ingest that changes a document's text adds
-one; the same bytes again add none; a revert adds one equal to an older one.
+one; the same text again adds none, also in another encoding or with other
+line breaks; a revert adds one equal to an older one.
 """
 type DocumentVersion {
   number: Int!

@@ -20,6 +20,11 @@ func export(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	defer db.Close()
+	if *document != "" {
+		if err := checkDocument(ctx, db, *document); err != nil {
+			return err
+		}
+	}
 	out, err := graph.Export(ctx, resolver(db), *document)
 	if err != nil {
 		return err

@@ -30,6 +30,9 @@ func historyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer db.Close()
+	if err := checkDocument(ctx, db, rest[0]); err != nil {
+		return err
+	}
 	return printHistory(ctx, db, rest[0], stdout)
 }
 

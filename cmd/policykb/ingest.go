@@ -68,7 +68,11 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		doc := res.Doc
 		if res.Unchanged {
-			fmt.Fprintf(stdout, "%s: %s unchanged: the same text as version %d, the current one\n", shown, doc.ID, res.Version)
+			how := ""
+			if res.Unlike != "" {
+				how = " (" + res.Unlike + ")"
+			}
+			fmt.Fprintf(stdout, "%s: %s unchanged: the same text as version %d, the current one%s\n", shown, doc.ID, res.Version, how)
 			continue
 		}
 		for _, w := range doc.Warnings {
@@ -84,9 +88,23 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprint(stderr, "\r\x1b[K")
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d of %s not ingested; the store holds what it held before for them", failed, count(len(files), "file", "files"))
+		return notIngested(failed, len(files))
 	}
 	return nil
+}
+
+// notIngested is the error of an ingest in which failed of n files were
+// not ingested: "1 of 1 file not ingested; nothing was stored for it; the
+// store is unchanged".
+func notIngested(failed, n int) error {
+	what, them := count(n, "file", "files"), "them"
+	if failed == 1 {
+		them = "it"
+	}
+	if failed == n {
+		return fmt.Errorf("%d of %s not ingested; nothing was stored for %s; the store is unchanged", failed, what, them)
+	}
+	return fmt.Errorf("%d of %s not ingested; nothing was stored for %s; the others are as reported above", failed, what, them)
 }
 
 // listProvisions names provisions for a message: "3 provisions: ２(2)③ (2.2.3), …",

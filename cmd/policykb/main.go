@@ -28,10 +28,13 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
+	"time"
+	"unicode"
 
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/server"
@@ -270,7 +273,7 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 			usage()
 			return nil, err
 		case err != nil:
-			fmt.Fprintf(stderr, "policykb %s: %v\nRun 'policykb %s --help' for usage.\n", fs.Name(), err, fs.Name())
+			fmt.Fprintf(stderr, "policykb %s: %s\nRun 'policykb %s --help' for usage.\n", fs.Name(), flagError(fs, err), fs.Name())
 			return nil, errUsage
 		}
 		if n := len(args) - fs.NArg(); n > 0 && args[n-1] == "--" {
@@ -283,6 +286,75 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 		rest = append(rest, args[0])
 		args = args[1:]
 	}
+}
+
+// The errors of the flag package, which spell options with one dash.
+var (
+	flagUndefined = regexp.MustCompile(`(?s)^flag provided but not defined: -(.*)$`)
+	flagNoValue   = regexp.MustCompile(`(?s)^flag needs an argument: -(.*)$`)
+	flagSyntax    = regexp.MustCompile(`(?s)^bad flag syntax: (.*)$`)
+	flagBadBool   = regexp.MustCompile(`(?s)^invalid boolean (?:value (".*") for -|flag )([^:]*): (.*)$`)
+	flagBadValue  = regexp.MustCompile(`(?s)^invalid value (".*") for flag -([^:]*): (.*)$`)
+)
+
+// flagError restates an error of the flag package with options spelled as
+// the help spells them, with two dashes: "unknown option --bogus",
+// "--first: invalid value "x": want a whole number from 1 to 100".
+func flagError(fs *flag.FlagSet, err error) string {
+	msg := err.Error()
+	if m := flagUndefined.FindStringSubmatch(msg); m != nil {
+		return "unknown option " + optionName(m[1])
+	}
+	if m := flagNoValue.FindStringSubmatch(msg); m != nil {
+		return "--" + m[1] + " needs a value"
+	}
+	if m := flagSyntax.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("bad option syntax: %q", m[1])
+	}
+	if m := flagBadBool.FindStringSubmatch(msg); m != nil {
+		if m[1] == "" {
+			return "--" + m[2] + ": " + m[3]
+		}
+		return "--" + m[2] + ": invalid value " + m[1] + ": want true or false"
+	}
+	if m := flagBadValue.FindStringSubmatch(msg); m != nil {
+		return "--" + m[2] + ": invalid value " + m[1] + ": " + valueError(fs.Lookup(m[2]), m[3])
+	}
+	return msg
+}
+
+// optionName is --name, quoted where name holds what is not printable, so
+// that what was typed cannot split or forge a line of the message.
+func optionName(name string) string {
+	if strings.IndexFunc(name, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+		return fmt.Sprintf("%q", "--"+name)
+	}
+	return "--" + name
+}
+
+// valueError restates the flag package's errors of a value of f.
+func valueError(f *flag.Flag, msg string) string {
+	if msg != "parse error" && msg != "value out of range" {
+		return msg
+	}
+	var v any
+	if f != nil {
+		if g, ok := f.Value.(flag.Getter); ok {
+			v = g.Get()
+		}
+	}
+	switch v.(type) {
+	case time.Duration:
+		return "want a duration such as 30s or 1m30s"
+	case int, int64, uint, uint64:
+		return "want a whole number"
+	case float64:
+		return "want a number"
+	}
+	if msg == "value out of range" {
+		return "out of range"
+	}
+	return "not a value of this option"
 }
 
 // parseNoArgs parses args of a command that takes flags only.

@@ -157,7 +157,7 @@ func withoutPagination(t *testing.T, export string) string {
 	strip = func(v any) {
 		switch v := v.(type) {
 		case map[string]any:
-			for _, k := range []string{"pages", "line", "pageCount", "encoding", "sha256"} {
+			for _, k := range []string{"pages", "line", "pageCount", "encoding", "sha256", "version", "versions"} {
 				delete(v, k)
 			}
 			for _, x := range v {

@@ -38,12 +38,20 @@ func revertCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return interrupted(err)
 	}
 	defer db.Close()
+	if err := checkDocument(ctx, db, rest[0]); err != nil {
+		return err
+	}
 	res, err := db.Revert(ctx, rest[0], number)
 	if err != nil {
 		return interrupted(err)
 	}
 	if res.Unchanged {
-		fmt.Fprintf(stdout, "%s: version %d, the current one, has the text of version %d already; nothing changed\n", rest[0], res.Version, number)
+		// Not a failure: what was asked for holds already.
+		if res.Version == number {
+			fmt.Fprintf(stderr, "policykb revert: %s: version %d is already the current one; nothing to do\n", rest[0], number)
+		} else {
+			fmt.Fprintf(stderr, "policykb revert: %s: version %d has the same text as version %d, the current one; nothing to do\n", rest[0], number, res.Version)
+		}
 		return nil
 	}
 	fmt.Fprintf(stdout, "%s: version %d is now current, the same as version %d\n", rest[0], res.Version, number)

@@ -35,6 +35,11 @@ func searchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer db.Close()
+	if *document != "" {
+		if err := checkDocument(ctx, db, *document); err != nil {
+			return err
+		}
+	}
 	// The index a server keeps (or the last search built) is opened
 	// read-only, side by side with the server, if it is current; else one is
 	// built and kept for the next search, or built in memory when the data
@@ -46,6 +51,11 @@ func searchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	defer idx.Close()
 	res, err := idx.Search(ctx, policy.SearchQuery{Query: strings.Join(rest, " "), First: *first,
 		Filter: policy.SearchFilter{DocumentID: *document}})
+	if policy.ErrorCode(err) == policy.EINVALID {
+		// A query the query language refuses is bad usage (SPEC: exit 2).
+		fmt.Fprintf(stderr, "policykb search: %s\n%s\n", message(err), queryLanguage)
+		return errUsage
+	}
 	if err != nil {
 		return err
 	}
@@ -100,6 +110,10 @@ func matchesLine(ms []policy.Match) string {
 	}
 	return strings.Join(parts, "; ")
 }
+
+// queryLanguage sums up what a query may hold, for a query refused.
+var queryLanguage = fmt.Sprintf(`A query holds words (a hit has them all), "a phrase", a OR b, and -word to
+leave out hits with the word; at least one word not left out, at most %d characters.`, policy.MaxQueryLength)
 
 // hits says how many hits there are: "1 hit", "2 hits", "0 hits".
 func hits(n int) string { return count(n, "hit", "hits") }

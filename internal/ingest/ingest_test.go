@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -10,9 +11,13 @@ import (
 	"testing"
 	"time"
 
+	shipped "github.com/policykb/policykb/corpus"
 	"github.com/policykb/policykb/internal/parse"
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/sqlite"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/japanese"
+	xunicode "golang.org/x/text/encoding/unicode"
 )
 
 func TestLockWaits(t *testing.T) {
@@ -123,5 +128,60 @@ func TestReadFile(t *testing.T) {
 	cancel()
 	if _, err := ReadFile(cancelled, path); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled read: %v", err)
+	}
+}
+
+// TestSameTextOtherBytes ingests the embedded policy, then copies of it in
+// other encodings and with other line breaks: none adds a version, and each
+// says how its bytes differ; a changed word adds version 2.
+func TestSameTextOtherBytes(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "policykb.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	in, err := New(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := in.Corpus(ctx); err != nil {
+		t.Fatal(err)
+	}
+	src := shipped.Files()[0].Data
+	encode := func(e encoding.Encoding, b []byte) []byte {
+		out, err := e.NewEncoder().Bytes(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	crlf := bytes.ReplaceAll(src, []byte("\n"), []byte("\r\n"))
+	tests := []struct {
+		name   string
+		src    []byte
+		unlike string
+	}{
+		{"same bytes", src, ""},
+		{"UTF-8 with BOM", append([]byte("\xEF\xBB\xBF"), src...), "with or without a byte-order mark"},
+		{"Shift_JIS", encode(japanese.ShiftJIS, src), "in Shift_JIS, not UTF-8"},
+		{"UTF-16LE with BOM", encode(xunicode.UTF16(xunicode.LittleEndian, xunicode.UseBOM), src), "in UTF-16LE, not UTF-8"},
+		{"UTF-16BE with BOM, CRLF", encode(xunicode.UTF16(xunicode.BigEndian, xunicode.UseBOM), crlf), "in UTF-16BE, not UTF-8; with CRLF line breaks, not LF"},
+		{"CRLF", crlf, "with CRLF line breaks, not LF"},
+		{"CR", bytes.ReplaceAll(src, []byte("\n"), []byte("\r")), "with CR line breaks, not LF"},
+	}
+	for _, tt := range tests {
+		res, err := in.Ingest(ctx, tt.name, tt.src, Options{})
+		if err != nil || !res.Unchanged || res.Version != 1 || res.Unlike != tt.unlike {
+			t.Errorf("%s: %+v, %v; want unchanged, version 1, %q", tt.name, res, err, tt.unlike)
+		}
+	}
+	changed := bytes.Replace(crlf, []byte("人材育成・確保"), []byte("人材育成・定着"), 1)
+	res, err := in.Ingest(ctx, "changed", encode(japanese.ShiftJIS, changed), Options{})
+	if err != nil || res.Unchanged || res.Version != 2 {
+		t.Errorf("a changed word: %+v, %v; want version 2", res, err)
+	}
+	if vs, err := db.Versions(ctx, res.Doc.ID); err != nil || len(vs) != 2 {
+		t.Errorf("versions: %d, %v; want 2", len(vs), err)
 	}
 }

@@ -108,7 +108,11 @@ type IngestResult struct {
 	Version   int  // the number of the current version after the ingest
 	Previous  int  // the number of the version that was current before; 0 if none
 	Unchanged bool // the text was that of the current version: no version was added
-	Lost      []*Provision
+	// Unlike says, when Unchanged though the bytes differ from the current
+	// version's, how they differ: "in Shift_JIS, not UTF-8", "with CRLF
+	// line breaks, not LF". Empty when the bytes are the same.
+	Unlike string
+	Lost   []*Provision
 }
 
 // LossError refuses to make current a version of a document that lacks

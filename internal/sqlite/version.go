@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/policykb/policykb/internal/policy"
@@ -23,8 +24,8 @@ func (db *DB) Ingest(ctx context.Context, doc *policy.Document) error {
 
 // IngestVersion makes doc the current version of its document, in one
 // transaction: the rows of the current version are replaced and a version
-// is added, unless the current version has the same source bytes, in which
-// case nothing changes. Unless opt.Replace, a doc that lacks provisions of
+// is added, unless the current version has the same text (see SameText),
+// in which case nothing changes. Unless opt.Replace, a doc that lacks provisions of
 // the current version is refused with a *policy.LossError. On error the
 // store is left as it was.
 func (db *DB) IngestVersion(ctx context.Context, doc *policy.Document, opt policy.IngestOptions) (*policy.IngestResult, error) {
@@ -73,7 +74,21 @@ func storeVersion(ctx context.Context, tx *sql.Tx, doc *policy.Document, opt pol
 	case sha == doc.SHA256 && sameSnapshot(ctx, tx, doc, res.Previous):
 		res.Version, res.Unchanged = res.Previous, true
 		return res, nil
-	default:
+	}
+	if err == nil && !opt.Rebuilt {
+		// Other bytes may hold the same text: another encoding, other
+		// line breaks, a byte-order mark.
+		var source, enc string
+		if err := tx.QueryRowContext(ctx, `SELECT source, encoding FROM documents WHERE id = ?`, doc.ID).Scan(&source, &enc); err != nil {
+			return nil, err
+		}
+		if policy.SameText(source, doc.Source) {
+			res.Version, res.Unchanged = res.Previous, true
+			res.Unlike = unlike(enc, doc.Encoding, source, doc.Source)
+			return res, nil
+		}
+	}
+	if err == nil {
 		current, err := queryProvisions(ctx, tx, `SELECT `+provisionColumns+` FROM provisions WHERE document_id = ? ORDER BY seq`, doc.ID)
 		if err != nil {
 			return nil, err
@@ -175,6 +190,9 @@ func loadSnapshot(ctx context.Context, q querier, documentID string, number int)
 		}
 		if n == 0 {
 			return nil, 0, policy.Errorf(policy.ENOTFOUND, "no document %q", documentID)
+		}
+		if n == 1 {
+			return nil, 0, policy.Errorf(policy.ENOTFOUND, "document %s has no version %d (it has only version 1)", documentID, number)
 		}
 		return nil, 0, policy.Errorf(policy.ENOTFOUND, "document %s has no version %d (it has versions 1 to %d)", documentID, number, n)
 	}
@@ -304,4 +322,23 @@ func snapshotStored(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	return nil
+}
+
+// unlike says how two sources of the same text differ: their encodings
+// and line breaks ("in Shift_JIS, not UTF-8; with CRLF line breaks, not
+// LF"), or, where neither does, a byte-order mark.
+func unlike(oldEnc, newEnc, oldSource, newSource string) string {
+	var parts []string
+	if oldEnc != newEnc {
+		parts = append(parts, fmt.Sprintf("in %s, not %s", newEnc, oldEnc))
+	}
+	if o, n := policy.LineBreaks(oldSource), policy.LineBreaks(newSource); o != n {
+		parts = append(parts, fmt.Sprintf("with %s line breaks, not %s", n, o))
+	} else if oldSource != newSource {
+		parts = append(parts, "with other line breaks")
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "with or without a byte-order mark")
+	}
+	return strings.Join(parts, "; ")
 }

@@ -33,6 +33,8 @@ func shortened(doc *policy.Document, n int) *policy.Document {
 	d := *doc
 	d.Provisions = doc.Provisions[:n]
 	d.SHA256 = "shortened"
+	// Another text: the store compares texts, not provisions.
+	d.Source = strings.Join(strings.SplitAfter(doc.Source, "\n")[:doc.Provisions[n].Line-1], "")
 	keep := map[string]bool{}
 	for _, p := range d.Provisions {
 		keep[p.ID] = true
@@ -225,14 +227,32 @@ func TestMigrateOldStore(t *testing.T) {
 	if len(docs) != 1 || docs[0].Version != 1 {
 		t.Errorf("documents after migration: %+v", docs)
 	}
+	// The same text in other bytes adds no version to the migrated store;
+	// a changed word does (below, a shorter text).
+	other := *doc
+	other.Source = "\uFEFF" + strings.ReplaceAll(doc.Source, "\n", "\r\n")
+	other.SHA256, other.Encoding = "other bytes", "Shift_JIS"
+	res, err := db.IngestVersion(ctx, &other, policy.IngestOptions{})
+	if want := "in Shift_JIS, not UTF-8; with CRLF line breaks, not LF"; err != nil || !res.Unchanged || res.Version != 1 || res.Unlike != want {
+		t.Errorf("the same text in other bytes: %+v, %v; want unchanged, version 1, %q", res, err, want)
+	}
+	changed := other
+	changed.Source = strings.Replace(other.Source, "人材", "人財", 1)
+	if res, err := db.IngestVersion(ctx, &changed, policy.IngestOptions{Replace: true, Note: "changed"}); err != nil || res.Unchanged || res.Version != 2 {
+		t.Errorf("a changed word: %+v, %v; want version 2", res, err)
+	}
+	if res, err := db.Revert(ctx, doc.ID, 1); err != nil || res.Version != 3 {
+		t.Fatalf("revert: %+v, %v", res, err)
+	}
+
 	// The migrated store goes on: a shorter text is refused, a revert works.
 	if _, err := db.IngestVersion(ctx, shortened(doc, 3), policy.IngestOptions{}); policy.ErrorCode(err) != policy.EINVALID {
 		t.Errorf("shorter text into the migrated store: %v", err)
 	}
-	if res, err := db.IngestVersion(ctx, shortened(doc, 3), policy.IngestOptions{Replace: true}); err != nil || res.Version != 2 {
+	if res, err := db.IngestVersion(ctx, shortened(doc, 3), policy.IngestOptions{Replace: true}); err != nil || res.Version != 4 {
 		t.Fatalf("replace: %+v, %v", res, err)
 	}
-	if res, err := db.Revert(ctx, doc.ID, 1); err != nil || res.Version != 3 {
+	if res, err := db.Revert(ctx, doc.ID, 1); err != nil || res.Version != 5 {
 		t.Fatalf("revert: %+v, %v", res, err)
 	}
 	got, _ := db.Provisions(ctx, policy.ProvisionFilter{DocumentID: doc.ID})
