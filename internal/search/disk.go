@@ -161,12 +161,26 @@ func buildPublished(ctx context.Context, path string, m mapping.IndexMapping, do
 // bleve's offline builder, which writes one segment synchronously and so
 // reports a full disk as an error, not as a stalled background task.
 func build(ctx context.Context, dir string, m mapping.IndexMapping, docs []indexDoc) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if len(docs) == 0 {
+		// The builder cannot write an index of nothing (bleve panics);
+		// an empty index is made the ordinary way.
+		idx, err := bleve.New(dir, m)
+		if err != nil {
+			return err
+		}
+		return idx.Close()
+	}
 	bl, err := newBuilder(dir, m, map[string]any{"buildPathPrefix": dir})
 	if err != nil {
 		return err
 	}
 	for i, d := range docs {
-		if i%64 == 0 {
+		if i > 0 && i%64 == 0 {
+			// Closing a builder flushes what it holds: it has at least one
+			// document here, as bleve needs (it panics on none).
 			if err := ctx.Err(); err != nil {
 				bl.Close()
 				return err

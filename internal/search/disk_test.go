@@ -220,3 +220,30 @@ func TestStoreMadeAnew(t *testing.T) {
 		t.Errorf("追記 of the old store: %d hits, want 0", n)
 	}
 }
+
+// TestBuildNothing builds an index whose build is cancelled before its
+// first document (a server stopped as it starts) and an index of no
+// documents: neither panics (bleve's builder does on an empty index), the
+// first leaves nothing behind and the second opens with no documents.
+func TestBuildNothing(t *testing.T) {
+	m := indexMapping(Morphology)
+	docs := []indexDoc{{id: "d:1", fields: map[string]any{"text": "人材育成"}}}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	path := filepath.Join(t.TempDir(), "index")
+	if _, err := buildPublished(cancelled, path, m, docs, published{Generation: 1}); err != context.Canceled {
+		t.Errorf("cancelled build: %v, want %v", err, context.Canceled)
+	}
+	if _, err := readCurrent(path); err == nil {
+		t.Error("a cancelled build published an index")
+	}
+
+	idx, err := buildPublished(context.Background(), filepath.Join(t.TempDir(), "index"), m, nil, published{Generation: 1})
+	if err != nil {
+		t.Fatalf("empty build: %v", err)
+	}
+	defer idx.Close()
+	if n, err := idx.DocCount(); err != nil || n != 0 {
+		t.Errorf("empty index: %d documents, %v", n, err)
+	}
+}
