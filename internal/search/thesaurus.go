@@ -161,7 +161,7 @@ func (th *Thesaurus) Add(name string, r io.Reader) error {
 			if english && !isLatinPhrase(t) {
 				return bad("%q: the first term of en is English (ASCII letters, digits, spaces and - & . ')", t)
 			}
-			if !english && len(Analyze(t)) == 0 {
+			if !english && !hasWordRune(t) {
 				return bad("term %q has no word to search for", t)
 			}
 		}
