@@ -19,6 +19,7 @@ type provisionData struct {
 	Marker          string          `json:"marker"`
 	Heading         string          `json:"heading"`
 	Paragraphs      []string        `json:"paragraphs"`
+	Leading         int             `json:"leadingParagraphs"`
 	Text            string          `json:"text"`
 	Pages           []int           `json:"pages"`
 	Document        *documentData   `json:"document"`
@@ -94,7 +95,7 @@ const (
 	document(id: $id) {
 		id title fiscalYear decidedOn decidedBy pageCount
 		provisions {
-			id kind label marker heading paragraphs pages
+			id kind label marker heading paragraphs leadingParagraphs pages
 			citations { id text start end pinpoint form target { id title kind } }
 		}
 	}
@@ -106,7 +107,7 @@ const (
 	// fewest reads of the store.
 	provisionQuery = `query($id: ID!) {
 	provision(id: $id) {
-		id kind label marker heading paragraphs text pages
+		id kind label marker heading paragraphs leadingParagraphs text pages
 		document { id title provisions { id kind label heading text } }
 		citations { id text start end pinpoint form target { id title kind } }
 	}
@@ -154,7 +155,7 @@ const (
 // The queries of the JSON answers: the object of each page with its fields,
 // and the IDs of the objects it links to (as policykb export writes them).
 const (
-	provisionFields = `id kind number label marker heading paragraphs text pages line
+	provisionFields = `id kind number label marker heading paragraphs leadingParagraphs text pages line
 		document { id } parent { id } children { id } ancestors { id }
 		citations { id target { id } text start end pinpoint form }
 		references { id } crossReferences { id } referencedBy { id }`

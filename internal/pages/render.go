@@ -385,7 +385,8 @@ func eraYear(d policy.Date) string {
 	return ""
 }
 
-// formatPages writes source pages: "3ページ", "3–4ページ", "2, 4ページ".
+// formatPages writes source pages: "3頁", "3–4頁", "2, 4頁" (頁, not
+// ページ, which also means a web page).
 func formatPages(ps []int) string {
 	if len(ps) == 0 {
 		return ""
@@ -397,16 +398,16 @@ func formatPages(ps []int) string {
 		}
 	}
 	if len(ps) == 1 {
-		return strconv.Itoa(ps[0]) + "ページ"
+		return strconv.Itoa(ps[0]) + "頁"
 	}
 	if contiguous {
-		return strconv.Itoa(ps[0]) + "–" + strconv.Itoa(ps[len(ps)-1]) + "ページ"
+		return strconv.Itoa(ps[0]) + "–" + strconv.Itoa(ps[len(ps)-1]) + "頁"
 	}
 	s := make([]string, len(ps))
 	for i, p := range ps {
 		s[i] = strconv.Itoa(p)
 	}
-	return strings.Join(s, ", ") + "ページ"
+	return strings.Join(s, ", ") + "頁"
 }
 
 // Assets: the style sheet and the script, at URLs that carry a hash of

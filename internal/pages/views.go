@@ -109,21 +109,57 @@ func documentPage(d *documentData, xrefs []*policy.CrossReference) page {
 		bySource[x.SourceID] = append(bySource[x.SourceID], x)
 	}
 	v := &documentView{Document: *d, Graph: citationGraph(d.Provisions)}
+	// The full text in the order of the source: a provision's leading
+	// paragraphs, its children, then the paragraphs that follow its
+	// children. open holds the provisions whose closing paragraphs are
+	// still to come, innermost last.
+	type pending struct {
+		id    string
+		depth int
+		paras []template.HTML
+	}
+	var open []pending
+	closeUntil := func(id string) {
+		for len(open) > 0 {
+			top := open[len(open)-1]
+			if id != "" && strings.HasPrefix(id, top.id+".") {
+				return
+			}
+			open = open[:len(open)-1]
+			if len(top.paras) > 0 {
+				v.Sections = append(v.Sections, sectionView{Depth: top.depth, Closing: true, Anchor: localID(top.id), Paragraphs: top.paras})
+			}
+		}
+	}
 	lastPage := 0
 	for i := range d.Provisions {
 		p := &d.Provisions[i]
+		closeUntil(p.ID)
 		sv := sectionView{P: p, Depth: depth(p.ID), Anchor: localID(p.ID), Marker: strings.Join(strings.Fields(p.Marker), "")}
-		for _, pg := range p.Pages {
+		// A source page that begins at this provision's first line is
+		// marked before it; one that begins further down its text, after
+		// its own paragraphs (the source pages of a provision are known,
+		// not where in its text each begins).
+		for j, pg := range p.Pages {
 			if pg > lastPage {
 				if lastPage > 0 {
-					sv.NewPages = append(sv.NewPages, pg)
+					if j == 0 {
+						sv.NewPages = append(sv.NewPages, pg)
+					} else {
+						sv.InnerPages = append(sv.InnerPages, pg)
+					}
 				}
 				lastPage = pg
 			}
 		}
-		sv.Heading, sv.Paragraphs = richProvision(p, bySource[p.ID], true)
+		var paras []template.HTML
+		sv.Heading, paras = richProvision(p, bySource[p.ID], true)
+		lead := min(max(p.Leading, 0), len(paras))
+		sv.Paragraphs = paras[:lead]
 		v.Sections = append(v.Sections, sv)
+		open = append(open, pending{id: p.ID, depth: sv.Depth, paras: paras[lead:]})
 	}
+	closeUntil("")
 	v.TOC = tocTree(d.Provisions)
 	return page{Title: d.Title, Canonical: docPath(d.ID), Body: v}
 }
@@ -143,7 +179,11 @@ type sectionView struct {
 	Marker     string
 	Heading    template.HTML
 	Paragraphs []template.HTML
-	NewPages   []int // source pages that begin with this provision
+	NewPages   []int // source pages that begin at this provision's first line
+	InnerPages []int // source pages that begin further down its text
+	// Closing is true for the paragraphs of a provision that follow its
+	// children (P is nil then).
+	Closing bool
 }
 
 type tocNode struct {
@@ -244,7 +284,10 @@ func provisionPage(p *provisionData, xrefs []*policy.CrossReference) page {
 		}
 	}
 	v := &provisionView{P: p, Anchor: localID(p.ID), Document: p.Document, Kind: p.Kind}
-	v.Heading, v.Paragraphs = richProvision(p, own, false)
+	var paras []template.HTML
+	v.Heading, paras = richProvision(p, own, false)
+	lead := min(max(p.Leading, 0), len(paras))
+	v.Paragraphs, v.Closing = paras[:lead], paras[lead:]
 	for i, q := range p.Document.Provisions {
 		if q.ID != p.ID {
 			continue
@@ -322,7 +365,8 @@ type provisionView struct {
 	Kind       string
 	Document   *documentData
 	Heading    template.HTML
-	Paragraphs []template.HTML
+	Paragraphs []template.HTML // those before the children
+	Closing    []template.HTML // those after the children
 	Prev, Next *provisionData
 	Cited      []citedRef
 }

@@ -1,0 +1,99 @@
+package pages
+
+import (
+	"strings"
+	"testing"
+)
+
+// inOrder reports the first of parts that does not follow the one before
+// it in body, or "" when all stand in that order.
+func inOrder(body string, parts ...string) string {
+	pos := 0
+	for _, p := range parts {
+		i := strings.Index(body[pos:], p)
+		if i < 0 {
+			return p
+		}
+		pos += i + len(p)
+	}
+	return ""
+}
+
+// TestClosingParagraphOrder checks that a paragraph following a list of
+// sub-items is shown after them, as in the source (SPEC: it belongs to the
+// enclosing item), on the provision page and on the document page.
+func TestClosingParagraphOrder(t *testing.T) {
+	srv, _ := newServer(t)
+	const (
+		lead    = "以下の点を踏まえたものであること"
+		closing = "また、内閣官房における対策として"
+	)
+	tests := []struct {
+		name, path string
+		order      []string
+	}{
+		{"provision page", "/documents/" + doc + "/2.2.3",
+			[]string{lead, `href="/documents/` + doc + `/2.2.3.1"`, `href="/documents/` + doc + `/2.2.3.3"`, `<p class="para closing">` + closing, `<dl class="facts">`}},
+		{"document page", "/documents/" + doc,
+			[]string{`id="2.2.3"`, lead, `id="2.2.3.1"`, `id="2.2.3.2"`, `id="2.2.3.3"`, "必要な措置を講じるものであること", `data-closes="2.2.3"><p class="para">` + closing, `id="2.2.4"`}},
+		{"document page, other items", "/documents/" + doc,
+			[]string{`id="2.2.1"`, `id="2.2.1.4"`, `id="2.2.2"`, `id="2.2.2.3"`, `id="2.2.3"`}},
+	}
+	for _, tt := range tests {
+		a := get(t, srv.URL, tt.path, "Accept", htmlAccept)
+		if a.status != 200 {
+			t.Fatalf("%s: status %d", tt.name, a.status)
+		}
+		if miss := inOrder(a.body, tt.order...); miss != "" {
+			t.Errorf("%s: %q is missing or out of order", tt.name, miss)
+		}
+		if n := strings.Count(a.body, closing); n != 1 {
+			t.Errorf("%s: the closing paragraph stands %d times", tt.name, n)
+		}
+	}
+	// Only 2.2.3 has a closing paragraph in this document.
+	a := get(t, srv.URL, "/documents/"+doc, "Accept", htmlAccept)
+	if n := strings.Count(a.body, "data-closes="); n != 1 {
+		t.Errorf("%d closing blocks on the document page, want 1", n)
+	}
+	// The JSON says how many paragraphs lead.
+	a = get(t, srv.URL, "/documents/"+doc+"/2.2.3?format=json")
+	if !strings.Contains(a.body, `"leadingParagraphs": 1,`) {
+		t.Errorf("the JSON of 2.2.3 lacks leadingParagraphs 1: %s", a.body)
+	}
+}
+
+// TestPageMarkers checks where the document page marks the start of each
+// source page: before a provision that starts on it, or, where the page
+// begins inside a provision's text, right after that provision's own text
+// and before the next provision. Every page after the first is marked once.
+func TestPageMarkers(t *testing.T) {
+	srv, _ := newServer(t)
+	a := get(t, srv.URL, "/documents/"+doc, "Accept", htmlAccept)
+	// The pages of the corpus begin inside 2.1.1, 2.2.2.2, 2.2.5, 2.3.3 and
+	// 2.4.3 (their pages are [1 2], [2 3], [3 4], [4 5] and [5 6]).
+	for _, tt := range []struct {
+		page          string
+		within, after string
+	}{
+		{"2", "2.1.1", "2.1.2"},
+		{"3", "2.2.2.2", "2.2.2.3"},
+		{"4", "2.2.5", "2.2.6"},
+		{"5", "2.3.3", "2.4"},
+		{"6", "2.4.3", "2.5"},
+	} {
+		marker := `aria-label="原文 ` + tt.page + ` 頁はこの項目の途中から"`
+		if n := strings.Count(a.body, `aria-label="原文 `+tt.page+` 頁`); n != 1 {
+			t.Errorf("page %s is marked %d times", tt.page, n)
+		}
+		if miss := inOrder(a.body, `id="`+tt.within+`"`, marker, `</section>`, `id="`+tt.after+`"`); miss != "" {
+			t.Errorf("page %s: %q is missing or out of order", tt.page, miss)
+		}
+	}
+	// Source pages are 頁; ページ is a web page.
+	for _, bad := range []string{"のページ\"", "ページ\">", "全6ページ"} {
+		if strings.Contains(a.body, bad) {
+			t.Errorf("the document page says %q", bad)
+		}
+	}
+}
