@@ -1,8 +1,13 @@
 package pages
 
 import (
+	"context"
+	"html"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/policykb/policykb/internal/policy"
 )
 
 // inOrder reports the first of parts that does not follow the one before
@@ -96,4 +101,92 @@ func TestPageMarkers(t *testing.T) {
 			t.Errorf("the document page says %q", bad)
 		}
 	}
+}
+
+var (
+	quoteRe = regexp.MustCompile(`(?s)<blockquote cite="([^"]*)"><p>(.*?)</p></blockquote>`)
+	tagRe   = regexp.MustCompile(`<[^>]*>`)
+)
+
+// balanced reports whether every bracket of s is closed, in order.
+func balanced(s string) bool {
+	var stack []rune
+	for _, r := range s {
+		if c, ok := brackets[r]; ok {
+			stack = append(stack, c)
+		} else if closers[r] {
+			if len(stack) == 0 || stack[len(stack)-1] != r {
+				return false
+			}
+			stack = stack[:len(stack)-1]
+		}
+	}
+	return len(stack) == 0
+}
+
+// TestCitingSentences checks, for every citation of the corpus, the
+// sentence its reference page quotes: it holds the cited span, marked, its
+// brackets are balanced, and it is a whole sentence of the provision's text
+// (or clauses of one, marked with …).
+func TestCitingSentences(t *testing.T) {
+	srv, f := newServer(t)
+	ctx := context.Background()
+	cites, err := f.db.Citations(ctx, policy.CitationFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	provs, err := f.db.Provisions(ctx, policy.ProvisionFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	textOf := map[string]string{}
+	for _, p := range provs {
+		textOf[p.ID] = p.Text()
+	}
+	quoted := map[string]string{} // citation path → quoted sentence, as HTML
+	for _, ref := range uniqueTargets(cites) {
+		a := get(t, srv.URL, referencePath(ref), "Accept", htmlAccept)
+		for _, m := range quoteRe.FindAllStringSubmatch(a.body, -1) {
+			quoted[html.UnescapeString(m[1])] = m[2]
+		}
+	}
+	for _, c := range cites {
+		q, ok := quoted[citationPath(c.ID)]
+		if !ok {
+			t.Errorf("%s: not quoted on %s", c.ID, referencePath(c.TargetID))
+			continue
+		}
+		if !strings.Contains(q, "<mark>"+html.EscapeString(c.Text)+"</mark>") {
+			t.Errorf("%s: the sentence lacks the span %q: %s", c.ID, c.Text, q)
+		}
+		plain := html.UnescapeString(tagRe.ReplaceAllString(q, ""))
+		if !balanced(plain) {
+			t.Errorf("%s: unbalanced brackets in %q", c.ID, plain)
+		}
+		core := strings.TrimSuffix(strings.TrimPrefix(plain, "…"), "…")
+		if !strings.Contains(textOf[c.SourceID], core) {
+			t.Errorf("%s: %q is not part of the text of %s", c.ID, core, c.SourceID)
+		}
+		if !strings.HasSuffix(plain, "。") && !strings.HasSuffix(plain, "…") && !strings.HasSuffix(textOf[c.SourceID], core) &&
+			!strings.Contains(textOf[c.SourceID], core+"\n") {
+			t.Errorf("%s: %q ends mid-sentence", c.ID, plain)
+		}
+	}
+	// The example of the bug: the preamble's citation of the Basic Act.
+	a := get(t, srv.URL, "/references/cybersecurity-basic-act", "Accept", htmlAccept)
+	if !strings.Contains(a.body, "（以下「基本法」という。）第26条第１項第５号に基づき") {
+		t.Errorf("the Basic Act's citing sentence is cut inside its brackets")
+	}
+}
+
+func uniqueTargets(cs []*policy.Citation) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range cs {
+		if !seen[c.TargetID] {
+			seen[c.TargetID] = true
+			out = append(out, c.TargetID)
+		}
+	}
+	return out
 }

@@ -191,31 +191,99 @@ func linkSpans(text string, base int, spans []span) template.HTML {
 	return template.HTML(b.String())
 }
 
+// brackets pairs the opening brackets of Japanese text with their closing
+// ones.
+var brackets = map[rune]rune{
+	'（': '）', '(': ')', '「': '」', '『': '』', '【': '】', '〔': '〕', '［': '］', '[': ']', '｛': '｝', '〈': '〉', '《': '》',
+}
+
+var closers = func() map[rune]bool {
+	m := map[rune]bool{}
+	for _, c := range brackets {
+		m[c] = true
+	}
+	return m
+}()
+
+// sentenceBounds returns the sentence of runes that holds [start, end): it
+// ends at a 。 outside brackets or at a line break. A 。 inside （）, 「」
+// and the like — 「（以下「基本法」という。）」 — ends no sentence. depth
+// is the bracket depth before each rune of the sentence, counted from its
+// start (unbalanced closers count as none).
+func sentenceBounds(runes []rune, start, end int) (from, to int, depth []int) {
+	var stack []rune
+	from = 0
+	for i := 0; i < len(runes); i++ {
+		r := runes[i]
+		if len(stack) > 0 && r == stack[len(stack)-1] {
+			stack = stack[:len(stack)-1]
+		} else if c, ok := brackets[r]; ok {
+			stack = append(stack, c)
+		}
+		boundary := r == '\n' || (r == '。' && len(stack) == 0)
+		if r == '\n' {
+			stack = stack[:0]
+		}
+		if !boundary {
+			continue
+		}
+		if i+1 <= start {
+			from = i + 1
+			continue
+		}
+		if i+1 >= end {
+			to = i + 1
+			if r == '\n' {
+				to = i
+			}
+			break
+		}
+	}
+	if to == 0 {
+		to = len(runes)
+	}
+	stack = stack[:0]
+	depth = make([]int, to-from+1)
+	for i := from; i < to; i++ {
+		depth[i-from] = len(stack)
+		r := runes[i]
+		if len(stack) > 0 && r == stack[len(stack)-1] {
+			stack = stack[:len(stack)-1]
+		} else if c, ok := brackets[r]; ok {
+			stack = append(stack, c)
+		}
+	}
+	depth[to-from] = len(stack)
+	return from, to, depth
+}
+
 // sentence renders the sentence of text around the span [start, end) with
-// the span marked and linked to href.
+// the span marked and linked to href. A long sentence is shortened to the
+// clauses around the span, cut only after a 、 outside brackets.
 func sentence(text string, start, end int, href string) template.HTML {
 	runes := []rune(text)
 	if start < 0 || end > len(runes) || start >= end {
 		return template.HTML(html.EscapeString(text))
 	}
-	from := start
-	for from > 0 && runes[from-1] != '。' && runes[from-1] != '\n' {
-		from--
-	}
-	to := end
-	for to < len(runes) && runes[to] != '\n' {
-		to++
-		if runes[to-1] == '。' {
-			break
-		}
-	}
-	const context = 120 // characters either side at most
+	from, to, depth := sentenceBounds(runes, start, end)
+	s0 := from // depth[i-s0] is the bracket depth before rune i
+	const context = 120 // characters either side, where a clause ends within them
 	prefix, suffix := "", ""
 	if start-from > context {
-		from, prefix = start-context, "…"
+		for i := start - context; i < start; i++ {
+			if runes[i-1] == '、' && depth[i-s0] == 0 {
+				from, prefix = i, "…"
+				break
+			}
+		}
 	}
 	if to-end > context {
-		to, suffix = end+context, "…"
+		for j := end + context; j > end; j-- {
+			if runes[j-1] == '、' && depth[j-s0] == 0 {
+				to, suffix = j, "…"
+				break
+			}
+		}
 	}
 	return template.HTML(prefix + html.EscapeString(string(runes[from:start])) +
 		`<a class="cite" href="` + html.EscapeString(href) + `"><mark>` + html.EscapeString(string(runes[start:end])) + `</mark></a>` +
