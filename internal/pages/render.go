@@ -266,7 +266,7 @@ func sentence(text string, start, end int, href string) template.HTML {
 		return template.HTML(html.EscapeString(text))
 	}
 	from, to, depth := sentenceBounds(runes, start, end)
-	s0 := from // depth[i-s0] is the bracket depth before rune i
+	s0 := from          // depth[i-s0] is the bracket depth before rune i
 	const context = 120 // characters either side, where a clause ends within them
 	prefix, suffix := "", ""
 	if start-from > context {
