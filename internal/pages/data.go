@@ -9,7 +9,17 @@ type documentData struct {
 	DecidedOn  string          `json:"decidedOn"`
 	DecidedBy  string          `json:"decidedBy"`
 	PageCount  int             `json:"pageCount"`
+	Version    int             `json:"version"`
+	Versions   []versionData   `json:"versions"`
 	Provisions []provisionData `json:"provisions"`
+}
+
+// versionData is one version of a document.
+type versionData struct {
+	Number         int    `json:"number"`
+	IngestedAt     string `json:"ingestedAt"`
+	ProvisionCount int    `json:"provisionCount"`
+	Current        bool   `json:"current"`
 }
 
 type provisionData struct {
@@ -91,9 +101,10 @@ const (
 	references { id title titleEn kind citedBy { id } }
 }`
 
-	documentQuery = `query($id: ID!) {
-	document(id: $id) {
-		id title fiscalYear decidedOn decidedBy pageCount
+	documentQuery = `query($id: ID!, $version: Int) {
+	document(id: $id, version: $version) {
+		id title fiscalYear decidedOn decidedBy pageCount version
+		versions { number ingestedAt provisionCount current }
 		provisions {
 			id kind label marker heading paragraphs leadingParagraphs pages
 			citations { id text start end pinpoint form target { id title kind } }
@@ -110,6 +121,18 @@ const (
 		id kind label marker heading paragraphs leadingParagraphs text pages
 		document { id title provisions { id kind label heading text } }
 		citations { id text start end pinpoint form target { id title kind } }
+	}
+}`
+
+	// provisionVersionQuery reads a provision of a given version of its
+	// document, from the provisions of that version.
+	provisionVersionQuery = `query($doc: ID!, $version: Int) {
+	document(id: $doc, version: $version) {
+		id title version versions { number current }
+		provisions {
+			id kind label marker heading paragraphs leadingParagraphs text pages
+			citations { id text start end pinpoint form target { id title kind } }
+		}
 	}
 }`
 
@@ -165,14 +188,18 @@ const (
 	references { id title titleEn kind }
 }`
 
-	documentJSON = `query($id: ID!) {
-	document(id: $id) {
-		id title fiscalYear decidedOn decidedBy pageCount encoding sha256
+	documentJSON = `query($id: ID!, $version: Int) {
+	document(id: $id, version: $version) {
+		id title fiscalYear decidedOn decidedBy pageCount encoding sha256 version
 		provisions { ` + provisionFields + ` }
 	}
 }`
 
 	provisionJSON = `query($id: ID!) { provision(id: $id) { ` + provisionFields + ` } }`
+
+	provisionVersionJSON = `query($doc: ID!, $version: Int) {
+	document(id: $doc, version: $version) { provisions { ` + provisionFields + ` } }
+}`
 
 	referenceJSON = `query($id: ID!) {
 	reference(id: $id) {

@@ -357,3 +357,27 @@ func validSegment(s string) bool {
 	}
 	return true
 }
+
+// pageParams checks that a request names no query parameter but format
+// and the ones given, each at most once, and returns ?version= (0 when
+// absent) where it is one of them.
+func pageParams(r *http.Request, allowed ...string) (version int, err error) {
+	q := r.URL.Query()
+	for k, vs := range q {
+		if k != "format" && !contains(allowed, k) {
+			names := strings.Join(append([]string{"format"}, allowed...), ", ")
+			return 0, &policy.Error{Code: policy.EINVALID, Message: fmt.Sprintf("unknown parameter %q: this page takes %s", clip(k), names)}
+		}
+		if len(vs) > 1 {
+			return 0, policy.Errorf(policy.EINVALID, "give %s once", clip(k))
+		}
+	}
+	if vs, ok := q["version"]; ok {
+		n, err := strconv.Atoi(vs[0])
+		if err != nil || n < 1 {
+			return 0, policy.Errorf(policy.EINVALID, "version must be a number of 1 or more, not %q", clip(vs[0]))
+		}
+		return n, nil
+	}
+	return 0, nil
+}

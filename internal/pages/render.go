@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/policykb/policykb/internal/policy"
@@ -56,6 +57,7 @@ var funcs = template.FuncMap{
 	"formName":      formName,
 	"viaName":       viaName,
 	"date":          formatDate,
+	"datetime":      formatDateTime,
 	"pages":         formatPages,
 	"title":         provisionTitle,
 	"excerpt":       excerpt,
@@ -415,6 +417,16 @@ func formatDate(s string) string {
 		out += "（" + era + "）"
 	}
 	return out
+}
+
+// formatDateTime writes an RFC 3339 time the Japanese way, in UTC:
+// "2026-11-26T16:21:00Z" → "2026年11月26日 16:21 UTC".
+func formatDateTime(s string) string {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
+	}
+	return t.UTC().Format("2006年1月2日 15:04 UTC")
 }
 
 // eraYear names the year of d in the Japanese era: 令和元年, 平成30年. It

@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"encoding/json"
 	"html"
 	"html/template"
 	"net/http"
@@ -16,6 +17,9 @@ import (
 // home lists the documents and the references they cite.
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 	f, err := negotiate(r)
+	if err == nil {
+		_, err = pageParams(r)
+	}
 	if err != nil {
 		h.fail(w, r, f, err)
 		return
@@ -68,6 +72,10 @@ type refGroup struct {
 // document shows a document: contents, citation graph and full text.
 func (h *Handler) document(w http.ResponseWriter, r *http.Request) {
 	f, err := negotiate(r)
+	var version int
+	if err == nil {
+		version, err = pageParams(r, "version")
+	}
 	if err != nil {
 		h.fail(w, r, f, err)
 		return
@@ -78,6 +86,9 @@ func (h *Handler) document(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	vars := map[string]any{"id": doc}
+	if version > 0 {
+		vars["version"] = version
+	}
 	if f == formatJSON {
 		data, err := h.query(r.Context(), documentJSON, vars, nil)
 		if err != nil {
@@ -94,12 +105,34 @@ func (h *Handler) document(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, f, err)
 		return
 	}
-	xrefs, err := h.res.References.CrossReferences(r.Context(), policy.CitationFilter{DocumentID: doc})
-	if err != nil {
-		h.fail(w, r, f, err)
-		return
+	// The cross-references of the current version; an older version's
+	// text is shown with its citations linked, without them.
+	var xrefs []*policy.CrossReference
+	current := currentVersion(d.Document.Versions)
+	if d.Document.Version == current {
+		if xrefs, err = h.res.References.CrossReferences(r.Context(), policy.CitationFilter{DocumentID: doc}); err != nil {
+			h.fail(w, r, f, err)
+			return
+		}
 	}
-	h.render(w, r, http.StatusOK, "document", documentPage(&d.Document, xrefs))
+	pg := documentPage(&d.Document, xrefs)
+	if d.Document.Version != current {
+		v := pg.Body.(*documentView)
+		v.Historic, v.Current, v.VQ = true, current, "?version="+strconv.Itoa(d.Document.Version)
+		pg.Canonical += "?version=" + strconv.Itoa(d.Document.Version)
+		pg.NoIndex = true
+	}
+	h.render(w, r, http.StatusOK, "document", pg)
+}
+
+// currentVersion is the number of the version served.
+func currentVersion(vs []versionData) int {
+	for _, v := range vs {
+		if v.Current {
+			return v.Number
+		}
+	}
+	return 0
 }
 
 // documentPage lays out a document and its cross-references.
@@ -166,6 +199,11 @@ func documentPage(d *documentData, xrefs []*policy.CrossReference) page {
 
 type documentView struct {
 	Document documentData
+	// Historic is true when Document is an older version than Current, the
+	// version served.
+	Historic bool
+	Current  int
+	VQ       string // "?version=N" on links within an older version
 	Sections []sectionView
 	TOC      []*tocNode
 	Graph    template.HTML
@@ -224,6 +262,10 @@ func depth(id string) int {
 // provision shows one provision.
 func (h *Handler) provision(w http.ResponseWriter, r *http.Request) {
 	f, err := negotiate(r)
+	var version int
+	if err == nil {
+		version, err = pageParams(r, "version")
+	}
 	if err != nil {
 		h.fail(w, r, f, err)
 		return
@@ -242,10 +284,18 @@ func (h *Handler) provision(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, f, err)
 			return
 		}
-		redirect(w, r, provisionPath(d.Provision.ID), http.StatusSeeOther)
+		to := provisionPath(d.Provision.ID)
+		if version > 0 {
+			to += "?version=" + strconv.Itoa(version)
+		}
+		redirect(w, r, to, http.StatusSeeOther)
 		return
 	}
 	id := doc + ":" + local
+	if version > 0 {
+		h.provisionVersion(w, r, f, id, version)
+		return
+	}
 	vars := map[string]any{"id": id}
 	if f == formatJSON {
 		data, err := h.query(r.Context(), provisionJSON, vars, nil)
@@ -271,6 +321,78 @@ func (h *Handler) provision(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, http.StatusOK, "provision", provisionPage(&d.Provision, xrefs))
+}
+
+// provisionVersion shows a provision as it stands in a given version of its
+// document: an older one with a banner naming the current version, and
+// without the cross-references, which are those of the current version.
+func (h *Handler) provisionVersion(w http.ResponseWriter, r *http.Request, f format, id string, version int) {
+	doc, _, _ := policy.SplitID(id)
+	vars := map[string]any{"doc": doc, "version": version}
+	notFound := policy.Errorf(policy.ENOTFOUND, "no provision %q in version %d of %q", clip(localID(id)), version, clip(doc))
+	if f == formatJSON {
+		var d struct {
+			Document struct {
+				Provisions []json.RawMessage `json:"provisions"`
+			} `json:"document"`
+		}
+		if _, err := h.query(r.Context(), provisionVersionJSON, vars, &d); err != nil {
+			h.fail(w, r, f, err)
+			return
+		}
+		for _, raw := range d.Document.Provisions {
+			var p struct{ ID string }
+			if json.Unmarshal(raw, &p) == nil && p.ID == id {
+				h.writeJSON(w, r, raw, "")
+				return
+			}
+		}
+		h.fail(w, r, f, notFound)
+		return
+	}
+	var d struct {
+		Document documentData `json:"document"`
+	}
+	if _, err := h.query(r.Context(), provisionVersionQuery, vars, &d); err != nil {
+		h.fail(w, r, f, err)
+		return
+	}
+	var p *provisionData
+	for i := range d.Document.Provisions {
+		if d.Document.Provisions[i].ID == id {
+			q := d.Document.Provisions[i]
+			p = &q
+		}
+	}
+	if p == nil {
+		h.fail(w, r, f, notFound)
+		return
+	}
+	current := currentVersion(d.Document.Versions)
+	p.Document = &d.Document
+	var xrefs []*policy.CrossReference
+	if d.Document.Version == current {
+		var err error
+		if xrefs, err = h.res.References.CrossReferences(r.Context(), policy.CitationFilter{DocumentID: doc}); err != nil {
+			h.fail(w, r, f, err)
+			return
+		}
+	}
+	pg := provisionPage(p, xrefs)
+	if d.Document.Version != current {
+		v := pg.Body.(*provisionView)
+		q := "?version=" + strconv.Itoa(d.Document.Version)
+		v.Historic, v.Version, v.Current, v.VQ = true, d.Document.Version, current, q
+		pg.Canonical += q
+		pg.NoIndex = true
+		if pg.Prev != "" {
+			pg.Prev += q
+		}
+		if pg.Next != "" {
+			pg.Next += q
+		}
+	}
+	h.render(w, r, http.StatusOK, "provision", pg)
 }
 
 // provisionPage lays out a provision, with the cross-references of its
@@ -360,7 +482,12 @@ func relate(p *provisionData, xrefs []*policy.CrossReference) {
 }
 
 type provisionView struct {
-	P          *provisionData
+	P *provisionData
+	// Historic is true when P is read from Version, an older version of
+	// its document than Current.
+	Historic         bool
+	Version, Current int
+	VQ               string // "?version=N" on links within an older version
 	Anchor     string
 	Kind       string
 	Document   *documentData
@@ -387,6 +514,9 @@ func provisionTitle(p *provisionData) string {
 // reference shows a referenced document and every citation of it.
 func (h *Handler) reference(w http.ResponseWriter, r *http.Request) {
 	f, err := negotiate(r)
+	if err == nil {
+		_, err = pageParams(r)
+	}
 	if err != nil {
 		h.fail(w, r, f, err)
 		return
@@ -437,6 +567,9 @@ type citingView struct {
 // id redirects a canonical ID to its page.
 func (h *Handler) id(w http.ResponseWriter, r *http.Request) {
 	f, err := negotiate(r)
+	if err == nil {
+		_, err = pageParams(r)
+	}
 	if err != nil {
 		h.fail(w, r, f, err)
 		return
