@@ -488,14 +488,14 @@ type provisionView struct {
 	Historic         bool
 	Version, Current int
 	VQ               string // "?version=N" on links within an older version
-	Anchor     string
-	Kind       string
-	Document   *documentData
-	Heading    template.HTML
-	Paragraphs []template.HTML // those before the children
-	Closing    []template.HTML // those after the children
-	Prev, Next *provisionData
-	Cited      []citedRef
+	Anchor           string
+	Kind             string
+	Document         *documentData
+	Heading          template.HTML
+	Paragraphs       []template.HTML // those before the children
+	Closing          []template.HTML // those after the children
+	Prev, Next       *provisionData
+	Cited            []citedRef
 }
 
 type citedRef struct {
