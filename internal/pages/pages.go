@@ -129,13 +129,13 @@ func negotiate(r *http.Request) (format, error) {
 	if vs, ok := r.URL.Query()["format"]; ok {
 		switch {
 		case len(vs) != 1:
-			return f, policy.Errorf(policy.EINVALID, "give format once")
+			return f, userError(policy.EINVALID, "format は一度だけ指定してください。", "give format once")
 		case vs[0] == "json":
 			return formatJSON, nil
 		case vs[0] == "html":
 			return formatHTML, nil
 		}
-		return f, policy.Errorf(policy.EINVALID, "unknown format %q: use html or json", clip(vs[0]))
+		return f, userError(policy.EINVALID, "format には html か json を指定してください。", "unknown format %q: use html or json", clip(vs[0]))
 	}
 	return f, nil
 }
@@ -217,7 +217,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, f format, err err
 			"message": msg, "extensions": map[string]any{"code": ecode}}}})
 		return
 	}
-	v := &errorView{Status: code, Message: msg}
+	v := &errorView{Status: code, Message: japanese(err)}
 	if q := r.URL.Query().Get("q"); utf8.ValidString(q) && len(q) <= 1024 {
 		v.Query = q
 	}
@@ -242,7 +242,7 @@ func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, _ := negotiate(r)
-	h.fail(w, r, f, policy.Errorf(policy.ENOTFOUND, "no page at %s", clip(r.URL.Path)))
+	h.fail(w, r, f, userError(policy.ENOTFOUND, "「"+clip(r.URL.Path)+"」というページはありません。", "no page at %s", clip(r.URL.Path)))
 }
 
 // clip shortens s for an error message and makes it valid UTF-8.
@@ -366,16 +366,17 @@ func pageParams(r *http.Request, allowed ...string) (version int, err error) {
 	for k, vs := range q {
 		if k != "format" && !contains(allowed, k) {
 			names := strings.Join(append([]string{"format"}, allowed...), ", ")
-			return 0, &policy.Error{Code: policy.EINVALID, Message: fmt.Sprintf("unknown parameter %q: this page takes %s", clip(k), names)}
+			return 0, userError(policy.EINVALID, "このページはパラメーター「"+clip(k)+"」を受け付けません（使えるのは "+names+"）。",
+				"unknown parameter %q: this page takes %s", clip(k), names)
 		}
 		if len(vs) > 1 {
-			return 0, policy.Errorf(policy.EINVALID, "give %s once", clip(k))
+			return 0, userError(policy.EINVALID, "パラメーター「"+clip(k)+"」は一度だけ指定してください。", "give %s once", clip(k))
 		}
 	}
 	if vs, ok := q["version"]; ok {
 		n, err := strconv.Atoi(vs[0])
 		if err != nil || n < 1 {
-			return 0, policy.Errorf(policy.EINVALID, "version must be a number of 1 or more, not %q", clip(vs[0]))
+			return 0, userError(policy.EINVALID, "版（version）は1以上の数で指定してください。", "version must be a number of 1 or more, not %q", clip(vs[0]))
 		}
 		return n, nil
 	}

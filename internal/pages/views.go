@@ -2,6 +2,7 @@ package pages
 
 import (
 	"encoding/json"
+	"fmt"
 	"html"
 	"html/template"
 	"net/http"
@@ -82,7 +83,7 @@ func (h *Handler) document(w http.ResponseWriter, r *http.Request) {
 	}
 	doc := r.PathValue("doc")
 	if !validSegment(doc) {
-		h.fail(w, r, f, policy.Errorf(policy.ENOTFOUND, "no document %q", clip(doc)))
+		h.fail(w, r, f, userError(policy.ENOTFOUND, "文書「"+clip(doc)+"」はありません。", "no document %q", clip(doc)))
 		return
 	}
 	vars := map[string]any{"id": doc}
@@ -92,7 +93,7 @@ func (h *Handler) document(w http.ResponseWriter, r *http.Request) {
 	if f == formatJSON {
 		data, err := h.query(r.Context(), documentJSON, vars, nil)
 		if err != nil {
-			h.fail(w, r, f, err)
+			h.fail(w, r, f, docError(err, doc, version))
 			return
 		}
 		h.writeJSON(w, r, data, "document")
@@ -102,7 +103,7 @@ func (h *Handler) document(w http.ResponseWriter, r *http.Request) {
 		Document documentData `json:"document"`
 	}
 	if _, err := h.query(r.Context(), documentQuery, vars, &d); err != nil {
-		h.fail(w, r, f, err)
+		h.fail(w, r, f, docError(err, doc, version))
 		return
 	}
 	// The cross-references of the current version; an older version's
@@ -123,6 +124,14 @@ func (h *Handler) document(w http.ResponseWriter, r *http.Request) {
 		pg.NoIndex = true
 	}
 	h.render(w, r, http.StatusOK, "document", pg)
+}
+
+// docError gives the errors of reading a document Japanese messages.
+func docError(err error, doc string, version int) error {
+	if version > 0 {
+		return inJapanese(err, policy.ENOTFOUND, "文書「%s」に第%d版はありません。", clip(doc), version)
+	}
+	return inJapanese(err, policy.ENOTFOUND, "文書「%s」はありません。", clip(doc))
 }
 
 // currentVersion is the number of the version served.
@@ -272,7 +281,7 @@ func (h *Handler) provision(w http.ResponseWriter, r *http.Request) {
 	}
 	doc, local := r.PathValue("doc"), r.PathValue("local")
 	if !validSegment(doc) || !validSegment(local) {
-		h.fail(w, r, f, policy.Errorf(policy.ENOTFOUND, "no provision %q in %q", clip(local), clip(doc)))
+		h.fail(w, r, f, userError(policy.ENOTFOUND, "文書「"+clip(doc)+"」に項目「"+clip(local)+"」はありません。", "no provision %q in %q", clip(local), clip(doc)))
 		return
 	}
 	if !localRe.MatchString(local) {
@@ -281,7 +290,8 @@ func (h *Handler) provision(w http.ResponseWriter, r *http.Request) {
 			Provision struct{ ID string } `json:"provision"`
 		}
 		if _, err := h.query(r.Context(), labelQuery, map[string]any{"doc": doc, "label": local}, &d); err != nil {
-			h.fail(w, r, f, err)
+			err = inJapanese(err, policy.ENOTFOUND, "文書「%s」に「%s」という番号の項目はありません。", clip(doc), clip(local))
+			h.fail(w, r, f, inJapanese(err, policy.EINVALID, "「%s」に当てはまる項目が複数あります。大項目の番号から指定してください（例：２(2)③）。", clip(local)))
 			return
 		}
 		to := provisionPath(d.Provision.ID)
@@ -300,7 +310,7 @@ func (h *Handler) provision(w http.ResponseWriter, r *http.Request) {
 	if f == formatJSON {
 		data, err := h.query(r.Context(), provisionJSON, vars, nil)
 		if err != nil {
-			h.fail(w, r, f, err)
+			h.fail(w, r, f, provError(err, id))
 			return
 		}
 		h.writeJSON(w, r, data, "provision")
@@ -310,7 +320,7 @@ func (h *Handler) provision(w http.ResponseWriter, r *http.Request) {
 		Provision provisionData `json:"provision"`
 	}
 	if _, err := h.query(r.Context(), provisionQuery, vars, &d); err != nil {
-		h.fail(w, r, f, err)
+		h.fail(w, r, f, provError(err, id))
 		return
 	}
 	// The cross-references of the document: the spans of this provision's
@@ -323,13 +333,20 @@ func (h *Handler) provision(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "provision", provisionPage(&d.Provision, xrefs))
 }
 
+// provError gives the errors of reading a provision Japanese messages.
+func provError(err error, id string) error {
+	doc, local, _ := policy.SplitID(id)
+	return inJapanese(err, policy.ENOTFOUND, "文書「%s」に項目「%s」はありません。", clip(doc), clip(local))
+}
+
 // provisionVersion shows a provision as it stands in a given version of its
 // document: an older one with a banner naming the current version, and
 // without the cross-references, which are those of the current version.
 func (h *Handler) provisionVersion(w http.ResponseWriter, r *http.Request, f format, id string, version int) {
 	doc, _, _ := policy.SplitID(id)
 	vars := map[string]any{"doc": doc, "version": version}
-	notFound := policy.Errorf(policy.ENOTFOUND, "no provision %q in version %d of %q", clip(localID(id)), version, clip(doc))
+	notFound := userError(policy.ENOTFOUND, "文書「"+clip(doc)+"」の第"+strconv.Itoa(version)+"版に項目「"+clip(localID(id))+"」はありません。",
+		"no provision %q in version %d of %q", clip(localID(id)), version, clip(doc))
 	if f == formatJSON {
 		var d struct {
 			Document struct {
@@ -337,7 +354,7 @@ func (h *Handler) provisionVersion(w http.ResponseWriter, r *http.Request, f for
 			} `json:"document"`
 		}
 		if _, err := h.query(r.Context(), provisionVersionJSON, vars, &d); err != nil {
-			h.fail(w, r, f, err)
+			h.fail(w, r, f, docError(err, doc, version))
 			return
 		}
 		for _, raw := range d.Document.Provisions {
@@ -354,7 +371,7 @@ func (h *Handler) provisionVersion(w http.ResponseWriter, r *http.Request, f for
 		Document documentData `json:"document"`
 	}
 	if _, err := h.query(r.Context(), provisionVersionQuery, vars, &d); err != nil {
-		h.fail(w, r, f, err)
+		h.fail(w, r, f, docError(err, doc, version))
 		return
 	}
 	var p *provisionData
@@ -523,14 +540,14 @@ func (h *Handler) reference(w http.ResponseWriter, r *http.Request) {
 	}
 	slug := r.PathValue("slug")
 	if !validSegment(slug) {
-		h.fail(w, r, f, policy.Errorf(policy.ENOTFOUND, "no reference %q", clip(slug)))
+		h.fail(w, r, f, userError(policy.ENOTFOUND, "参照文書「"+clip(slug)+"」はありません。", "no reference %q", clip(slug)))
 		return
 	}
 	vars := map[string]any{"id": policy.ReferenceIDPrefix + slug}
 	if f == formatJSON {
 		data, err := h.query(r.Context(), referenceJSON, vars, nil)
 		if err != nil {
-			h.fail(w, r, f, err)
+			h.fail(w, r, f, inJapanese(err, policy.ENOTFOUND, "参照文書「%s」はありません。", clip(slug)))
 			return
 		}
 		h.writeJSON(w, r, data, "reference")
@@ -540,7 +557,7 @@ func (h *Handler) reference(w http.ResponseWriter, r *http.Request) {
 		Reference referenceData `json:"reference"`
 	}
 	if _, err := h.query(r.Context(), referenceQuery, vars, &d); err != nil {
-		h.fail(w, r, f, err)
+		h.fail(w, r, f, inJapanese(err, policy.ENOTFOUND, "参照文書「%s」はありません。", clip(slug)))
 		return
 	}
 	v := &referenceView{Ref: &d.Reference}
@@ -576,7 +593,7 @@ func (h *Handler) id(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("id")
 	if !validSegment(id) {
-		h.fail(w, r, f, policy.Errorf(policy.ENOTFOUND, "no object with the ID %q", clip(id)))
+		h.fail(w, r, f, userError(policy.ENOTFOUND, "ID「"+clip(id)+"」のものはありません。", "no object with the ID %q", clip(id)))
 		return
 	}
 	var d struct {
@@ -589,11 +606,11 @@ func (h *Handler) id(w http.ResponseWriter, r *http.Request) {
 		} `json:"node"`
 	}
 	if _, err := h.query(r.Context(), nodeQuery, map[string]any{"id": id}, &d); err != nil {
-		h.fail(w, r, f, err)
+		h.fail(w, r, f, inJapanese(err, policy.ENOTFOUND, "ID「%s」のものはありません。", clip(id)))
 		return
 	}
 	if d.Node == nil {
-		h.fail(w, r, f, policy.Errorf(policy.ENOTFOUND, "no object with the ID %q", clip(id)))
+		h.fail(w, r, f, userError(policy.ENOTFOUND, "ID「"+clip(id)+"」のものはありません。", "no object with the ID %q", clip(id)))
 		return
 	}
 	var to string
@@ -607,7 +624,7 @@ func (h *Handler) id(w http.ResponseWriter, r *http.Request) {
 	case "Citation":
 		to = citationPath(d.Node.ID)
 	default:
-		h.fail(w, r, f, policy.Errorf(policy.ENOTFOUND, "no page for the ID %q", clip(id)))
+		h.fail(w, r, f, userError(policy.ENOTFOUND, "ID「"+clip(id)+"」のページはありません。", "no page for the ID %q", clip(id)))
 		return
 	}
 	redirect(w, r, to, http.StatusSeeOther)
@@ -631,6 +648,12 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in, err := parseSearch(r.URL.Query())
+	if err == nil {
+		if n := utf8.RuneCountInString(in.Q); n > policy.MaxQueryLength {
+			err = userError(policy.EINVALID, fmt.Sprintf("検索語は%d文字までです（いまは%d文字）。短くしてお試しください。", policy.MaxQueryLength, n),
+				"search query of %d characters; at most %d", n, policy.MaxQueryLength)
+		}
+	}
 	if err != nil {
 		h.searchFail(w, r, f, in, err)
 		return
@@ -654,7 +677,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 	}
 	if f == formatJSON {
 		if in.Q == "" {
-			h.fail(w, r, f, policy.Errorf(policy.EINVALID, "give a query: /search?q=…"))
+			h.fail(w, r, f, userError(policy.EINVALID, "検索語を入れてください（/search?q=…）。", "give a query: /search?q=…"))
 			return
 		}
 		data, err := h.query(r.Context(), h.searchJSON, vars, nil)
@@ -712,14 +735,16 @@ func (h *Handler) searchFail(w http.ResponseWriter, r *http.Request, f format, i
 	if policy.ErrorCode(err) == policy.ENOTFOUND {
 		// A filter names an unknown document, provision or reference: the
 		// search page exists, the request is wrong.
-		err = &policy.Error{Code: policy.EINVALID, Message: policy.ErrorMessage(err)}
+		err = &jaError{err: &policy.Error{Code: policy.EINVALID, Message: policy.ErrorMessage(err)},
+			ja: "絞り込みに指定した文書・項目・参照文書が見つかりません。"}
 	}
+	err = searchServiceError(err, in)
 	code := status(err)
 	if f == formatJSON || code != http.StatusBadRequest {
 		h.fail(w, r, f, err)
 		return
 	}
-	v := &searchView{In: in, Error: policy.ErrorMessage(err)}
+	v := &searchView{In: in, Error: japanese(err)}
 	if err := h.searchForm(r, v); err != nil {
 		h.fail(w, r, f, err)
 		return
@@ -803,24 +828,25 @@ func parseSearch(q url.Values) (searchInput, error) {
 	var in searchInput
 	for k, vs := range q {
 		if !searchParams[k] {
-			return in, policy.Errorf(policy.EINVALID, "unknown parameter %q: /search takes q, kind, under, cites, document and after", clip(k))
+			return in, userError(policy.EINVALID, "検索はパラメーター「"+clip(k)+"」を受け付けません（使えるのは q, kind, under, cites, document, after, format）。",
+				"unknown parameter %q: /search takes q, kind, under, cites, document and after", clip(k))
 		}
 		if k != "kind" && len(vs) > 1 {
-			return in, policy.Errorf(policy.EINVALID, "give %s once", k)
+			return in, userError(policy.EINVALID, "パラメーター「"+clip(k)+"」は一度だけ指定してください。", "give %s once", k)
 		}
 		for _, v := range vs {
 			if len(v) > maxParam {
-				return in, policy.Errorf(policy.EINVALID, "parameter %s is longer than %d bytes", k, maxParam)
+				return in, userError(policy.EINVALID, "パラメーター「"+clip(k)+"」が長すぎます。", "parameter %s is longer than %d bytes", k, maxParam)
 			}
 			if !utf8.ValidString(v) {
-				return in, policy.Errorf(policy.EINVALID, "parameter %s is not valid UTF-8", k)
+				return in, userError(policy.EINVALID, "パラメーター「"+clip(k)+"」の文字を読めません（UTF-8 ではありません）。", "parameter %s is not valid UTF-8", k)
 			}
 		}
 	}
 	in.Q = strings.TrimSpace(q.Get("q"))
 	in.Document, in.Under, in.Cites, in.After = q.Get("document"), q.Get("under"), q.Get("cites"), q.Get("after")
 	if len(q["kind"]) > len(policy.Kinds) {
-		return in, policy.Errorf(policy.EINVALID, "too many kinds")
+		return in, userError(policy.EINVALID, "項目の種類（kind）の指定が多すぎます。", "too many kinds")
 	}
 	for _, k := range q["kind"] {
 		if k == "" {
@@ -828,7 +854,8 @@ func parseSearch(q url.Values) (searchInput, error) {
 		}
 		kind := policy.Kind(strings.ToUpper(k))
 		if !kind.Valid() {
-			return in, policy.Errorf(policy.EINVALID, "unknown kind %q: use PREAMBLE, SECTION, AREA, ITEM or SUBITEM", clip(k))
+			return in, userError(policy.EINVALID, "項目の種類「"+clip(k)+"」はありません（PREAMBLE, SECTION, AREA, ITEM, SUBITEM のいずれか）。",
+				"unknown kind %q: use PREAMBLE, SECTION, AREA, ITEM or SUBITEM", clip(k))
 		}
 		if !contains(in.Kinds, string(kind)) {
 			in.Kinds = append(in.Kinds, string(kind))
