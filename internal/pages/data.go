@@ -188,6 +188,12 @@ const (
 	references { id title titleEn kind }
 }`
 
+	documentsJSON = `{ documents { id title fiscalYear decidedOn decidedBy pageCount version } }`
+
+	referencesJSON = `{
+	references { id title titleEn kind issuedOn revisedOn issuer lawNumber eGovLawId aliases resolved citedBy { id } }
+}`
+
 	documentJSON = `query($id: ID!, $version: Int) {
 	document(id: $id, version: $version) {
 		id title fiscalYear decidedOn decidedBy pageCount encoding sha256 version

@@ -9,6 +9,8 @@
 // Routes (see SPEC, "Reading view and canonical URLs"):
 //
 //	/                              the documents and a search box
+//	/documents                     the documents
+//	/references                    every referenced document, by kind
 //	/documents/{doc}               a document: contents, citation graph, full text
 //	/documents/{doc}/{n1.n2…}      one provision (also …/preamble)
 //	/references/{slug}             a referenced document and every citation of it
@@ -69,6 +71,14 @@ func New(res *graph.Resolver, opt Options) *Handler {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", h.home)
+	mux.HandleFunc("GET /documents", h.documents)
+	mux.HandleFunc("GET /documents/{$}", func(w http.ResponseWriter, r *http.Request) {
+		redirect(w, r, "/documents", http.StatusMovedPermanently)
+	})
+	mux.HandleFunc("GET /references", h.references)
+	mux.HandleFunc("GET /references/{$}", func(w http.ResponseWriter, r *http.Request) {
+		redirect(w, r, "/references", http.StatusMovedPermanently)
+	})
 	mux.HandleFunc("GET /documents/{doc}", h.document)
 	mux.HandleFunc("GET /documents/{doc}/{$}", func(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, docPath(r.PathValue("doc")), http.StatusMovedPermanently)
@@ -231,7 +241,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, f format, err err
 	default:
 		v.Title = "サーバーの内部エラー"
 	}
-	h.render(w, r, code, "error", page{Title: v.Title, Body: v})
+	h.render(w, r, code, "error", page{Title: v.Title, Body: v, NoSiteSearch: true})
 }
 
 // notFound answers any path the reading view does not know.

@@ -35,7 +35,10 @@ type page struct {
 	Prev, Next string // paths of the previous and next pages, if any
 	Query      string // the query of the search box in the header
 	NoIndex    bool   // asks search engines not to index the page
-	Body       any
+	// NoSiteSearch leaves out the search box of the header, on pages whose
+	// body has one.
+	NoSiteSearch bool
+	Body         any
 	// Filled by render.
 	CanonicalURL string
 	JSONURL      string

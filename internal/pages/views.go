@@ -42,9 +42,14 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, f, err)
 		return
 	}
-	v := &homeView{Documents: d.Documents}
+	v := &homeView{Documents: d.Documents, Groups: groupReferences(d.References)}
+	h.render(w, r, http.StatusOK, "home", page{Title: "policykb", Canonical: "/", Body: v, NoSiteSearch: true})
+}
+
+// groupReferences groups references by kind, in the order of the kinds.
+func groupReferences(refs []referenceData) []*refGroup {
 	groups := map[string]*refGroup{}
-	for _, ref := range d.References {
+	for _, ref := range refs {
 		g := groups[ref.Kind]
 		if g == nil {
 			g = &refGroup{Kind: ref.Kind}
@@ -52,17 +57,60 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 		}
 		g.References = append(g.References, ref)
 	}
+	var out []*refGroup
 	for _, k := range policy.ReferenceKinds {
 		if g := groups[string(k)]; g != nil {
-			v.Groups = append(v.Groups, g)
+			out = append(out, g)
 		}
 	}
-	h.render(w, r, http.StatusOK, "home", page{Title: "policykb", Canonical: "/", Body: v})
+	return out
+}
+
+// documents lists the documents.
+func (h *Handler) documents(w http.ResponseWriter, r *http.Request) {
+	h.list(w, r, documentsJSON, "documents", "文書")
+}
+
+// references lists every referenced document, grouped by kind.
+func (h *Handler) references(w http.ResponseWriter, r *http.Request) {
+	h.list(w, r, referencesJSON, "references", "引用されている文書")
+}
+
+// list serves the index page of documents or of references.
+func (h *Handler) list(w http.ResponseWriter, r *http.Request, jsonQuery, name, title string) {
+	f, err := negotiate(r)
+	if err == nil {
+		_, err = pageParams(r)
+	}
+	if err != nil {
+		h.fail(w, r, f, err)
+		return
+	}
+	if f == formatJSON {
+		data, err := h.query(r.Context(), jsonQuery, nil, nil)
+		if err != nil {
+			h.fail(w, r, f, err)
+			return
+		}
+		h.writeJSON(w, r, data, name)
+		return
+	}
+	var d struct {
+		Documents  []documentData  `json:"documents"`
+		References []referenceData `json:"references"`
+	}
+	if _, err := h.query(r.Context(), homeQuery, nil, &d); err != nil {
+		h.fail(w, r, f, err)
+		return
+	}
+	v := &homeView{Documents: d.Documents, Groups: groupReferences(d.References), Count: len(d.References)}
+	h.render(w, r, http.StatusOK, name, page{Title: title, Canonical: "/" + name, Body: v})
 }
 
 type homeView struct {
 	Documents []documentData
 	Groups    []*refGroup
+	Count     int // of references
 }
 
 type refGroup struct {
@@ -727,7 +775,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 	if in.Q != "" {
 		title = "「" + in.Q + "」の検索結果"
 	}
-	h.render(w, r, http.StatusOK, "search", page{Title: title, Canonical: in.path(), Query: in.Q, Body: v, NoIndex: in.Q != ""})
+	h.render(w, r, http.StatusOK, "search", page{Title: title, Canonical: in.path(), Query: in.Q, Body: v, NoIndex: in.Q != "", NoSiteSearch: true})
 }
 
 // searchFail answers a search that cannot run with the form and the reason.
@@ -750,7 +798,7 @@ func (h *Handler) searchFail(w http.ResponseWriter, r *http.Request, f format, i
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	h.render(w, r, code, "search", page{Title: "検索できません", Canonical: "/search", Query: in.Q, Body: v, NoIndex: true})
+	h.render(w, r, code, "search", page{Title: "検索できません", Canonical: "/search", Query: in.Q, Body: v, NoIndex: true, NoSiteSearch: true})
 }
 
 // searchForm fills the choices of the filters.
