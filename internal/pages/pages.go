@@ -309,11 +309,15 @@ func writeJSONStatus(w http.ResponseWriter, code int, v any) {
 // ?format=.
 func redirect(w http.ResponseWriter, r *http.Request, to string, code int) {
 	if f := r.URL.Query().Get("format"); f == "json" || f == "html" {
+		frag := ""
 		if i := strings.IndexByte(to, '#'); i >= 0 {
-			to = to[:i] + "?format=" + f + to[i:]
-		} else {
-			to += "?format=" + f
+			to, frag = to[:i], to[i:]
 		}
+		sep := "?"
+		if strings.Contains(to, "?") {
+			sep = "&"
+		}
+		to += sep + "format=" + f + frag
 	}
 	w.Header().Set("Location", to)
 	w.Header().Set("Cache-Control", "no-cache")

@@ -118,3 +118,23 @@ func TestVersionPages(t *testing.T) {
 		t.Errorf("version 1 as JSON: %d", a.status)
 	}
 }
+
+// TestVersionRedirects checks that a provision named by its label keeps
+// ?version= and ?format= on the way to its page.
+func TestVersionRedirects(t *testing.T) {
+	srv, _ := newServer(t)
+	tests := []struct{ path, location string }{
+		{"/documents/" + doc + "/(2)3i?version=1", "/documents/" + doc + "/2.2.3.1?version=1"},
+		{"/documents/" + doc + "/(2)3i?version=1&format=json", "/documents/" + doc + "/2.2.3.1?version=1&format=json"},
+		{"/documents/" + doc + "/(2)3i?format=json", "/documents/" + doc + "/2.2.3.1?format=json"},
+	}
+	for _, tt := range tests {
+		a := get(t, srv.URL, tt.path)
+		if a.status != 303 || a.header.Get("Location") != tt.location {
+			t.Errorf("%s: %d to %q, want 303 to %q", tt.path, a.status, a.header.Get("Location"), tt.location)
+		}
+	}
+	if a := get(t, srv.URL, "/documents/"+doc+"/2.2.3.1?version=1&format=json"); a.status != 200 || !strings.Contains(a.body, `"leadingParagraphs": 1`) {
+		t.Errorf("version 1 of 2.2.3.1 as JSON: %d", a.status)
+	}
+}
