@@ -190,3 +190,44 @@ func uniqueTargets(cs []*policy.Citation) []string {
 	}
 	return out
 }
+
+// TestPageMarkersAroundChildren checks where a page that begins inside a
+// provision with closing paragraphs is marked: after its closing
+// paragraphs where its children start on an earlier page, within a child
+// that spans onto the page, after its leading paragraphs otherwise.
+func TestPageMarkersAroundChildren(t *testing.T) {
+	prov := func(id string, lead int, pages ...int) provisionData {
+		return provisionData{ID: "d:" + id, Kind: "ITEM", Label: id, Paragraphs: []string{id + "-a", id + "-b"}, Leading: lead, Pages: pages}
+	}
+	tests := []struct {
+		name  string
+		ps    []provisionData
+		order []string
+	}{
+		{"page begins in the closing paragraphs",
+			[]provisionData{prov("1", 1, 1, 2), prov("1.1", 2, 1), prov("2", 2, 2)},
+			[]string{`id="1"`, "1-a", `id="1.1"`, `data-closes="1"`, "1-b", "原文 2 頁はこの項目の途中から", `id="2"`}},
+		{"page begins in a child",
+			[]provisionData{prov("1", 1, 1, 2), prov("1.1", 2, 1, 2), prov("2", 2, 2)},
+			[]string{`id="1"`, "1-a", `id="1.1"`, "1.1-b", "原文 2 頁はこの項目の途中から", `data-closes="1"`, "1-b", `id="2"`}},
+		{"page begins in the leading paragraphs",
+			[]provisionData{prov("1", 1, 1, 2), prov("1.1", 2, 2), prov("2", 2, 2)},
+			[]string{`id="1"`, "1-a", "原文 2 頁はこの項目の途中から", `id="1.1"`, `data-closes="1"`, "1-b", `id="2"`}},
+		{"page begins at a provision",
+			[]provisionData{prov("1", 2, 1), prov("2", 2, 2)},
+			[]string{`id="1"`, "1-b", `aria-label="原文 2 頁"`, `id="2"`}},
+	}
+	h := New(newFixture(t).res, Options{Logger: quiet})
+	for _, tt := range tests {
+		var b strings.Builder
+		if err := h.renderTo(&b, "document", documentPage(&documentData{ID: "d", Title: "T", Provisions: tt.ps}, nil)); err != nil {
+			t.Fatal(err)
+		}
+		if miss := inOrder(b.String(), tt.order...); miss != "" {
+			t.Errorf("%s: %q is missing or out of order", tt.name, miss)
+		}
+		if n := strings.Count(b.String(), `aria-label="原文 2 頁`); n != 1 {
+			t.Errorf("%s: page 2 marked %d times", tt.name, n)
+		}
+	}
+}

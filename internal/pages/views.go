@@ -207,8 +207,10 @@ func documentPage(d *documentData, xrefs []*policy.CrossReference) page {
 		id    string
 		depth int
 		paras []template.HTML
+		pages []int // pages that begin after its children start
 	}
 	var open []pending
+	lastPage := 0
 	closeUntil := func(id string) {
 		for len(open) > 0 {
 			top := open[len(open)-1]
@@ -217,37 +219,55 @@ func documentPage(d *documentData, xrefs []*policy.CrossReference) page {
 			}
 			open = open[:len(open)-1]
 			if len(top.paras) > 0 {
-				v.Sections = append(v.Sections, sectionView{Depth: top.depth, Closing: true, Anchor: localID(top.id), Paragraphs: top.paras})
+				sv := sectionView{Depth: top.depth, Closing: true, Anchor: localID(top.id), Paragraphs: top.paras}
+				for _, pg := range top.pages {
+					if pg > lastPage {
+						sv.InnerPages = append(sv.InnerPages, pg)
+						lastPage = pg
+					}
+				}
+				v.Sections = append(v.Sections, sv)
 			}
 		}
 	}
-	lastPage := 0
 	for i := range d.Provisions {
 		p := &d.Provisions[i]
 		closeUntil(p.ID)
 		sv := sectionView{P: p, Depth: depth(p.ID), Anchor: localID(p.ID), Marker: strings.Join(strings.Fields(p.Marker), "")}
-		// A source page that begins at this provision's first line is
-		// marked before it; one that begins further down its text, after
-		// its own paragraphs (the source pages of a provision are known,
-		// not where in its text each begins).
-		for j, pg := range p.Pages {
-			if pg > lastPage {
-				if lastPage > 0 {
-					if j == 0 {
-						sv.NewPages = append(sv.NewPages, pg)
-					} else {
-						sv.InnerPages = append(sv.InnerPages, pg)
-					}
-				}
-				lastPage = pg
-			}
-		}
 		var paras []template.HTML
 		sv.Heading, paras = richProvision(p, bySource[p.ID], true)
 		lead := min(max(p.Leading, 0), len(paras))
 		sv.Paragraphs = paras[:lead]
+		own := pending{id: p.ID, depth: sv.Depth, paras: paras[lead:]}
+		// The first page of its first child, if it has one.
+		childPage := 0
+		if i+1 < len(d.Provisions) && strings.HasPrefix(d.Provisions[i+1].ID, p.ID+".") && len(d.Provisions[i+1].Pages) > 0 {
+			childPage = d.Provisions[i+1].Pages[0]
+		}
+		// A source page that begins at this provision's first line is
+		// marked before it; one that begins further down its own text,
+		// after the paragraphs it begins in: the leading ones, or the
+		// closing ones where its children start on an earlier page (the
+		// source pages of a provision are known, not where in its text
+		// each begins).
+		for j, pg := range p.Pages {
+			if pg <= lastPage {
+				continue
+			}
+			switch {
+			case lastPage == 0:
+			case j == 0:
+				sv.NewPages = append(sv.NewPages, pg)
+			case len(own.paras) > 0 && childPage > 0 && childPage < pg:
+				own.pages = append(own.pages, pg)
+				continue // marked after the closing paragraphs, unless a child claims it
+			default:
+				sv.InnerPages = append(sv.InnerPages, pg)
+			}
+			lastPage = pg
+		}
 		v.Sections = append(v.Sections, sv)
-		open = append(open, pending{id: p.ID, depth: sv.Depth, paras: paras[lead:]})
+		open = append(open, own)
 	}
 	closeUntil("")
 	v.TOC = tocTree(d.Provisions)
