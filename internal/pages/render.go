@@ -247,19 +247,25 @@ func sentenceBounds(runes []rune, start, end int) (from, to int, depth []int) {
 	if to == 0 {
 		to = len(runes)
 	}
-	stack = stack[:0]
-	depth = make([]int, to-from+1)
-	for i := from; i < to; i++ {
-		depth[i-from] = len(stack)
-		r := runes[i]
+	return from, to, bracketDepth(runes[from:to])
+}
+
+// bracketDepth returns the bracket depth before each rune of runes and
+// after the last (len(runes)+1 values); a closer that matches no open
+// bracket counts as none.
+func bracketDepth(runes []rune) []int {
+	var stack []rune
+	depth := make([]int, len(runes)+1)
+	for i, r := range runes {
+		depth[i] = len(stack)
 		if len(stack) > 0 && r == stack[len(stack)-1] {
 			stack = stack[:len(stack)-1]
 		} else if c, ok := brackets[r]; ok {
 			stack = append(stack, c)
 		}
 	}
-	depth[to-from] = len(stack)
-	return from, to, depth
+	depth[len(runes)] = len(stack)
+	return depth
 }
 
 // sentence renders the sentence of text around the span [start, end) with
@@ -336,15 +342,16 @@ func quote(text string) string {
 }
 
 // excerpt is the start of text, up to n characters, cut at the end of a
-// sentence or clause where one comes late enough.
+// sentence or clause outside brackets where one comes late enough.
 func excerpt(text string, n int) string {
 	runes := []rune(text)
 	if len(runes) <= n {
 		return text
 	}
+	depth := bracketDepth(runes[:n])
 	cut := n
 	for i := n; i > n*2/3; i-- {
-		if runes[i-1] == '。' || runes[i-1] == '、' {
+		if (runes[i-1] == '。' || runes[i-1] == '、') && depth[i] == 0 {
 			cut = i
 			break
 		}

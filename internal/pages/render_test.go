@@ -150,6 +150,13 @@ func TestExcerpt(t *testing.T) {
 	if got := excerpt("一二三四五六七八九十一二三四五", 10); got != "一二三四五六七八九十…" {
 		t.Errorf("%q", got)
 	}
+	// A 、 or 。 inside brackets is no place to cut.
+	if got := excerpt("一二三、四（五。六）七八九十一二", 10); got != "一二三、四（五。六）…" {
+		t.Errorf("%q", got)
+	}
+	if got := excerpt("一二三四五六七、（八、九十一）二", 10); got != "一二三四五六七、…" {
+		t.Errorf("%q", got)
+	}
 }
 
 // TestSearchExplanation checks that a schema with the fields that explain
