@@ -424,6 +424,8 @@ func TestBrowser(t *testing.T) {
 			do(t, ctx, chromedp.EmulateViewport(size.width, size.height, size.opts...),
 				chromedp.Navigate(srv.URL+"/documents/"+doc+"#2.2.2.2"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
 			save(t, ctx, dir, "document-page-break-"+size.name, chromedp.CaptureScreenshot())
+			do(t, ctx, chromedp.Navigate(srv.URL+"/documents/"+doc+"#2.2.3.2"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+			save(t, ctx, dir, "document-closing-"+size.name, chromedp.CaptureScreenshot())
 			do(t, ctx, chromedp.Navigate(srv.URL+"/documents/"+doc+"#versions"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
 			save(t, ctx, dir, "document-versions-"+size.name, chromedp.CaptureScreenshot())
 		}
