@@ -101,24 +101,25 @@ type ComplexityRoot struct {
 	}
 
 	Provision struct {
-		Ancestors       func(childComplexity int) int
-		Children        func(childComplexity int) int
-		Citations       func(childComplexity int) int
-		CrossReferences func(childComplexity int) int
-		Document        func(childComplexity int) int
-		Heading         func(childComplexity int) int
-		ID              func(childComplexity int) int
-		Kind            func(childComplexity int) int
-		Label           func(childComplexity int) int
-		Line            func(childComplexity int) int
-		Marker          func(childComplexity int) int
-		Number          func(childComplexity int) int
-		Pages           func(childComplexity int) int
-		Paragraphs      func(childComplexity int) int
-		Parent          func(childComplexity int) int
-		ReferencedBy    func(childComplexity int) int
-		References      func(childComplexity int) int
-		Text            func(childComplexity int) int
+		Ancestors         func(childComplexity int) int
+		Children          func(childComplexity int) int
+		Citations         func(childComplexity int) int
+		CrossReferences   func(childComplexity int) int
+		Document          func(childComplexity int) int
+		Heading           func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Kind              func(childComplexity int) int
+		Label             func(childComplexity int) int
+		LeadingParagraphs func(childComplexity int) int
+		Line              func(childComplexity int) int
+		Marker            func(childComplexity int) int
+		Number            func(childComplexity int) int
+		Pages             func(childComplexity int) int
+		Paragraphs        func(childComplexity int) int
+		Parent            func(childComplexity int) int
+		ReferencedBy      func(childComplexity int) int
+		References        func(childComplexity int) int
+		Text              func(childComplexity int) int
 	}
 
 	ProvisionChange struct {
@@ -216,6 +217,8 @@ type ProvisionResolver interface {
 
 	Marker(ctx context.Context, obj *policy.Provision) (*string, error)
 	Heading(ctx context.Context, obj *policy.Provision) (*string, error)
+
+	LeadingParagraphs(ctx context.Context, obj *policy.Provision) (int, error)
 
 	Parent(ctx context.Context, obj *policy.Provision) (*policy.Provision, error)
 	Children(ctx context.Context, obj *policy.Provision) ([]*policy.Provision, error)
@@ -569,6 +572,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Provision.Label(childComplexity), true
+	case "Provision.leadingParagraphs":
+		if e.ComplexityRoot.Provision.LeadingParagraphs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provision.LeadingParagraphs(childComplexity), true
 	case "Provision.line":
 		if e.ComplexityRoot.Provision.Line == nil {
 			break
@@ -1230,6 +1239,12 @@ type Provision implements Node {
   heading: String
   "Its own paragraphs (not its children's), lines joined, page footers removed."
   paragraphs: [String!]!
+  """
+  How many of ` + "`" + `paragraphs` + "`" + ` come before its children in the source; the rest
+  follow the children, as the closing paragraph of ２(2)③ follows its
+  sub-items ⅰ）–ⅲ）. Equal to the number of paragraphs where it has no children.
+  """
+  leadingParagraphs: Int!
   "The heading (if any) and the paragraphs, joined with a line break."
   text: String!
   "The source pages its own lines sit on."
@@ -1470,6 +1485,8 @@ func (ec *executionContext) childFields_Provision(ctx context.Context, field gra
 		return ec.fieldContext_Provision_heading(ctx, field)
 	case "paragraphs":
 		return ec.fieldContext_Provision_paragraphs(ctx, field)
+	case "leadingParagraphs":
+		return ec.fieldContext_Provision_leadingParagraphs(ctx, field)
 	case "text":
 		return ec.fieldContext_Provision_text(ctx, field)
 	case "pages":
@@ -3225,6 +3242,29 @@ func (ec *executionContext) _Provision_paragraphs(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Provision_paragraphs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Provision", field, false, false, "String")
+}
+
+func (ec *executionContext) _Provision_leadingParagraphs(ctx context.Context, field graphql.CollectedField, obj *policy.Provision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provision_leadingParagraphs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Provision().LeadingParagraphs(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provision_leadingParagraphs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provision", field, true, true, "Int")
 }
 
 func (ec *executionContext) _Provision_text(ctx context.Context, field graphql.CollectedField, obj *policy.Provision) (ret graphql.Marshaler) {
@@ -6411,6 +6451,12 @@ func (ec *executionContext) _Provision(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "leadingParagraphs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Provision_leadingParagraphs(ctx, field, obj)
+				})
 		case "text":
 			out.Values[i] = ec._Provision_text(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

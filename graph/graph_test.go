@@ -165,7 +165,7 @@ func TestDocuments(t *testing.T) {
 func TestProvisionsGolden(t *testing.T) {
 	srv, _ := newServer(t)
 	r := post(t, srv, `query($d: ID) { provisions(document: $d) {
-		id kind number label marker heading paragraphs pages line parent { id } } }`, map[string]any{"d": docID})
+		id kind number label marker heading paragraphs leadingParagraphs pages line parent { id } } }`, map[string]any{"d": docID})
 	if len(r.Errors) > 0 {
 		t.Fatal(r.Errors)
 	}

@@ -129,6 +129,15 @@ func (r *provisionResolver) Heading(ctx context.Context, obj *policy.Provision) 
 	return nonEmpty(obj.Heading), nil
 }
 
+// LeadingParagraphs is the resolver for the leadingParagraphs field.
+func (r *provisionResolver) LeadingParagraphs(ctx context.Context, obj *policy.Provision) (int, error) {
+	children, err := r.Children(ctx, obj)
+	if err != nil || len(children) == 0 {
+		return len(obj.Paragraphs), err
+	}
+	return obj.LeadingParagraphs(children[0].Line), nil
+}
+
 // Parent is the resolver for the parent field.
 func (r *provisionResolver) Parent(ctx context.Context, obj *policy.Provision) (*policy.Provision, error) {
 	if obj.Version != 0 {

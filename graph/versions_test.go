@@ -37,7 +37,7 @@ func TestVersionsOverHTTP(t *testing.T) {
 		t.Fatalf("current: %s %v", r.Data, r.Errors)
 	}
 	r = post(t, srv, `query($d: ID!) { document(id: $d, version: 1) { version provisions {
-		id kind number label marker heading paragraphs pages line parent { id } } } }`, map[string]any{"d": docID})
+		id kind number label marker heading paragraphs leadingParagraphs pages line parent { id } } } }`, map[string]any{"d": docID})
 	if len(r.Errors) > 0 {
 		t.Fatal(r.Errors)
 	}

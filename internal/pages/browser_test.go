@@ -100,8 +100,9 @@ func newBrowser(t *testing.T, path, origin string) context.Context {
 			errs = append(errs, "exception: "+e.ExceptionDetails.Text)
 		case *cdplog.EventEntryAdded:
 			// Errors the browser logs: blocked by the Content-Security-Policy,
-			// failed loads other than the 404s the tests ask for.
-			if e.Entry.Level == cdplog.EntryLevelError && !strings.Contains(e.Entry.Text, "404") {
+			// failed loads other than the 404s and 400s the tests ask for.
+			if e.Entry.Level == cdplog.EntryLevelError && !strings.Contains(e.Entry.Text, "404") &&
+				!strings.Contains(e.Entry.Text, "status of 400 (Bad Request)") {
 				errs = append(errs, string(e.Entry.Source)+": "+e.Entry.Text)
 			}
 		}
@@ -367,6 +368,67 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("the document page is %d px wide on a %d px phone: it scrolls sideways", scroll, width)
 		}
 		save(t, ctx, dir, "document-phone", chromedp.CaptureScreenshot())
+		// The citation graph fits the width: every node, the references of
+		// its right column too, lies within the screen.
+		outside := run(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("svg.citation-graph a")]
+			.filter(a => { const r = a.getBoundingClientRect(); return r.width === 0 || r.left < 0 || r.right > document.documentElement.clientWidth })
+			.map(a => a.textContent)`))
+		if len(outside) > 0 {
+			t.Errorf("%d nodes of the citation graph lie outside a 390 px screen: %q", len(outside), outside)
+		}
+		do(t, ctx, chromedp.ScrollIntoView(chromedp.CSS(`figure.graph`)))
+		save(t, ctx, dir, "graph-phone", chromedp.CaptureScreenshot())
+		// Breadcrumbs wrap between crumbs: a crumb that fits on a line is
+		// not broken across two.
+		do(t, ctx, chromedp.Navigate(srv.URL+"/documents/"+doc+"/2.2.3.1"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+		broken := run(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll(".breadcrumbs li")].filter(li => {
+			const room = li.closest("ol").getBoundingClientRect().width;
+			const lines = li.getClientRects().length > 1 ? 2 :
+				Math.round(li.getBoundingClientRect().height / parseFloat(getComputedStyle(li).lineHeight));
+			li.style.whiteSpace = "nowrap";
+			li.style.maxWidth = "none";
+			const w = li.getBoundingClientRect().width;
+			li.style.whiteSpace = li.style.maxWidth = "";
+			return lines > 1 && w <= room;
+		}).map(li => li.textContent)`))
+		if len(broken) > 0 {
+			t.Errorf("breadcrumbs broken inside a crumb on a phone: %q", broken)
+		}
+		save(t, ctx, dir, "breadcrumbs-phone", chromedp.CaptureScreenshot())
+	})
+
+	// Screenshots of the pages at a laptop's and a phone's width.
+	t.Run("screenshots", func(t *testing.T) {
+		for _, size := range []struct {
+			name          string
+			width, height int64
+			opts          []chromedp.EmulateViewportOption
+		}{
+			{"1280", 1280, 900, nil},
+			{"390", 390, 844, []chromedp.EmulateViewportOption{chromedp.EmulateScale(2), chromedp.EmulateMobile}},
+		} {
+			for _, pg := range []struct{ name, path string }{
+				{"home", "/"},
+				{"documents", "/documents"},
+				{"references", "/references"},
+				{"item-2.2.3", "/documents/" + doc + "/2.2.3"},
+				{"reference-basic-act", "/references/cybersecurity-basic-act"},
+				{"not-found", "/nope"},
+				{"bad-parameter", "/documents/" + doc + "/2.2.3?foo=1"},
+				{"search-error", "/search?q=-%E4%BA%88%E7%AE%97"},
+			} {
+				do(t, ctx, chromedp.EmulateViewport(size.width, size.height, size.opts...),
+					chromedp.Navigate(srv.URL+pg.path), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+				shoot(t, ctx, dir, pg.name+"-"+size.name)
+			}
+			do(t, ctx, chromedp.EmulateViewport(size.width, size.height, size.opts...),
+				chromedp.Navigate(srv.URL+"/documents/"+doc+"#2.2.2.2"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+			save(t, ctx, dir, "document-page-break-"+size.name, chromedp.CaptureScreenshot())
+			do(t, ctx, chromedp.Navigate(srv.URL+"/documents/"+doc+"#2.2.3.2"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+			save(t, ctx, dir, "document-closing-"+size.name, chromedp.CaptureScreenshot())
+			do(t, ctx, chromedp.Navigate(srv.URL+"/documents/"+doc+"#versions"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+			save(t, ctx, dir, "document-versions-"+size.name, chromedp.CaptureScreenshot())
+		}
 	})
 
 }

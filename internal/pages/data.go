@@ -9,7 +9,17 @@ type documentData struct {
 	DecidedOn  string          `json:"decidedOn"`
 	DecidedBy  string          `json:"decidedBy"`
 	PageCount  int             `json:"pageCount"`
+	Version    int             `json:"version"`
+	Versions   []versionData   `json:"versions"`
 	Provisions []provisionData `json:"provisions"`
+}
+
+// versionData is one version of a document.
+type versionData struct {
+	Number         int    `json:"number"`
+	IngestedAt     string `json:"ingestedAt"`
+	ProvisionCount int    `json:"provisionCount"`
+	Current        bool   `json:"current"`
 }
 
 type provisionData struct {
@@ -19,6 +29,7 @@ type provisionData struct {
 	Marker          string          `json:"marker"`
 	Heading         string          `json:"heading"`
 	Paragraphs      []string        `json:"paragraphs"`
+	Leading         int             `json:"leadingParagraphs"`
 	Text            string          `json:"text"`
 	Pages           []int           `json:"pages"`
 	Document        *documentData   `json:"document"`
@@ -90,11 +101,12 @@ const (
 	references { id title titleEn kind citedBy { id } }
 }`
 
-	documentQuery = `query($id: ID!) {
-	document(id: $id) {
-		id title fiscalYear decidedOn decidedBy pageCount
+	documentQuery = `query($id: ID!, $version: Int) {
+	document(id: $id, version: $version) {
+		id title fiscalYear decidedOn decidedBy pageCount version
+		versions { number ingestedAt provisionCount current }
 		provisions {
-			id kind label marker heading paragraphs pages
+			id kind label marker heading paragraphs leadingParagraphs pages
 			citations { id text start end pinpoint form target { id title kind } }
 		}
 	}
@@ -106,9 +118,21 @@ const (
 	// fewest reads of the store.
 	provisionQuery = `query($id: ID!) {
 	provision(id: $id) {
-		id kind label marker heading paragraphs text pages
+		id kind label marker heading paragraphs leadingParagraphs text pages
 		document { id title provisions { id kind label heading text } }
 		citations { id text start end pinpoint form target { id title kind } }
+	}
+}`
+
+	// provisionVersionQuery reads a provision of a given version of its
+	// document, from the provisions of that version.
+	provisionVersionQuery = `query($doc: ID!, $version: Int) {
+	document(id: $doc, version: $version) {
+		id title version versions { number current }
+		provisions {
+			id kind label marker heading paragraphs leadingParagraphs text pages
+			citations { id text start end pinpoint form target { id title kind } }
+		}
 	}
 }`
 
@@ -154,7 +178,7 @@ const (
 // The queries of the JSON answers: the object of each page with its fields,
 // and the IDs of the objects it links to (as policykb export writes them).
 const (
-	provisionFields = `id kind number label marker heading paragraphs text pages line
+	provisionFields = `id kind number label marker heading paragraphs leadingParagraphs text pages line
 		document { id } parent { id } children { id } ancestors { id }
 		citations { id target { id } text start end pinpoint form }
 		references { id } crossReferences { id } referencedBy { id }`
@@ -164,14 +188,24 @@ const (
 	references { id title titleEn kind }
 }`
 
-	documentJSON = `query($id: ID!) {
-	document(id: $id) {
-		id title fiscalYear decidedOn decidedBy pageCount encoding sha256
+	documentsJSON = `{ documents { id title fiscalYear decidedOn decidedBy pageCount version } }`
+
+	referencesJSON = `{
+	references { id title titleEn kind issuedOn revisedOn issuer lawNumber eGovLawId aliases resolved citedBy { id } }
+}`
+
+	documentJSON = `query($id: ID!, $version: Int) {
+	document(id: $id, version: $version) {
+		id title fiscalYear decidedOn decidedBy pageCount encoding sha256 version
 		provisions { ` + provisionFields + ` }
 	}
 }`
 
 	provisionJSON = `query($id: ID!) { provision(id: $id) { ` + provisionFields + ` } }`
+
+	provisionVersionJSON = `query($doc: ID!, $version: Int) {
+	document(id: $doc, version: $version) { provisions { ` + provisionFields + ` } }
+}`
 
 	referenceJSON = `query($id: ID!) {
 	reference(id: $id) {

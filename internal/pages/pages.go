@@ -9,6 +9,8 @@
 // Routes (see SPEC, "Reading view and canonical URLs"):
 //
 //	/                              the documents and a search box
+//	/documents                     the documents
+//	/references                    every referenced document, by kind
 //	/documents/{doc}               a document: contents, citation graph, full text
 //	/documents/{doc}/{n1.n2…}      one provision (also …/preamble)
 //	/references/{slug}             a referenced document and every citation of it
@@ -69,6 +71,14 @@ func New(res *graph.Resolver, opt Options) *Handler {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", h.home)
+	mux.HandleFunc("GET /documents", h.documents)
+	mux.HandleFunc("GET /documents/{$}", func(w http.ResponseWriter, r *http.Request) {
+		redirect(w, r, "/documents", http.StatusMovedPermanently)
+	})
+	mux.HandleFunc("GET /references", h.references)
+	mux.HandleFunc("GET /references/{$}", func(w http.ResponseWriter, r *http.Request) {
+		redirect(w, r, "/references", http.StatusMovedPermanently)
+	})
 	mux.HandleFunc("GET /documents/{doc}", h.document)
 	mux.HandleFunc("GET /documents/{doc}/{$}", func(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, docPath(r.PathValue("doc")), http.StatusMovedPermanently)
@@ -129,13 +139,13 @@ func negotiate(r *http.Request) (format, error) {
 	if vs, ok := r.URL.Query()["format"]; ok {
 		switch {
 		case len(vs) != 1:
-			return f, policy.Errorf(policy.EINVALID, "give format once")
+			return f, userError(policy.EINVALID, "format は一度だけ指定してください。", "give format once")
 		case vs[0] == "json":
 			return formatJSON, nil
 		case vs[0] == "html":
 			return formatHTML, nil
 		}
-		return f, policy.Errorf(policy.EINVALID, "unknown format %q: use html or json", clip(vs[0]))
+		return f, userError(policy.EINVALID, "format には html か json を指定してください。", "unknown format %q: use html or json", clip(vs[0]))
 	}
 	return f, nil
 }
@@ -217,7 +227,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, f format, err err
 			"message": msg, "extensions": map[string]any{"code": ecode}}}})
 		return
 	}
-	v := &errorView{Status: code, Message: msg}
+	v := &errorView{Status: code, Message: japanese(err)}
 	if q := r.URL.Query().Get("q"); utf8.ValidString(q) && len(q) <= 1024 {
 		v.Query = q
 	}
@@ -231,7 +241,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, f format, err err
 	default:
 		v.Title = "サーバーの内部エラー"
 	}
-	h.render(w, r, code, "error", page{Title: v.Title, Body: v})
+	h.render(w, r, code, "error", page{Title: v.Title, Body: v, NoSiteSearch: true})
 }
 
 // notFound answers any path the reading view does not know.
@@ -242,7 +252,7 @@ func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, _ := negotiate(r)
-	h.fail(w, r, f, policy.Errorf(policy.ENOTFOUND, "no page at %s", clip(r.URL.Path)))
+	h.fail(w, r, f, userError(policy.ENOTFOUND, "「"+clip(r.URL.Path)+"」というページはありません。", "no page at %s", clip(r.URL.Path)))
 }
 
 // clip shortens s for an error message and makes it valid UTF-8.
@@ -303,11 +313,15 @@ func writeJSONStatus(w http.ResponseWriter, code int, v any) {
 // ?format=.
 func redirect(w http.ResponseWriter, r *http.Request, to string, code int) {
 	if f := r.URL.Query().Get("format"); f == "json" || f == "html" {
+		frag := ""
 		if i := strings.IndexByte(to, '#'); i >= 0 {
-			to = to[:i] + "?format=" + f + to[i:]
-		} else {
-			to += "?format=" + f
+			to, frag = to[:i], to[i:]
 		}
+		sep := "?"
+		if strings.Contains(to, "?") {
+			sep = "&"
+		}
+		to += sep + "format=" + f + frag
 	}
 	w.Header().Set("Location", to)
 	w.Header().Set("Cache-Control", "no-cache")
@@ -360,4 +374,29 @@ func validSegment(s string) bool {
 		}
 	}
 	return true
+}
+
+// pageParams checks that a request names no query parameter but format
+// and the ones given, each at most once, and returns ?version= (0 when
+// absent) where it is one of them.
+func pageParams(r *http.Request, allowed ...string) (version int, err error) {
+	q := r.URL.Query()
+	for k, vs := range q {
+		if k != "format" && !contains(allowed, k) {
+			names := strings.Join(append([]string{"format"}, allowed...), ", ")
+			return 0, userError(policy.EINVALID, "このページはパラメーター「"+clip(k)+"」を受け付けません（使えるのは "+names+"）。",
+				"unknown parameter %q: this page takes %s", clip(k), names)
+		}
+		if len(vs) > 1 {
+			return 0, userError(policy.EINVALID, "パラメーター「"+clip(k)+"」は一度だけ指定してください。", "give %s once", clip(k))
+		}
+	}
+	if vs, ok := q["version"]; ok {
+		n, err := strconv.Atoi(vs[0])
+		if err != nil || n < 1 {
+			return 0, userError(policy.EINVALID, "版（version）は1以上の数で指定してください。", "version must be a number of 1 or more, not %q", clip(vs[0]))
+		}
+		return n, nil
+	}
+	return 0, nil
 }

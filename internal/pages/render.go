@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/policykb/policykb/internal/policy"
@@ -34,7 +35,10 @@ type page struct {
 	Prev, Next string // paths of the previous and next pages, if any
 	Query      string // the query of the search box in the header
 	NoIndex    bool   // asks search engines not to index the page
-	Body       any
+	// NoSiteSearch leaves out the search box of the header, on pages whose
+	// body has one.
+	NoSiteSearch bool
+	Body         any
 	// Filled by render.
 	CanonicalURL string
 	JSONURL      string
@@ -56,6 +60,7 @@ var funcs = template.FuncMap{
 	"formName":      formName,
 	"viaName":       viaName,
 	"date":          formatDate,
+	"datetime":      formatDateTime,
 	"pages":         formatPages,
 	"title":         provisionTitle,
 	"excerpt":       excerpt,
@@ -191,31 +196,105 @@ func linkSpans(text string, base int, spans []span) template.HTML {
 	return template.HTML(b.String())
 }
 
+// brackets pairs the opening brackets of Japanese text with their closing
+// ones.
+var brackets = map[rune]rune{
+	'（': '）', '(': ')', '「': '」', '『': '』', '【': '】', '〔': '〕', '［': '］', '[': ']', '｛': '｝', '〈': '〉', '《': '》',
+}
+
+var closers = func() map[rune]bool {
+	m := map[rune]bool{}
+	for _, c := range brackets {
+		m[c] = true
+	}
+	return m
+}()
+
+// sentenceBounds returns the sentence of runes that holds [start, end): it
+// ends at a 。 outside brackets or at a line break. A 。 inside （）, 「」
+// and the like — 「（以下「基本法」という。）」 — ends no sentence. depth
+// is the bracket depth before each rune of the sentence, counted from its
+// start (unbalanced closers count as none).
+func sentenceBounds(runes []rune, start, end int) (from, to int, depth []int) {
+	var stack []rune
+	from = 0
+	for i := 0; i < len(runes); i++ {
+		r := runes[i]
+		if len(stack) > 0 && r == stack[len(stack)-1] {
+			stack = stack[:len(stack)-1]
+		} else if c, ok := brackets[r]; ok {
+			stack = append(stack, c)
+		}
+		boundary := r == '\n' || (r == '。' && len(stack) == 0)
+		if r == '\n' {
+			stack = stack[:0]
+		}
+		if !boundary {
+			continue
+		}
+		if i+1 <= start {
+			from = i + 1
+			continue
+		}
+		if i+1 >= end {
+			to = i + 1
+			if r == '\n' {
+				to = i
+			}
+			break
+		}
+	}
+	if to == 0 {
+		to = len(runes)
+	}
+	return from, to, bracketDepth(runes[from:to])
+}
+
+// bracketDepth returns the bracket depth before each rune of runes and
+// after the last (len(runes)+1 values); a closer that matches no open
+// bracket counts as none.
+func bracketDepth(runes []rune) []int {
+	var stack []rune
+	depth := make([]int, len(runes)+1)
+	for i, r := range runes {
+		depth[i] = len(stack)
+		if len(stack) > 0 && r == stack[len(stack)-1] {
+			stack = stack[:len(stack)-1]
+		} else if c, ok := brackets[r]; ok {
+			stack = append(stack, c)
+		}
+	}
+	depth[len(runes)] = len(stack)
+	return depth
+}
+
 // sentence renders the sentence of text around the span [start, end) with
-// the span marked and linked to href.
+// the span marked and linked to href. A long sentence is shortened to the
+// clauses around the span, cut only after a 、 outside brackets.
 func sentence(text string, start, end int, href string) template.HTML {
 	runes := []rune(text)
 	if start < 0 || end > len(runes) || start >= end {
 		return template.HTML(html.EscapeString(text))
 	}
-	from := start
-	for from > 0 && runes[from-1] != '。' && runes[from-1] != '\n' {
-		from--
-	}
-	to := end
-	for to < len(runes) && runes[to] != '\n' {
-		to++
-		if runes[to-1] == '。' {
-			break
-		}
-	}
-	const context = 120 // characters either side at most
+	from, to, depth := sentenceBounds(runes, start, end)
+	s0 := from          // depth[i-s0] is the bracket depth before rune i
+	const context = 120 // characters either side, where a clause ends within them
 	prefix, suffix := "", ""
 	if start-from > context {
-		from, prefix = start-context, "…"
+		for i := start - context; i < start; i++ {
+			if runes[i-1] == '、' && depth[i-s0] == 0 {
+				from, prefix = i, "…"
+				break
+			}
+		}
 	}
 	if to-end > context {
-		to, suffix = end+context, "…"
+		for j := end + context; j > end; j-- {
+			if runes[j-1] == '、' && depth[j-s0] == 0 {
+				to, suffix = j, "…"
+				break
+			}
+		}
 	}
 	return template.HTML(prefix + html.EscapeString(string(runes[from:start])) +
 		`<a class="cite" href="` + html.EscapeString(href) + `"><mark>` + html.EscapeString(string(runes[start:end])) + `</mark></a>` +
@@ -263,15 +342,16 @@ func quote(text string) string {
 }
 
 // excerpt is the start of text, up to n characters, cut at the end of a
-// sentence or clause where one comes late enough.
+// sentence or clause outside brackets where one comes late enough.
 func excerpt(text string, n int) string {
 	runes := []rune(text)
 	if len(runes) <= n {
 		return text
 	}
+	depth := bracketDepth(runes[:n])
 	cut := n
 	for i := n; i > n*2/3; i-- {
-		if runes[i-1] == '。' || runes[i-1] == '、' {
+		if (runes[i-1] == '。' || runes[i-1] == '、') && depth[i] == 0 {
 			cut = i
 			break
 		}
@@ -349,6 +429,16 @@ func formatDate(s string) string {
 	return out
 }
 
+// formatDateTime writes an RFC 3339 time the Japanese way, in UTC:
+// "2026-11-26T16:21:00Z" → "2026年11月26日 16:21 UTC".
+func formatDateTime(s string) string {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
+	}
+	return t.UTC().Format("2006年1月2日 15:04 UTC")
+}
+
 // eraYear names the year of d in the Japanese era: 令和元年, 平成30年. It
 // is "" where the date is too coarse to tell the era at a change of eras.
 func eraYear(d policy.Date) string {
@@ -385,7 +475,8 @@ func eraYear(d policy.Date) string {
 	return ""
 }
 
-// formatPages writes source pages: "3ページ", "3–4ページ", "2, 4ページ".
+// formatPages writes source pages: "3頁", "3–4頁", "2, 4頁" (頁, not
+// ページ, which also means a web page).
 func formatPages(ps []int) string {
 	if len(ps) == 0 {
 		return ""
@@ -397,16 +488,16 @@ func formatPages(ps []int) string {
 		}
 	}
 	if len(ps) == 1 {
-		return strconv.Itoa(ps[0]) + "ページ"
+		return strconv.Itoa(ps[0]) + "頁"
 	}
 	if contiguous {
-		return strconv.Itoa(ps[0]) + "–" + strconv.Itoa(ps[len(ps)-1]) + "ページ"
+		return strconv.Itoa(ps[0]) + "–" + strconv.Itoa(ps[len(ps)-1]) + "頁"
 	}
 	s := make([]string, len(ps))
 	for i, p := range ps {
 		s[i] = strconv.Itoa(p)
 	}
-	return strings.Join(s, ", ") + "ページ"
+	return strings.Join(s, ", ") + "頁"
 }
 
 // Assets: the style sheet and the script, at URLs that carry a hash of

@@ -58,11 +58,29 @@ func TestLinkSpans(t *testing.T) {
 }
 
 func TestSentence(t *testing.T) {
-	text := "前の文。これは「計画」に基づく。次の文。"
-	got := string(sentence(text, 7, 11, "/x#1"))
-	want := `これは<a class="cite" href="/x#1"><mark>「計画」</mark></a>に基づく。`
-	if got != want {
-		t.Errorf("sentence = %s, want %s", got, want)
+	const basic = "本方針は、サイバーセキュリティ基本法（平成26年法律第104号）（以下「基本法」という。）第26条に基づく。次の文。"
+	long := strings.Repeat("あ", 130) + "、前の節、「計画」（以下「計」という。）に基づき、" + strings.Repeat("い", 130) + "、後。"
+	tests := []struct {
+		name       string
+		text       string
+		start, end int
+		want       string
+	}{
+		{"plain", "前の文。これは「計画」に基づく。次の文。", 7, 11,
+			`これは<a class="cite" href="/x"><mark>「計画」</mark></a>に基づく。`},
+		{"。 inside brackets ends no sentence", basic, 5, 18,
+			`本方針は、<a class="cite" href="/x"><mark>サイバーセキュリティ基本法</mark></a>（平成26年法律第104号）（以下「基本法」という。）第26条に基づく。`},
+		{"span after a bracketed 。", "前。（注。）「甲」による。", 6, 9,
+			`（注。）<a class="cite" href="/x"><mark>「甲」</mark></a>による。`},
+		{"unbalanced opener runs to the line end", "前。（甲。乙\n次", 3, 4,
+			`（<a class="cite" href="/x"><mark>甲</mark></a>。乙`},
+		{"long: cut after a clause outside brackets", long, 135, 139,
+			`…前の節、<a class="cite" href="/x"><mark>「計画」</mark></a>（以下「計」という。）に基づき、…`},
+	}
+	for _, tt := range tests {
+		if got := string(sentence(tt.text, tt.start, tt.end, "/x")); got != tt.want {
+			t.Errorf("%s:\n got  %s\n want %s", tt.name, got, tt.want)
+		}
 	}
 	if got := string(sentence("abc", 2, 9, "/x")); got != "abc" {
 		t.Errorf("span out of range: %s", got)
@@ -130,6 +148,13 @@ func TestExcerpt(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 	if got := excerpt("一二三四五六七八九十一二三四五", 10); got != "一二三四五六七八九十…" {
+		t.Errorf("%q", got)
+	}
+	// A 、 or 。 inside brackets is no place to cut.
+	if got := excerpt("一二三、四（五。六）七八九十一二", 10); got != "一二三、四（五。六）…" {
+		t.Errorf("%q", got)
+	}
+	if got := excerpt("一二三四五六七、（八、九十一）二", 10); got != "一二三四五六七、…" {
 		t.Errorf("%q", got)
 	}
 }

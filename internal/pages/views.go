@@ -1,6 +1,8 @@
 package pages
 
 import (
+	"encoding/json"
+	"fmt"
 	"html"
 	"html/template"
 	"net/http"
@@ -16,6 +18,9 @@ import (
 // home lists the documents and the references they cite.
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 	f, err := negotiate(r)
+	if err == nil {
+		_, err = pageParams(r)
+	}
 	if err != nil {
 		h.fail(w, r, f, err)
 		return
@@ -37,9 +42,14 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, f, err)
 		return
 	}
-	v := &homeView{Documents: d.Documents}
+	v := &homeView{Documents: d.Documents, Groups: groupReferences(d.References)}
+	h.render(w, r, http.StatusOK, "home", page{Title: "policykb", Canonical: "/", Body: v, NoSiteSearch: true})
+}
+
+// groupReferences groups references by kind, in the order of the kinds.
+func groupReferences(refs []referenceData) []*refGroup {
 	groups := map[string]*refGroup{}
-	for _, ref := range d.References {
+	for _, ref := range refs {
 		g := groups[ref.Kind]
 		if g == nil {
 			g = &refGroup{Kind: ref.Kind}
@@ -47,17 +57,60 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 		}
 		g.References = append(g.References, ref)
 	}
+	var out []*refGroup
 	for _, k := range policy.ReferenceKinds {
 		if g := groups[string(k)]; g != nil {
-			v.Groups = append(v.Groups, g)
+			out = append(out, g)
 		}
 	}
-	h.render(w, r, http.StatusOK, "home", page{Title: "policykb", Canonical: "/", Body: v})
+	return out
+}
+
+// documents lists the documents.
+func (h *Handler) documents(w http.ResponseWriter, r *http.Request) {
+	h.list(w, r, documentsJSON, "documents", "文書")
+}
+
+// references lists every referenced document, grouped by kind.
+func (h *Handler) references(w http.ResponseWriter, r *http.Request) {
+	h.list(w, r, referencesJSON, "references", "引用されている文書")
+}
+
+// list serves the index page of documents or of references.
+func (h *Handler) list(w http.ResponseWriter, r *http.Request, jsonQuery, name, title string) {
+	f, err := negotiate(r)
+	if err == nil {
+		_, err = pageParams(r)
+	}
+	if err != nil {
+		h.fail(w, r, f, err)
+		return
+	}
+	if f == formatJSON {
+		data, err := h.query(r.Context(), jsonQuery, nil, nil)
+		if err != nil {
+			h.fail(w, r, f, err)
+			return
+		}
+		h.writeJSON(w, r, data, name)
+		return
+	}
+	var d struct {
+		Documents  []documentData  `json:"documents"`
+		References []referenceData `json:"references"`
+	}
+	if _, err := h.query(r.Context(), homeQuery, nil, &d); err != nil {
+		h.fail(w, r, f, err)
+		return
+	}
+	v := &homeView{Documents: d.Documents, Groups: groupReferences(d.References), Count: len(d.References)}
+	h.render(w, r, http.StatusOK, name, page{Title: title, Canonical: "/" + name, Body: v})
 }
 
 type homeView struct {
 	Documents []documentData
 	Groups    []*refGroup
+	Count     int // of references
 }
 
 type refGroup struct {
@@ -68,20 +121,27 @@ type refGroup struct {
 // document shows a document: contents, citation graph and full text.
 func (h *Handler) document(w http.ResponseWriter, r *http.Request) {
 	f, err := negotiate(r)
+	var version int
+	if err == nil {
+		version, err = pageParams(r, "version")
+	}
 	if err != nil {
 		h.fail(w, r, f, err)
 		return
 	}
 	doc := r.PathValue("doc")
 	if !validSegment(doc) {
-		h.fail(w, r, f, policy.Errorf(policy.ENOTFOUND, "no document %q", clip(doc)))
+		h.fail(w, r, f, userError(policy.ENOTFOUND, "文書「"+clip(doc)+"」はありません。", "no document %q", clip(doc)))
 		return
 	}
 	vars := map[string]any{"id": doc}
+	if version > 0 {
+		vars["version"] = version
+	}
 	if f == formatJSON {
 		data, err := h.query(r.Context(), documentJSON, vars, nil)
 		if err != nil {
-			h.fail(w, r, f, err)
+			h.fail(w, r, f, docError(err, doc, version))
 			return
 		}
 		h.writeJSON(w, r, data, "document")
@@ -91,15 +151,45 @@ func (h *Handler) document(w http.ResponseWriter, r *http.Request) {
 		Document documentData `json:"document"`
 	}
 	if _, err := h.query(r.Context(), documentQuery, vars, &d); err != nil {
-		h.fail(w, r, f, err)
+		h.fail(w, r, f, docError(err, doc, version))
 		return
 	}
-	xrefs, err := h.res.References.CrossReferences(r.Context(), policy.CitationFilter{DocumentID: doc})
-	if err != nil {
-		h.fail(w, r, f, err)
-		return
+	// The cross-references of the current version; an older version's
+	// text is shown with its citations linked, without them.
+	var xrefs []*policy.CrossReference
+	current := currentVersion(d.Document.Versions)
+	if d.Document.Version == current {
+		if xrefs, err = h.res.References.CrossReferences(r.Context(), policy.CitationFilter{DocumentID: doc}); err != nil {
+			h.fail(w, r, f, err)
+			return
+		}
 	}
-	h.render(w, r, http.StatusOK, "document", documentPage(&d.Document, xrefs))
+	pg := documentPage(&d.Document, xrefs)
+	if d.Document.Version != current {
+		v := pg.Body.(*documentView)
+		v.Historic, v.Current, v.VQ = true, current, "?version="+strconv.Itoa(d.Document.Version)
+		pg.Canonical += "?version=" + strconv.Itoa(d.Document.Version)
+		pg.NoIndex = true
+	}
+	h.render(w, r, http.StatusOK, "document", pg)
+}
+
+// docError gives the errors of reading a document Japanese messages.
+func docError(err error, doc string, version int) error {
+	if version > 0 {
+		return inJapanese(err, policy.ENOTFOUND, "文書「%s」に第%d版はありません。", clip(doc), version)
+	}
+	return inJapanese(err, policy.ENOTFOUND, "文書「%s」はありません。", clip(doc))
+}
+
+// currentVersion is the number of the version served.
+func currentVersion(vs []versionData) int {
+	for _, v := range vs {
+		if v.Current {
+			return v.Number
+		}
+	}
+	return 0
 }
 
 // documentPage lays out a document and its cross-references.
@@ -109,27 +199,88 @@ func documentPage(d *documentData, xrefs []*policy.CrossReference) page {
 		bySource[x.SourceID] = append(bySource[x.SourceID], x)
 	}
 	v := &documentView{Document: *d, Graph: citationGraph(d.Provisions)}
+	// The full text in the order of the source: a provision's leading
+	// paragraphs, its children, then the paragraphs that follow its
+	// children. open holds the provisions whose closing paragraphs are
+	// still to come, innermost last.
+	type pending struct {
+		id    string
+		depth int
+		paras []template.HTML
+		pages []int // pages that begin after its children start
+	}
+	var open []pending
 	lastPage := 0
-	for i := range d.Provisions {
-		p := &d.Provisions[i]
-		sv := sectionView{P: p, Depth: depth(p.ID), Anchor: localID(p.ID), Marker: strings.Join(strings.Fields(p.Marker), "")}
-		for _, pg := range p.Pages {
-			if pg > lastPage {
-				if lastPage > 0 {
-					sv.NewPages = append(sv.NewPages, pg)
+	closeUntil := func(id string) {
+		for len(open) > 0 {
+			top := open[len(open)-1]
+			if id != "" && strings.HasPrefix(id, top.id+".") {
+				return
+			}
+			open = open[:len(open)-1]
+			if len(top.paras) > 0 {
+				sv := sectionView{Depth: top.depth, Closing: true, Anchor: localID(top.id), Paragraphs: top.paras}
+				for _, pg := range top.pages {
+					if pg > lastPage {
+						sv.InnerPages = append(sv.InnerPages, pg)
+						lastPage = pg
+					}
 				}
-				lastPage = pg
+				v.Sections = append(v.Sections, sv)
 			}
 		}
-		sv.Heading, sv.Paragraphs = richProvision(p, bySource[p.ID], true)
-		v.Sections = append(v.Sections, sv)
 	}
+	for i := range d.Provisions {
+		p := &d.Provisions[i]
+		closeUntil(p.ID)
+		sv := sectionView{P: p, Depth: depth(p.ID), Anchor: localID(p.ID), Marker: strings.Join(strings.Fields(p.Marker), "")}
+		var paras []template.HTML
+		sv.Heading, paras = richProvision(p, bySource[p.ID], true)
+		lead := min(max(p.Leading, 0), len(paras))
+		sv.Paragraphs = paras[:lead]
+		own := pending{id: p.ID, depth: sv.Depth, paras: paras[lead:]}
+		// The first page of its first child, if it has one.
+		childPage := 0
+		if i+1 < len(d.Provisions) && strings.HasPrefix(d.Provisions[i+1].ID, p.ID+".") && len(d.Provisions[i+1].Pages) > 0 {
+			childPage = d.Provisions[i+1].Pages[0]
+		}
+		// A source page that begins at this provision's first line is
+		// marked before it; one that begins further down its own text,
+		// after the paragraphs it begins in: the leading ones, or the
+		// closing ones where its children start on an earlier page (the
+		// source pages of a provision are known, not where in its text
+		// each begins).
+		for j, pg := range p.Pages {
+			if pg <= lastPage {
+				continue
+			}
+			switch {
+			case lastPage == 0:
+			case j == 0:
+				sv.NewPages = append(sv.NewPages, pg)
+			case len(own.paras) > 0 && childPage > 0 && childPage < pg:
+				own.pages = append(own.pages, pg)
+				continue // marked after the closing paragraphs, unless a child claims it
+			default:
+				sv.InnerPages = append(sv.InnerPages, pg)
+			}
+			lastPage = pg
+		}
+		v.Sections = append(v.Sections, sv)
+		open = append(open, own)
+	}
+	closeUntil("")
 	v.TOC = tocTree(d.Provisions)
 	return page{Title: d.Title, Canonical: docPath(d.ID), Body: v}
 }
 
 type documentView struct {
 	Document documentData
+	// Historic is true when Document is an older version than Current, the
+	// version served.
+	Historic bool
+	Current  int
+	VQ       string // "?version=N" on links within an older version
 	Sections []sectionView
 	TOC      []*tocNode
 	Graph    template.HTML
@@ -143,7 +294,11 @@ type sectionView struct {
 	Marker     string
 	Heading    template.HTML
 	Paragraphs []template.HTML
-	NewPages   []int // source pages that begin with this provision
+	NewPages   []int // source pages that begin at this provision's first line
+	InnerPages []int // source pages that begin further down its text
+	// Closing is true for the paragraphs of a provision that follow its
+	// children (P is nil then).
+	Closing bool
 }
 
 type tocNode struct {
@@ -184,13 +339,17 @@ func depth(id string) int {
 // provision shows one provision.
 func (h *Handler) provision(w http.ResponseWriter, r *http.Request) {
 	f, err := negotiate(r)
+	var version int
+	if err == nil {
+		version, err = pageParams(r, "version")
+	}
 	if err != nil {
 		h.fail(w, r, f, err)
 		return
 	}
 	doc, local := r.PathValue("doc"), r.PathValue("local")
 	if !validSegment(doc) || !validSegment(local) {
-		h.fail(w, r, f, policy.Errorf(policy.ENOTFOUND, "no provision %q in %q", clip(local), clip(doc)))
+		h.fail(w, r, f, userError(policy.ENOTFOUND, "文書「"+clip(doc)+"」に項目「"+clip(local)+"」はありません。", "no provision %q in %q", clip(local), clip(doc)))
 		return
 	}
 	if !localRe.MatchString(local) {
@@ -199,18 +358,27 @@ func (h *Handler) provision(w http.ResponseWriter, r *http.Request) {
 			Provision struct{ ID string } `json:"provision"`
 		}
 		if _, err := h.query(r.Context(), labelQuery, map[string]any{"doc": doc, "label": local}, &d); err != nil {
-			h.fail(w, r, f, err)
+			err = inJapanese(err, policy.ENOTFOUND, "文書「%s」に「%s」という番号の項目はありません。", clip(doc), clip(local))
+			h.fail(w, r, f, inJapanese(err, policy.EINVALID, "「%s」に当てはまる項目が複数あります。大項目の番号から指定してください（例：２(2)③）。", clip(local)))
 			return
 		}
-		redirect(w, r, provisionPath(d.Provision.ID), http.StatusSeeOther)
+		to := provisionPath(d.Provision.ID)
+		if version > 0 {
+			to += "?version=" + strconv.Itoa(version)
+		}
+		redirect(w, r, to, http.StatusSeeOther)
 		return
 	}
 	id := doc + ":" + local
+	if version > 0 {
+		h.provisionVersion(w, r, f, id, version)
+		return
+	}
 	vars := map[string]any{"id": id}
 	if f == formatJSON {
 		data, err := h.query(r.Context(), provisionJSON, vars, nil)
 		if err != nil {
-			h.fail(w, r, f, err)
+			h.fail(w, r, f, provError(err, id))
 			return
 		}
 		h.writeJSON(w, r, data, "provision")
@@ -220,7 +388,7 @@ func (h *Handler) provision(w http.ResponseWriter, r *http.Request) {
 		Provision provisionData `json:"provision"`
 	}
 	if _, err := h.query(r.Context(), provisionQuery, vars, &d); err != nil {
-		h.fail(w, r, f, err)
+		h.fail(w, r, f, provError(err, id))
 		return
 	}
 	// The cross-references of the document: the spans of this provision's
@@ -231,6 +399,85 @@ func (h *Handler) provision(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, http.StatusOK, "provision", provisionPage(&d.Provision, xrefs))
+}
+
+// provError gives the errors of reading a provision Japanese messages.
+func provError(err error, id string) error {
+	doc, local, _ := policy.SplitID(id)
+	return inJapanese(err, policy.ENOTFOUND, "文書「%s」に項目「%s」はありません。", clip(doc), clip(local))
+}
+
+// provisionVersion shows a provision as it stands in a given version of its
+// document: an older one with a banner naming the current version, and
+// without the cross-references, which are those of the current version.
+func (h *Handler) provisionVersion(w http.ResponseWriter, r *http.Request, f format, id string, version int) {
+	doc, _, _ := policy.SplitID(id)
+	vars := map[string]any{"doc": doc, "version": version}
+	notFound := userError(policy.ENOTFOUND, "文書「"+clip(doc)+"」の第"+strconv.Itoa(version)+"版に項目「"+clip(localID(id))+"」はありません。",
+		"no provision %q in version %d of %q", clip(localID(id)), version, clip(doc))
+	if f == formatJSON {
+		var d struct {
+			Document struct {
+				Provisions []json.RawMessage `json:"provisions"`
+			} `json:"document"`
+		}
+		if _, err := h.query(r.Context(), provisionVersionJSON, vars, &d); err != nil {
+			h.fail(w, r, f, docError(err, doc, version))
+			return
+		}
+		for _, raw := range d.Document.Provisions {
+			var p struct{ ID string }
+			if json.Unmarshal(raw, &p) == nil && p.ID == id {
+				h.writeJSON(w, r, raw, "")
+				return
+			}
+		}
+		h.fail(w, r, f, notFound)
+		return
+	}
+	var d struct {
+		Document documentData `json:"document"`
+	}
+	if _, err := h.query(r.Context(), provisionVersionQuery, vars, &d); err != nil {
+		h.fail(w, r, f, docError(err, doc, version))
+		return
+	}
+	var p *provisionData
+	for i := range d.Document.Provisions {
+		if d.Document.Provisions[i].ID == id {
+			q := d.Document.Provisions[i]
+			p = &q
+		}
+	}
+	if p == nil {
+		h.fail(w, r, f, notFound)
+		return
+	}
+	current := currentVersion(d.Document.Versions)
+	p.Document = &d.Document
+	var xrefs []*policy.CrossReference
+	if d.Document.Version == current {
+		var err error
+		if xrefs, err = h.res.References.CrossReferences(r.Context(), policy.CitationFilter{DocumentID: doc}); err != nil {
+			h.fail(w, r, f, err)
+			return
+		}
+	}
+	pg := provisionPage(p, xrefs)
+	if d.Document.Version != current {
+		v := pg.Body.(*provisionView)
+		q := "?version=" + strconv.Itoa(d.Document.Version)
+		v.Historic, v.Version, v.Current, v.VQ = true, d.Document.Version, current, q
+		pg.Canonical += q
+		pg.NoIndex = true
+		if pg.Prev != "" {
+			pg.Prev += q
+		}
+		if pg.Next != "" {
+			pg.Next += q
+		}
+	}
+	h.render(w, r, http.StatusOK, "provision", pg)
 }
 
 // provisionPage lays out a provision, with the cross-references of its
@@ -244,7 +491,10 @@ func provisionPage(p *provisionData, xrefs []*policy.CrossReference) page {
 		}
 	}
 	v := &provisionView{P: p, Anchor: localID(p.ID), Document: p.Document, Kind: p.Kind}
-	v.Heading, v.Paragraphs = richProvision(p, own, false)
+	var paras []template.HTML
+	v.Heading, paras = richProvision(p, own, false)
+	lead := min(max(p.Leading, 0), len(paras))
+	v.Paragraphs, v.Closing = paras[:lead], paras[lead:]
 	for i, q := range p.Document.Provisions {
 		if q.ID != p.ID {
 			continue
@@ -317,14 +567,20 @@ func relate(p *provisionData, xrefs []*policy.CrossReference) {
 }
 
 type provisionView struct {
-	P          *provisionData
-	Anchor     string
-	Kind       string
-	Document   *documentData
-	Heading    template.HTML
-	Paragraphs []template.HTML
-	Prev, Next *provisionData
-	Cited      []citedRef
+	P *provisionData
+	// Historic is true when P is read from Version, an older version of
+	// its document than Current.
+	Historic         bool
+	Version, Current int
+	VQ               string // "?version=N" on links within an older version
+	Anchor           string
+	Kind             string
+	Document         *documentData
+	Heading          template.HTML
+	Paragraphs       []template.HTML // those before the children
+	Closing          []template.HTML // those after the children
+	Prev, Next       *provisionData
+	Cited            []citedRef
 }
 
 type citedRef struct {
@@ -343,20 +599,23 @@ func provisionTitle(p *provisionData) string {
 // reference shows a referenced document and every citation of it.
 func (h *Handler) reference(w http.ResponseWriter, r *http.Request) {
 	f, err := negotiate(r)
+	if err == nil {
+		_, err = pageParams(r)
+	}
 	if err != nil {
 		h.fail(w, r, f, err)
 		return
 	}
 	slug := r.PathValue("slug")
 	if !validSegment(slug) {
-		h.fail(w, r, f, policy.Errorf(policy.ENOTFOUND, "no reference %q", clip(slug)))
+		h.fail(w, r, f, userError(policy.ENOTFOUND, "参照文書「"+clip(slug)+"」はありません。", "no reference %q", clip(slug)))
 		return
 	}
 	vars := map[string]any{"id": policy.ReferenceIDPrefix + slug}
 	if f == formatJSON {
 		data, err := h.query(r.Context(), referenceJSON, vars, nil)
 		if err != nil {
-			h.fail(w, r, f, err)
+			h.fail(w, r, f, inJapanese(err, policy.ENOTFOUND, "参照文書「%s」はありません。", clip(slug)))
 			return
 		}
 		h.writeJSON(w, r, data, "reference")
@@ -366,7 +625,7 @@ func (h *Handler) reference(w http.ResponseWriter, r *http.Request) {
 		Reference referenceData `json:"reference"`
 	}
 	if _, err := h.query(r.Context(), referenceQuery, vars, &d); err != nil {
-		h.fail(w, r, f, err)
+		h.fail(w, r, f, inJapanese(err, policy.ENOTFOUND, "参照文書「%s」はありません。", clip(slug)))
 		return
 	}
 	v := &referenceView{Ref: &d.Reference}
@@ -393,13 +652,16 @@ type citingView struct {
 // id redirects a canonical ID to its page.
 func (h *Handler) id(w http.ResponseWriter, r *http.Request) {
 	f, err := negotiate(r)
+	if err == nil {
+		_, err = pageParams(r)
+	}
 	if err != nil {
 		h.fail(w, r, f, err)
 		return
 	}
 	id := r.PathValue("id")
 	if !validSegment(id) {
-		h.fail(w, r, f, policy.Errorf(policy.ENOTFOUND, "no object with the ID %q", clip(id)))
+		h.fail(w, r, f, userError(policy.ENOTFOUND, "ID「"+clip(id)+"」のものはありません。", "no object with the ID %q", clip(id)))
 		return
 	}
 	var d struct {
@@ -412,11 +674,11 @@ func (h *Handler) id(w http.ResponseWriter, r *http.Request) {
 		} `json:"node"`
 	}
 	if _, err := h.query(r.Context(), nodeQuery, map[string]any{"id": id}, &d); err != nil {
-		h.fail(w, r, f, err)
+		h.fail(w, r, f, inJapanese(err, policy.ENOTFOUND, "ID「%s」のものはありません。", clip(id)))
 		return
 	}
 	if d.Node == nil {
-		h.fail(w, r, f, policy.Errorf(policy.ENOTFOUND, "no object with the ID %q", clip(id)))
+		h.fail(w, r, f, userError(policy.ENOTFOUND, "ID「"+clip(id)+"」のものはありません。", "no object with the ID %q", clip(id)))
 		return
 	}
 	var to string
@@ -430,7 +692,7 @@ func (h *Handler) id(w http.ResponseWriter, r *http.Request) {
 	case "Citation":
 		to = citationPath(d.Node.ID)
 	default:
-		h.fail(w, r, f, policy.Errorf(policy.ENOTFOUND, "no page for the ID %q", clip(id)))
+		h.fail(w, r, f, userError(policy.ENOTFOUND, "ID「"+clip(id)+"」のページはありません。", "no page for the ID %q", clip(id)))
 		return
 	}
 	redirect(w, r, to, http.StatusSeeOther)
@@ -454,6 +716,12 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in, err := parseSearch(r.URL.Query())
+	if err == nil {
+		if n := utf8.RuneCountInString(in.Q); n > policy.MaxQueryLength {
+			err = userError(policy.EINVALID, fmt.Sprintf("検索語は%d文字までです（いまは%d文字）。短くしてお試しください。", policy.MaxQueryLength, n),
+				"search query of %d characters; at most %d", n, policy.MaxQueryLength)
+		}
+	}
 	if err != nil {
 		h.searchFail(w, r, f, in, err)
 		return
@@ -477,7 +745,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 	}
 	if f == formatJSON {
 		if in.Q == "" {
-			h.fail(w, r, f, policy.Errorf(policy.EINVALID, "give a query: /search?q=…"))
+			h.fail(w, r, f, userError(policy.EINVALID, "検索語を入れてください（/search?q=…）。", "give a query: /search?q=…"))
 			return
 		}
 		data, err := h.query(r.Context(), h.searchJSON, vars, nil)
@@ -527,7 +795,7 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 	if in.Q != "" {
 		title = "「" + in.Q + "」の検索結果"
 	}
-	h.render(w, r, http.StatusOK, "search", page{Title: title, Canonical: in.path(), Query: in.Q, Body: v, NoIndex: in.Q != ""})
+	h.render(w, r, http.StatusOK, "search", page{Title: title, Canonical: in.path(), Query: in.Q, Body: v, NoIndex: in.Q != "", NoSiteSearch: true})
 }
 
 // searchFail answers a search that cannot run with the form and the reason.
@@ -535,20 +803,22 @@ func (h *Handler) searchFail(w http.ResponseWriter, r *http.Request, f format, i
 	if policy.ErrorCode(err) == policy.ENOTFOUND {
 		// A filter names an unknown document, provision or reference: the
 		// search page exists, the request is wrong.
-		err = &policy.Error{Code: policy.EINVALID, Message: policy.ErrorMessage(err)}
+		err = &jaError{err: &policy.Error{Code: policy.EINVALID, Message: policy.ErrorMessage(err)},
+			ja: "絞り込みに指定した文書・項目・参照文書が見つかりません。"}
 	}
+	err = searchServiceError(err, in)
 	code := status(err)
 	if f == formatJSON || code != http.StatusBadRequest {
 		h.fail(w, r, f, err)
 		return
 	}
-	v := &searchView{In: in, Error: policy.ErrorMessage(err)}
+	v := &searchView{In: in, Error: japanese(err)}
 	if err := h.searchForm(r, v); err != nil {
 		h.fail(w, r, f, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	h.render(w, r, code, "search", page{Title: "検索できません", Canonical: "/search", Query: in.Q, Body: v, NoIndex: true})
+	h.render(w, r, code, "search", page{Title: "検索できません", Canonical: "/search", Query: in.Q, Body: v, NoIndex: true, NoSiteSearch: true})
 }
 
 // searchForm fills the choices of the filters.
@@ -626,24 +896,25 @@ func parseSearch(q url.Values) (searchInput, error) {
 	var in searchInput
 	for k, vs := range q {
 		if !searchParams[k] {
-			return in, policy.Errorf(policy.EINVALID, "unknown parameter %q: /search takes q, kind, under, cites, document and after", clip(k))
+			return in, userError(policy.EINVALID, "検索はパラメーター「"+clip(k)+"」を受け付けません（使えるのは q, kind, under, cites, document, after, format）。",
+				"unknown parameter %q: /search takes q, kind, under, cites, document and after", clip(k))
 		}
 		if k != "kind" && len(vs) > 1 {
-			return in, policy.Errorf(policy.EINVALID, "give %s once", k)
+			return in, userError(policy.EINVALID, "パラメーター「"+clip(k)+"」は一度だけ指定してください。", "give %s once", k)
 		}
 		for _, v := range vs {
 			if len(v) > maxParam {
-				return in, policy.Errorf(policy.EINVALID, "parameter %s is longer than %d bytes", k, maxParam)
+				return in, userError(policy.EINVALID, "パラメーター「"+clip(k)+"」が長すぎます。", "parameter %s is longer than %d bytes", k, maxParam)
 			}
 			if !utf8.ValidString(v) {
-				return in, policy.Errorf(policy.EINVALID, "parameter %s is not valid UTF-8", k)
+				return in, userError(policy.EINVALID, "パラメーター「"+clip(k)+"」の文字を読めません（UTF-8 ではありません）。", "parameter %s is not valid UTF-8", k)
 			}
 		}
 	}
 	in.Q = strings.TrimSpace(q.Get("q"))
 	in.Document, in.Under, in.Cites, in.After = q.Get("document"), q.Get("under"), q.Get("cites"), q.Get("after")
 	if len(q["kind"]) > len(policy.Kinds) {
-		return in, policy.Errorf(policy.EINVALID, "too many kinds")
+		return in, userError(policy.EINVALID, "項目の種類（kind）の指定が多すぎます。", "too many kinds")
 	}
 	for _, k := range q["kind"] {
 		if k == "" {
@@ -651,7 +922,8 @@ func parseSearch(q url.Values) (searchInput, error) {
 		}
 		kind := policy.Kind(strings.ToUpper(k))
 		if !kind.Valid() {
-			return in, policy.Errorf(policy.EINVALID, "unknown kind %q: use PREAMBLE, SECTION, AREA, ITEM or SUBITEM", clip(k))
+			return in, userError(policy.EINVALID, "項目の種類「"+clip(k)+"」はありません（PREAMBLE, SECTION, AREA, ITEM, SUBITEM のいずれか）。",
+				"unknown kind %q: use PREAMBLE, SECTION, AREA, ITEM or SUBITEM", clip(k))
 		}
 		if !contains(in.Kinds, string(kind)) {
 			in.Kinds = append(in.Kinds, string(kind))

@@ -199,3 +199,22 @@ type Ingester interface {
 	// current a version that lacks provisions the current one has.
 	IngestVersion(ctx context.Context, doc *Document, opt IngestOptions) (*IngestResult, error)
 }
+
+// LeadingParagraphs returns how many of the provision's paragraphs come
+// before its children in the source, given the source line of its first
+// child (0 when it has none): the paragraphs that start above that line.
+// The rest follow the children, as a closing paragraph after a list of
+// sub-items does. Without line numbers every paragraph counts as leading.
+func (p *Provision) LeadingParagraphs(firstChildLine int) int {
+	if firstChildLine <= 0 || len(p.ParagraphLines) != len(p.Paragraphs) {
+		return len(p.Paragraphs)
+	}
+	n := 0
+	for _, line := range p.ParagraphLines {
+		if line > 0 && line >= firstChildLine {
+			break
+		}
+		n++
+	}
+	return n
+}

@@ -57,3 +57,25 @@ func TestErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestLeadingParagraphs(t *testing.T) {
+	three := &Provision{Paragraphs: []string{"a", "b", "c"}, ParagraphLines: []int{92, 94, 105}}
+	tests := []struct {
+		name       string
+		p          *Provision
+		firstChild int
+		want       int
+	}{
+		{"closing paragraph after the children", three, 94, 1},
+		{"all before the children", three, 110, 3},
+		{"none before the children", three, 92, 0},
+		{"no children", three, 0, 3},
+		{"no paragraphs", &Provision{}, 10, 0},
+		{"lines unknown", &Provision{Paragraphs: []string{"a", "b"}}, 10, 2},
+	}
+	for _, tt := range tests {
+		if got := tt.p.LeadingParagraphs(tt.firstChild); got != tt.want {
+			t.Errorf("%s: LeadingParagraphs(%d) = %d, want %d", tt.name, tt.firstChild, got, tt.want)
+		}
+	}
+}

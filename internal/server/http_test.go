@@ -185,3 +185,43 @@ func TestInFlightBudget(t *testing.T) {
 		t.Errorf("%d executions at once, %d refused; want 2 and 3 (4 MiB for 2 MiB each)", peak.Load(), busy)
 	}
 }
+
+// TestGraphQLInBrowser checks that a browser opening /graphql with no query
+// is sent to the IDE, and that every other request reaches the API.
+func TestGraphQLInBrowser(t *testing.T) {
+	var calls atomic.Int64
+	ide := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ide") })
+	srv := httptest.NewServer(New(Config{API: testAPI(&calls), IDE: ide, Logger: quiet}))
+	defer srv.Close()
+	const browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+	tests := []struct {
+		method, path, accept string
+		status               int
+		location             string
+	}{
+		{"GET", "/graphql", browser, http.StatusFound, "/graphiql"},
+		{"GET", "/graphql?query=q", browser, http.StatusOK, ""},
+		{"GET", "/graphql", "application/json", http.StatusOK, ""},
+		{"GET", "/graphql", "", http.StatusOK, ""},
+		{"POST", "/graphql", browser, http.StatusOK, ""},
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, tt := range tests {
+		req, _ := http.NewRequest(tt.method, srv.URL+tt.path, strings.NewReader("q"))
+		if tt.accept != "" {
+			req.Header.Set("Accept", tt.accept)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.status || resp.Header.Get("Location") != tt.location {
+			t.Errorf("%s %s (Accept %q): %d to %q, want %d to %q", tt.method, tt.path, tt.accept,
+				resp.StatusCode, resp.Header.Get("Location"), tt.status, tt.location)
+		}
+	}
+	if calls.Load() != 4 {
+		t.Errorf("the API answered %d requests, want 4", calls.Load())
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"regexp"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/klauspost/compress/gzhttp"
@@ -99,10 +100,20 @@ func New(c Config) http.Handler {
 		fmt.Fprintln(w, "ready")
 	})
 	answers := newAnswers(c, c.API)
-	mux.Handle("/graphql", limit(c, answers))
+	api := limit(c, answers)
+	mux.Handle("/graphql", api)
 	if c.IDE != nil {
 		mux.Handle("GET /graphiql", c.IDE)
 		mux.Handle("GET /graphiql/", c.IDE)
+		// A browser that opens /graphql, with no query, is sent to the IDE.
+		mux.HandleFunc("GET /graphql", func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.RawQuery == "" && strings.Contains(r.Header.Get("Accept"), "text/html") {
+				w.Header().Set("Cache-Control", "no-cache")
+				http.Redirect(w, r, "/graphiql", http.StatusFound)
+				return
+			}
+			api.ServeHTTP(w, r)
+		})
 	}
 	if c.Pages != nil {
 		// Pages share the answers' budget, ETags and cache with /graphql.
