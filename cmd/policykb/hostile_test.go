@@ -76,3 +76,24 @@ func TestLongInputsClipped(t *testing.T) {
 		})
 	}
 }
+
+// TestIngestCutInACharacter ingests the policy cut in the middle of a
+// character: refused as truncated (exit 1, the store unchanged); with
+// --replace, taken without the incomplete character, with a warning.
+func TestIngestCutInACharacter(t *testing.T) {
+	data := t.TempDir()
+	before := state(t, data)
+	cut := writeFile(t, t.TempDir(), "x", readCorpus(t)[:1001])
+	code, _, errs := runGuarded(t, "ingest", "--data", data, cut)
+	want := cut + ":17: text looks truncated: it ends in the middle of a character (1 incomplete byte left out)\n"
+	if code != 1 || !strings.Contains(errs, "policykb ingest: "+want) {
+		t.Errorf("exit %d: %s; want exit 1 and %s", code, errs, want)
+	}
+	if state(t, data) != before {
+		t.Error("the store changed")
+	}
+	code, out, errs := runGuarded(t, "ingest", "--data", data, "--replace", cut)
+	if code != 0 || !strings.Contains(errs, "policykb ingest: warning: "+want) || !strings.Contains(out, "as version 2") {
+		t.Errorf("--replace: exit %d: %s%s", code, out, errs)
+	}
+}

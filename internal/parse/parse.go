@@ -124,9 +124,19 @@ func document(c *canceller, src []byte, opt Options) (*policy.Document, *Error) 
 		c.err = c.ctx.Err()
 		return nil, errStopped
 	}
-	text, enc, err := decode(c, src)
+	text, enc, cut, err := decode(c, src)
 	if err != nil {
 		return nil, err
+	}
+	// Cut in the middle of a character: truncated, whatever else the text
+	// holds; with AllowTruncated, the text without that character.
+	var cutErr *Error
+	if cut > 0 {
+		cutErr = &Error{Line: textLines(text), Kind: ErrTruncated,
+			Msg: fmt.Sprintf("text looks truncated: it ends in the middle of a character (%s left out)", plural(cut, "incomplete byte", "incomplete bytes"))}
+		if !opt.AllowTruncated {
+			return nil, cutErr
+		}
 	}
 	if c.ctx.Err() != nil {
 		c.err = c.ctx.Err()
@@ -161,7 +171,7 @@ func document(c *canceller, src []byte, opt Options) (*policy.Document, *Error) 
 	switch {
 	case opt.ID != "":
 		if !IDPattern.MatchString(opt.ID) {
-			return nil, &Error{Line: doc.TitleLineNo, Msg: fmt.Sprintf("invalid document ID %q: use lower-case ASCII letters, digits, '.', '_' and '-'", opt.ID)}
+			return nil, &Error{Line: doc.TitleLineNo, Msg: fmt.Sprintf("invalid document ID %s: use lower-case ASCII letters, digits, '.', '_' and '-'", policy.Quote(opt.ID))}
 		}
 		doc.ID = opt.ID
 	case doc.FiscalYear != 0 && strings.Contains(doc.Title, "サイバーセキュリティ") && strings.Contains(doc.Title, "予算重点化方針"):
@@ -173,10 +183,27 @@ func document(c *canceller, src []byte, opt Options) (*policy.Document, *Error) 
 	if c.err != nil {
 		return nil, errStopped
 	}
+	if cutErr != nil {
+		return doc, cutErr
+	}
 	if err := truncated(lines, doc); err != nil {
 		return doc, err
 	}
 	return doc, nil
+}
+
+// textLines returns the number of lines of text, counting CRLF, CR and LF
+// as line breaks: the number of its last line.
+func textLines(text string) int {
+	return 1 + strings.Count(text, "\n") + strings.Count(text, "\r") - strings.Count(text, "\r\n")
+}
+
+// plural returns "1 byte" or "n bytes".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // splitLines splits text at CRLF, CR or LF.
