@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -95,5 +96,26 @@ func TestIngestCutInACharacter(t *testing.T) {
 	code, out, errs := runGuarded(t, "ingest", "--data", data, "--replace", cut)
 	if code != 0 || !strings.Contains(errs, "policykb ingest: warning: "+want) || !strings.Contains(out, "as version 2") {
 		t.Errorf("--replace: exit %d: %s%s", code, out, errs)
+	}
+}
+
+// TestIngestTooManyLines ingests 8 MiB of the policy with two million
+// one-character lines in a paragraph: refused before the parser keeps
+// anything per line (exit 1, the store unchanged), where it used to take
+// 1.4 GB.
+func TestIngestTooManyLines(t *testing.T) {
+	data := t.TempDir()
+	before := state(t, data)
+	src := readCorpus(t)
+	at := strings.Index(string(src), "あ")
+	text := string(src[:at]) + strings.Repeat("あ\n", 2_000_000) + string(src[at:])
+	file := writeFile(t, t.TempDir(), "many.txt", []byte(text))
+	code, _, errs := runGuarded(t, "ingest", "--data", data, file)
+	want := fmt.Sprintf("%d lines in %d bytes: more lines than a policy text has (at most one per 10 bytes after the first 4096); not a policy text", strings.Count(text, "\n")+1, len(text))
+	if code != 1 || !strings.Contains(errs, want) {
+		t.Errorf("exit %d: %s; want exit 1 and %s", code, errs, want)
+	}
+	if state(t, data) != before {
+		t.Error("the store changed")
 	}
 }

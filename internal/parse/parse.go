@@ -142,6 +142,10 @@ func document(c *canceller, src []byte, opt Options) (*policy.Document, *Error) 
 		c.err = c.ctx.Err()
 		return nil, errStopped
 	}
+	if n := textLines(text); n > maxLines(len(src)) {
+		return nil, &Error{Line: maxLines(len(src)) + 1, Msg: fmt.Sprintf("%d lines in %d bytes: more lines than a policy text has (at most one per %d bytes after the first %d); not a policy text",
+			n, len(src), minBytesPerLine, freeLines)}
+	}
 	lines := splitLines(c, text)
 	if c.err != nil {
 		return nil, errStopped
@@ -191,6 +195,19 @@ func document(c *canceller, src []byte, opt Options) (*policy.Document, *Error) 
 	}
 	return doc, nil
 }
+
+// A text may have freeLines lines, and one more per minBytesPerLine bytes:
+// the lines of a policy hold 20 to 60 characters, and most of what the
+// parser keeps is per line, so that this bounds its memory by the size of
+// the text. A text of nothing but short lines (2 million lines of one
+// character in 8 MiB) is refused at once.
+const (
+	freeLines       = 4096
+	minBytesPerLine = 10
+)
+
+// maxLines is the number of lines a text of size bytes may have.
+func maxLines(size int) int { return freeLines + size/minBytesPerLine }
 
 // textLines returns the number of lines of text, counting CRLF, CR and LF
 // as line breaks: the number of its last line.
@@ -576,6 +593,7 @@ func paginate(lines []srcLine) int {
 func build(c *canceller, docID string, lines []srcLine) []*policy.Provision {
 	var provs []*policy.Provision
 	var regions [][]pline
+	all, starts := make([]pline, 0, len(lines)), []int(nil)
 	var path []int
 	var parents []*policy.Provision // parents[k] is the open provision at depth k
 	add := func(l srcLine, kind policy.Kind, depth int) *policy.Provision {
@@ -598,8 +616,16 @@ func build(c *canceller, docID string, lines []srcLine) []*policy.Provision {
 		p.Label = label
 		parents = append(parents, p)
 		provs = append(provs, p)
-		regions = append(regions, nil)
+		regions, starts = append(regions, nil), append(starts, len(all))
 		return p
+	}
+	// push adds a line to the last region. The lines of all regions share
+	// one array, each source line giving at most one: no region is copied
+	// as it grows.
+	push := func(pl pline) {
+		all = append(all, pl)
+		n := len(regions) - 1
+		regions[n] = all[starts[n]:len(all):len(all)]
 	}
 	for _, l := range lines {
 		if c.stop() {
@@ -612,10 +638,9 @@ func build(c *canceller, docID string, lines []srcLine) []*policy.Provision {
 					ID: policy.ProvisionID(docID, nil), DocumentID: docID, Kind: policy.KindPreamble,
 					Label: policy.PreambleLabel, Line: l.no,
 				})
-				regions = append(regions, nil)
+				regions, starts = append(regions, nil), append(starts, len(all))
 			}
-			n := len(regions) - 1
-			regions[n] = append(regions[n], pline{no: l.no, page: l.page, text: l.text, indent: l.indent})
+			push(pline{no: l.no, page: l.page, text: l.text, indent: l.indent})
 		case clSection:
 			p := add(l, policy.KindSection, 0)
 			if l.m.rest != "" {
@@ -638,8 +663,7 @@ func build(c *canceller, docID string, lines []srcLine) []*policy.Provision {
 		case clSubItem:
 			add(l, policy.KindSubItem, 3)
 			if l.m.rest != "" {
-				n := len(regions) - 1
-				regions[n] = append(regions[n], pline{no: l.no, page: l.page, text: l.m.rest, lead: cells(l.m.raw), leadN: utf8.RuneCountInString(l.m.raw), indent: l.indent})
+				push(pline{no: l.no, page: l.page, text: l.m.rest, lead: cells(l.m.raw), leadN: utf8.RuneCountInString(l.m.raw), indent: l.indent})
 			}
 		}
 	}
@@ -666,7 +690,9 @@ func build(c *canceller, docID string, lines []srcLine) []*policy.Provision {
 			var b strings.Builder
 			for _, pl := range para {
 				b.WriteString(pl.text)
-				owner.Pages = append(owner.Pages, pl.page)
+				if n := len(owner.Pages); n == 0 || owner.Pages[n-1] != pl.page {
+					owner.Pages = append(owner.Pages, pl.page)
+				}
 			}
 			owner.Paragraphs = append(owner.Paragraphs, b.String())
 			owner.ParagraphLines = append(owner.ParagraphLines, para[0].no)
