@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"github.com/mattn/go-sqlite3"
 	"github.com/policykb/policykb/internal/policy"
 )
 
@@ -16,12 +15,21 @@ import (
 // not a database: only then is a store called damaged. A full disk, a
 // read-only directory or a missing permission says nothing of the store.
 func damage(err error) bool {
-	var serr sqlite3.Error
-	if !errors.As(err, &serr) {
-		return false
-	}
-	return serr.Code == sqlite3.ErrCorrupt || serr.Code == sqlite3.ErrNotADB
+	code, _, ok := sqliteCode(err)
+	return ok && (code == codeCorrupt || code == codeNotADB)
 }
+
+// SQLite's primary result codes (https://sqlite.org/rescode.html).
+const (
+	codePerm     = 3
+	codeReadOnly = 8
+	codeIOErr    = 10
+	codeCorrupt  = 11
+	codeFull     = 13
+	codeCantOpen = 14
+	codeAuth     = 23
+	codeNotADB   = 26
+)
 
 // AccessError says that the store could not be opened, read or written for
 // a reason that is not the store's: a full disk, a read-only data
@@ -60,20 +68,19 @@ func writeProblem(path string, err error) string {
 		return ""
 	}
 	dir := filepath.Dir(path)
-	var serr sqlite3.Error
-	isSQLite := errors.As(err, &serr)
+	code, errno, isSQLite := sqliteCode(err)
 	switch {
-	case errors.Is(err, syscall.ENOSPC), isSQLite && (serr.Code == sqlite3.ErrFull || serr.SystemErrno == syscall.ENOSPC):
+	case errors.Is(err, syscall.ENOSPC), isSQLite && (code == codeFull || errno == syscall.ENOSPC):
 		return "no space left on device"
-	case errors.Is(err, syscall.EROFS), isSQLite && serr.SystemErrno == syscall.EROFS:
+	case errors.Is(err, syscall.EROFS), isSQLite && errno == syscall.EROFS:
 		return fmt.Sprintf("the data directory %s is read-only", policy.Name(dir))
 	}
 	if !isSQLite && !errors.Is(err, fs.ErrPermission) {
 		return ""
 	}
 	if isSQLite {
-		switch serr.Code {
-		case sqlite3.ErrCantOpen, sqlite3.ErrReadonly, sqlite3.ErrIoErr, sqlite3.ErrPerm, sqlite3.ErrAuth:
+		switch code {
+		case codeCantOpen, codeReadOnly, codeIOErr, codePerm, codeAuth:
 		default:
 			return ""
 		}
@@ -85,11 +92,8 @@ func writeProblem(path string, err error) string {
 		if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o222 == 0 {
 			return "the store file is read-only"
 		}
-		if isSQLite && serr.Code == sqlite3.ErrReadonly {
+		if isSQLite && code == codeReadOnly {
 			return "the store file cannot be written"
-		}
-		if isSQLite && serr.SystemErrno != 0 {
-			return fmt.Sprintf("%s (%v)", serr.Code, serr.SystemErrno)
 		}
 		return ""
 	}
