@@ -21,6 +21,9 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	if err := checkLockTimeout("ingest", *wait, stderr); err != nil {
+		return err
+	}
 	if len(files) == 0 || *id != "" && len(files) > 1 {
 		fmt.Fprintln(stderr, "policykb ingest: give one or more files, and --id only with one")
 		fs.Usage()

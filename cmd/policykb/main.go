@@ -98,7 +98,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	cmd := lookup(name)
 	if cmd == nil {
-		fmt.Fprintf(stderr, "policykb: unknown command %q\nRun 'policykb --help' for the commands and their options.\n", name)
+		fmt.Fprintf(stderr, "policykb: unknown command %s\nRun 'policykb --help' for the commands and their options.\n", policy.Quote(name))
 		return 2
 	}
 	if cmd.name != "version" && !cgoEnabled && !asksHelp(args) {
@@ -273,7 +273,7 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 			usage()
 			return nil, err
 		case err != nil:
-			fmt.Fprintf(stderr, "policykb %s: %s\nRun 'policykb %s --help' for usage.\n", fs.Name(), flagError(fs, err), fs.Name())
+			fmt.Fprintf(stderr, "policykb %s: %s\nRun 'policykb %s --help' for usage.\n", fs.Name(), clipArgs(flagError(fs, err), args...), fs.Name())
 			return nil, errUsage
 		}
 		if n := len(args) - fs.NArg(); n > 0 && args[n-1] == "--" {
@@ -364,7 +364,7 @@ func parseNoArgs(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if len(rest) > 0 {
-		fmt.Fprintf(fs.Output(), "policykb %s: unexpected argument %q\n", fs.Name(), rest[0])
+		fmt.Fprintf(fs.Output(), "policykb %s: unexpected argument %s\n", fs.Name(), policy.Quote(rest[0]))
 		fs.Usage()
 		return errUsage
 	}
@@ -423,3 +423,22 @@ const noCgo = `policykb: this binary was built with CGO_ENABLED=0, but its SQLit
 (github.com/mattn/go-sqlite3) is C code and needs cgo: no command can open a store.
 Build it again with cgo on and a C compiler (gcc or clang) installed:
     CGO_ENABLED=1 go build ./cmd/policykb`
+
+// clipArgs returns msg with every argument of args longer than
+// policy.MaxQuoted characters that it echoes (as it is, without its leading
+// dashes, either side of its "=", or escaped as in a quoted string) cut by
+// policy.Clip: the flag package and net quote what they were given in full.
+func clipArgs(msg string, args ...string) string {
+	for _, arg := range args {
+		name, value, _ := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+		for _, a := range []string{arg, strings.TrimLeft(arg, "-"), name, value} {
+			if policy.Clip(a) == a {
+				continue
+			}
+			quoted, clipped := strconv.Quote(a), policy.Quote(a)
+			msg = strings.ReplaceAll(msg, quoted[1:len(quoted)-1], clipped[1:len(clipped)-1])
+			msg = strings.ReplaceAll(msg, a, policy.Clip(a))
+		}
+	}
+	return msg
+}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/policykb/policykb/internal/ingest"
+	"github.com/policykb/policykb/internal/policy"
 )
 
 func revertCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -17,6 +18,9 @@ func revertCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	if err := checkLockTimeout("revert", *wait, stderr); err != nil {
+		return err
+	}
 	if len(rest) != 2 {
 		fmt.Fprintln(stderr, "policykb revert: give a document ID and a version number")
 		fs.Usage()
@@ -24,7 +28,7 @@ func revertCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	number, err := strconv.Atoi(rest[1])
 	if err != nil || number < 1 {
-		fmt.Fprintf(stderr, "policykb revert: version %q is not a version number (1, 2, …)\n", rest[1])
+		fmt.Fprintf(stderr, "policykb revert: version %s is not a version number (1, 2, …)\n", policy.Quote(rest[1]))
 		fs.Usage()
 		return errUsage
 	}

@@ -60,7 +60,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	// server is stopped.
 	loadCtx, stopLoading := context.WithCancel(ctx)
 	defer stopLoading()
-	idx := search.Load(loadCtx, search.LoadConfig{Path: indexPath(*data), Store: db, Logger: log})
+	index := indexPath(*data)
+	if db.ReadOnly() != "" {
+		index = "" // in memory: the data directory cannot take one
+	}
+	idx := search.Load(loadCtx, search.LoadConfig{Path: index, Store: db, Logger: log})
 	defer idx.Close()
 	res := resolver(db)
 	res.Search = idx
@@ -106,6 +110,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 // by default.
 const lockTimeout = 30 * time.Second
 
+// checkLockTimeout refuses a --lock-timeout that is not positive as bad
+// usage of command name.
+func checkLockTimeout(name string, d time.Duration, stderr io.Writer) error {
+	if d > 0 {
+		return nil
+	}
+	fmt.Fprintf(stderr, "policykb %s: --lock-timeout %v: want a positive duration such as 30s\nRun 'policykb %s --help' for usage.\n", name, d, name)
+	return errUsage
+}
+
 // openStore opens the store of data directory dir. Where there is no store
 // yet, it first creates one with the embedded policy loaded into it, and
 // says so on stderr; an existing store is never refilled.
@@ -122,7 +136,15 @@ func openStoreLocked(ctx context.Context, dir string, stderr io.Writer, locked b
 			return nil, err
 		}
 	}
-	return sqlite.Open(path)
+	if locked {
+		return sqlite.Open(path)
+	}
+	// Commands that only read can read a store they cannot write.
+	db, err := sqlite.OpenForReading(path)
+	if err == nil && db.ReadOnly() != "" {
+		fmt.Fprintf(stderr, "policykb: reading the store %s read-only: %s\n", policy.Name(path), db.ReadOnly())
+	}
+	return db, err
 }
 
 // loadCorpus creates the store of dir with the embedded corpus, under the
@@ -166,7 +188,7 @@ func checkServeFlags(addr string, timeout time.Duration) error {
 		_, err = net.LookupPort("tcp", port)
 	}
 	if err != nil {
-		return fmt.Errorf("--addr %q is not HOST:PORT (such as 127.0.0.1:8080): %v", addr, err)
+		return fmt.Errorf("--addr %s is not HOST:PORT (such as 127.0.0.1:8080): %v", policy.Quote(addr), clipArgs(err.Error(), addr))
 	}
 	if timeout <= 0 {
 		return fmt.Errorf("--timeout %v: want a positive duration such as 10s", timeout)

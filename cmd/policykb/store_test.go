@@ -355,7 +355,7 @@ func TestLockHeld(t *testing.T) {
 		t.Fatalf("ingest with the lock held: %v, %s", err, stderr.String())
 	}
 	for _, want := range []string{"another policykb process is ingesting; waiting up to 500ms for it before ingesting",
-		"ingest lock: timed out: another policykb process has held " + filepath.Join(data, "ingest.lock") + " for 500ms"} {
+		"policykb ingest: waited 500ms for another policykb process to finish ingesting (it holds " + filepath.Join(data, "ingest.lock") + "); giving up"} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("stderr lacks %q: %s", want, stderr.String())
 		}

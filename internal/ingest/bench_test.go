@@ -1,8 +1,11 @@
 package ingest_test
 
 import (
+	"bytes"
 	"context"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
 	"testing"
 	"time"
 
@@ -109,4 +112,98 @@ func TestIngestLong(t *testing.T) {
 	if n := corpusgen.LongSections(text); len(doc.Provisions) != 3+32*(n-2) {
 		t.Errorf("%d provisions, want %d", len(doc.Provisions), 3+32*(n-2))
 	}
+}
+
+// manyLines is the policy with lines of three characters (あいう, 10
+// bytes with the line break) added to one of its paragraphs until the text
+// is size bytes: the most lines a text may have (parse refuses more).
+func manyLines(size int) []byte {
+	src := corpus.Files()[0].Data
+	at := bytes.Index(src, []byte("あ"))
+	if at < 0 {
+		panic("no あ in the policy")
+	}
+	var b bytes.Buffer
+	b.Grow(size)
+	b.Write(src[:at])
+	const line = "あいう\n"
+	for b.Len()+len(src)-at+len(line) <= size {
+		b.WriteString(line)
+	}
+	b.Write(src[at:])
+	return b.Bytes()
+}
+
+// BenchmarkIngestMemory ingests texts of 1 and 8 MiB made of the shortest
+// lines parse accepts in such numbers (manyLines), the whole path of `policykb ingest`, and reports the
+// bytes the Go heap allocates and its peak (sampled every millisecond)
+// per byte of input. SQLite's own memory (C) is not counted here; see
+// BENCHMARKS.md for the peak RSS of the command.
+//
+//	go test -run '^$' -bench IngestMemory -benchtime 3x ./internal/ingest
+func BenchmarkIngestMemory(b *testing.B) {
+	ctx := context.Background()
+	for _, s := range []struct {
+		name string
+		size int
+	}{{"1MiB", 1 << 20}, {"8MiB", ingest.MaxFileSize - 64<<10}} {
+		text := manyLines(s.size)
+		b.Run("lines/"+s.name, func(b *testing.B) {
+			var alloc, peak uint64
+			for b.Loop() {
+				b.StopTimer()
+				db, err := sqlite.Open(filepath.Join(b.TempDir(), "policykb.db"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				in, err := ingest.New(db)
+				if err != nil {
+					b.Fatal(err)
+				}
+				runtime.GC()
+				var before runtime.MemStats
+				runtime.ReadMemStats(&before)
+				stop := samplePeak()
+				b.StartTimer()
+				if _, err := in.Bytes(ctx, "lines.txt", text, parse.Options{ID: "lines"}); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				p := stop()
+				var after runtime.MemStats
+				runtime.ReadMemStats(&after)
+				alloc += after.TotalAlloc - before.TotalAlloc
+				if p > before.HeapAlloc && p-before.HeapAlloc > peak {
+					peak = p - before.HeapAlloc
+				}
+				db.Close()
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(alloc)/float64(b.N)/float64(len(text)), "alloc-B/B")
+			b.ReportMetric(float64(peak)/float64(len(text)), "peak-heap-B/B")
+		})
+	}
+}
+
+// samplePeak samples the bytes of live heap objects every millisecond
+// until the function it returns is called, which returns the largest.
+func samplePeak() func() uint64 {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	done, res := make(chan struct{}), make(chan uint64)
+	go func() {
+		var peak uint64
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(sample)
+			peak = max(peak, sample[0].Value.Uint64())
+			select {
+			case <-done:
+				res <- peak
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() uint64 { close(done); return <-res }
 }

@@ -14,8 +14,63 @@ import (
 // decode turns the bytes of a file into text. It accepts UTF-8 (with or
 // without a byte-order mark), UTF-16 with a byte-order mark, and Shift_JIS
 // (Windows code page 932), which it detects when the bytes are not UTF-8.
-// Anything else, and text holding control characters, is refused.
-func decode(c *canceller, src []byte) (text, enc string, err *Error) {
+// Anything else, and text holding control characters, is refused. A text
+// whose only flaw is an incomplete character at its very end (a file cut
+// short in the middle of one) is decoded without it: cut is the number of
+// bytes left out, and the caller refuses the text as truncated.
+func decode(c *canceller, src []byte) (text, enc string, cut int, err *Error) {
+	text, enc, err = decodeWhole(c, src)
+	if err == nil || err == errStopped {
+		return text, enc, 0, err
+	}
+	if n := incompleteTail(src); n > 0 {
+		if t, e, derr := decodeWhole(c, src[:len(src)-n]); derr == nil {
+			return t, e, n, nil
+		}
+	}
+	return "", "", 0, err
+}
+
+// incompleteTail returns the number of bytes at the end of src that begin a
+// character without ending it, in the encoding src is in: UTF-8 (the start
+// of a multi-byte sequence), UTF-16 with a byte-order mark (an odd byte, or
+// a high surrogate with no low one) or Shift_JIS (a lead byte); 0 if none.
+func incompleteTail(src []byte) int {
+	switch {
+	case len(src) == 0:
+		return 0
+	case bytes.HasPrefix(src, []byte{0xFF, 0xFE}), bytes.HasPrefix(src, []byte{0xFE, 0xFF}):
+		n := len(src) % 2
+		if rest := src[:len(src)-n]; len(rest) >= 4 {
+			u := uint16(rest[len(rest)-2]) | uint16(rest[len(rest)-1])<<8
+			if src[0] == 0xFE {
+				u = uint16(rest[len(rest)-2])<<8 | uint16(rest[len(rest)-1])
+			}
+			if 0xD800 <= u && u < 0xDC00 {
+				n += 2
+			}
+		}
+		return n
+	}
+	for n := 1; n <= utf8.UTFMax-1 && n < len(src); n++ {
+		tail := src[len(src)-n:]
+		if utf8.RuneStart(tail[0]) {
+			if tail[0] >= 0xC0 && !utf8.FullRune(tail) {
+				return n
+			}
+			break
+		}
+	}
+	// Shift_JIS: a lead byte at the end, after whole characters.
+	last := src[len(src)-1]
+	if !utf8.Valid(src) && (0x81 <= last && last <= 0x9F || 0xE0 <= last && last <= 0xFC) {
+		return 1
+	}
+	return 0
+}
+
+// decodeWhole is decode of a text that must be whole.
+func decodeWhole(c *canceller, src []byte) (text, enc string, err *Error) {
 	if len(bytes.TrimSpace(src)) == 0 {
 		return "", "", &Error{Line: 1, Msg: "empty file"}
 	}

@@ -114,9 +114,11 @@ func printedLines(c *canceller, lines []pline) []vline {
 	for _, l := range lines {
 		ref = max(ref, l.lead+cells(l.text))
 	}
-	// Join pieces of one printed line split at a bracket.
-	var vs []vline
-	for _, l := range lines {
+	// Join pieces of one printed line split at a bracket. The parts of a
+	// printed line are consecutive lines, kept as a subslice of lines
+	// rather than copied: memory stays a small multiple of the text.
+	vs := make([]vline, 0, len(lines))
+	for i, l := range lines {
 		if c.stop() {
 			return vs
 		}
@@ -126,14 +128,14 @@ func printedLines(c *canceller, lines []pline) []vline {
 			last := v.parts[len(v.parts)-1]
 			if last.page == l.page && v.lead+v.w < ref-contSlack && v.lead+v.w+w <= ref+fragmentSlack &&
 				(endsWithAny(v.text, allBrackets) || startsWithAny(l.text, allBrackets)) {
-				v.parts = append(v.parts, l)
+				v.parts = lines[i-len(v.parts) : i+1]
 				v.w += w
 				v.n += utf8.RuneCountInString(l.text)
 				v.text += l.text
 				continue
 			}
 		}
-		vs = append(vs, vline{parts: []pline{l}, w: w, n: utf8.RuneCountInString(l.text), lead: l.lead, indent: l.indent, text: l.text})
+		vs = append(vs, vline{parts: lines[i : i+1], w: w, n: utf8.RuneCountInString(l.text), lead: l.lead, indent: l.indent, text: l.text})
 	}
 	return vs
 }
@@ -180,7 +182,13 @@ func paragraphs(c *canceller, vs []vline, byChars bool) [][]pline {
 		if c.stop() {
 			return out
 		}
-		cur = append(cur, v.parts...)
+		// The parts of consecutive printed lines are consecutive in the
+		// lines they are subslices of: a paragraph is a subslice too.
+		if len(cur) == 0 {
+			cur = v.parts
+		} else {
+			cur = cur[:len(cur)+len(v.parts)]
+		}
 		depth, tail = bracketDepthFrom(depth, v.text), lastRunes(tail+v.text, 8)
 		// The first line of a paragraph is indented by one character,
 		// which the extraction may have lost; a marker takes its place.

@@ -124,13 +124,27 @@ func document(c *canceller, src []byte, opt Options) (*policy.Document, *Error) 
 		c.err = c.ctx.Err()
 		return nil, errStopped
 	}
-	text, enc, err := decode(c, src)
+	text, enc, cut, err := decode(c, src)
 	if err != nil {
 		return nil, err
+	}
+	// Cut in the middle of a character: truncated, whatever else the text
+	// holds; with AllowTruncated, the text without that character.
+	var cutErr *Error
+	if cut > 0 {
+		cutErr = &Error{Line: textLines(text), Kind: ErrTruncated,
+			Msg: fmt.Sprintf("text looks truncated: it ends in the middle of a character (%s left out)", plural(cut, "incomplete byte", "incomplete bytes"))}
+		if !opt.AllowTruncated {
+			return nil, cutErr
+		}
 	}
 	if c.ctx.Err() != nil {
 		c.err = c.ctx.Err()
 		return nil, errStopped
+	}
+	if n := textLines(text); n > maxLines(len(src)) {
+		return nil, &Error{Line: maxLines(len(src)) + 1, Msg: fmt.Sprintf("%d lines in %d bytes: more lines than a policy text has (at most one per %d bytes after the first %d); not a policy text",
+			n, len(src), minBytesPerLine, freeLines)}
 	}
 	lines := splitLines(c, text)
 	if c.err != nil {
@@ -161,7 +175,7 @@ func document(c *canceller, src []byte, opt Options) (*policy.Document, *Error) 
 	switch {
 	case opt.ID != "":
 		if !IDPattern.MatchString(opt.ID) {
-			return nil, &Error{Line: doc.TitleLineNo, Msg: fmt.Sprintf("invalid document ID %q: use lower-case ASCII letters, digits, '.', '_' and '-'", opt.ID)}
+			return nil, &Error{Line: doc.TitleLineNo, Msg: fmt.Sprintf("invalid document ID %s: use lower-case ASCII letters, digits, '.', '_' and '-'", policy.Quote(opt.ID))}
 		}
 		doc.ID = opt.ID
 	case doc.FiscalYear != 0 && strings.Contains(doc.Title, "サイバーセキュリティ") && strings.Contains(doc.Title, "予算重点化方針"):
@@ -173,10 +187,40 @@ func document(c *canceller, src []byte, opt Options) (*policy.Document, *Error) 
 	if c.err != nil {
 		return nil, errStopped
 	}
+	if cutErr != nil {
+		return doc, cutErr
+	}
 	if err := truncated(lines, doc); err != nil {
 		return doc, err
 	}
 	return doc, nil
+}
+
+// A text may have freeLines lines, and one more per minBytesPerLine bytes:
+// the lines of a policy hold 20 to 60 characters, and most of what the
+// parser keeps is per line, so that this bounds its memory by the size of
+// the text. A text of nothing but short lines (2 million lines of one
+// character in 8 MiB) is refused at once.
+const (
+	freeLines       = 4096
+	minBytesPerLine = 10
+)
+
+// maxLines is the number of lines a text of size bytes may have.
+func maxLines(size int) int { return freeLines + size/minBytesPerLine }
+
+// textLines returns the number of lines of text, counting CRLF, CR and LF
+// as line breaks: the number of its last line.
+func textLines(text string) int {
+	return 1 + strings.Count(text, "\n") + strings.Count(text, "\r") - strings.Count(text, "\r\n")
+}
+
+// plural returns "1 byte" or "n bytes".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // splitLines splits text at CRLF, CR or LF.
@@ -549,6 +593,7 @@ func paginate(lines []srcLine) int {
 func build(c *canceller, docID string, lines []srcLine) []*policy.Provision {
 	var provs []*policy.Provision
 	var regions [][]pline
+	all, starts := make([]pline, 0, len(lines)), []int(nil)
 	var path []int
 	var parents []*policy.Provision // parents[k] is the open provision at depth k
 	add := func(l srcLine, kind policy.Kind, depth int) *policy.Provision {
@@ -571,8 +616,16 @@ func build(c *canceller, docID string, lines []srcLine) []*policy.Provision {
 		p.Label = label
 		parents = append(parents, p)
 		provs = append(provs, p)
-		regions = append(regions, nil)
+		regions, starts = append(regions, nil), append(starts, len(all))
 		return p
+	}
+	// push adds a line to the last region. The lines of all regions share
+	// one array, each source line giving at most one: no region is copied
+	// as it grows.
+	push := func(pl pline) {
+		all = append(all, pl)
+		n := len(regions) - 1
+		regions[n] = all[starts[n]:len(all):len(all)]
 	}
 	for _, l := range lines {
 		if c.stop() {
@@ -585,10 +638,9 @@ func build(c *canceller, docID string, lines []srcLine) []*policy.Provision {
 					ID: policy.ProvisionID(docID, nil), DocumentID: docID, Kind: policy.KindPreamble,
 					Label: policy.PreambleLabel, Line: l.no,
 				})
-				regions = append(regions, nil)
+				regions, starts = append(regions, nil), append(starts, len(all))
 			}
-			n := len(regions) - 1
-			regions[n] = append(regions[n], pline{no: l.no, page: l.page, text: l.text, indent: l.indent})
+			push(pline{no: l.no, page: l.page, text: l.text, indent: l.indent})
 		case clSection:
 			p := add(l, policy.KindSection, 0)
 			if l.m.rest != "" {
@@ -611,8 +663,7 @@ func build(c *canceller, docID string, lines []srcLine) []*policy.Provision {
 		case clSubItem:
 			add(l, policy.KindSubItem, 3)
 			if l.m.rest != "" {
-				n := len(regions) - 1
-				regions[n] = append(regions[n], pline{no: l.no, page: l.page, text: l.m.rest, lead: cells(l.m.raw), leadN: utf8.RuneCountInString(l.m.raw), indent: l.indent})
+				push(pline{no: l.no, page: l.page, text: l.m.rest, lead: cells(l.m.raw), leadN: utf8.RuneCountInString(l.m.raw), indent: l.indent})
 			}
 		}
 	}
@@ -639,7 +690,9 @@ func build(c *canceller, docID string, lines []srcLine) []*policy.Provision {
 			var b strings.Builder
 			for _, pl := range para {
 				b.WriteString(pl.text)
-				owner.Pages = append(owner.Pages, pl.page)
+				if n := len(owner.Pages); n == 0 || owner.Pages[n-1] != pl.page {
+					owner.Pages = append(owner.Pages, pl.page)
+				}
 			}
 			owner.Paragraphs = append(owner.Paragraphs, b.String())
 			owner.ParagraphLines = append(owner.ParagraphLines, para[0].no)

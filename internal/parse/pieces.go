@@ -54,7 +54,7 @@ func Pieces(doc *policy.Document) []Piece {
 // page-footer lines removed. It returns "" if src cannot be decoded or parsed.
 func Content(src []byte) string {
 	c := &canceller{ctx: context.Background()}
-	text, _, err := decode(c, src)
+	text, _, _, err := decode(c, src)
 	if err != nil {
 		return ""
 	}

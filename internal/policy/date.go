@@ -45,7 +45,7 @@ func ParseDate(s string) (Date, error) {
 		err = fmt.Errorf("out of range")
 	}
 	if err != nil {
-		return Date{}, Errorf(EINVALID, "invalid date %q: %v", s, err)
+		return Date{}, Errorf(EINVALID, "invalid date %s: %v", Quote(s), err)
 	}
 	return d, nil
 }

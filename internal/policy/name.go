@@ -85,3 +85,23 @@ type quotedError struct {
 
 func (e *quotedError) Error() string { return e.msg }
 func (e *quotedError) Unwrap() error { return e.err }
+
+// MaxQuoted is how many characters of a user's input a message quotes.
+const MaxQuoted = 40
+
+// Clip returns s cut to its first MaxQuoted characters, with "…" after
+// them where it was longer, so that a message that echoes what a user gave
+// (an ID, a label, a version, a query) stays short whatever was given.
+func Clip(s string) string {
+	n := 0
+	for i := range s {
+		if n == MaxQuoted {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
+}
+
+// Quote returns Clip(s) quoted as a Go string, for messages.
+func Quote(s string) string { return strconv.Quote(Clip(s)) }

@@ -65,7 +65,7 @@ func (db *DB) Source(ctx context.Context, id string) (string, error) {
 	var s string
 	err := db.ro.QueryRowContext(ctx, `SELECT source FROM documents WHERE id = ?`, id).Scan(&s)
 	if err == sql.ErrNoRows {
-		return "", policy.Errorf(policy.ENOTFOUND, "no document %q", id)
+		return "", policy.Errorf(policy.ENOTFOUND, "no document %s", policy.Quote(id))
 	}
 	return s, err
 }

@@ -2,9 +2,11 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -94,7 +96,22 @@ func (db *DB) Backup(ctx context.Context, dest string, overwrite bool) (err erro
 	tmp := f.Name()
 	f.Close()
 	defer os.Remove(tmp) // gone after the rename; removes a partial copy
-	if _, err := db.rw.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
+	// A store open read-only is copied through a read-only connection
+	// that may write the copy.
+	from := db.rw
+	if from == nil {
+		q := url.Values{}
+		for k, v := range db.roQuery {
+			if k != "_query_only" {
+				q[k] = v
+			}
+		}
+		if from, err = sql.Open("sqlite3", dsn(db.path, q)); err != nil {
+			return err
+		}
+		defer from.Close()
+	}
+	if _, err := from.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

@@ -32,8 +32,12 @@ var migrations embed.FS
 // DB is an open store.
 type DB struct {
 	path string
-	rw   *sql.DB // one connection: migrations and ingests
+	rw   *sql.DB // one connection: migrations and ingests; nil when read-only
 	ro   *sql.DB // read-only pool: every query
+
+	// readOnly says why the store is open read-only, "" if it is not.
+	readOnly string
+	roQuery  url.Values // the parameters of the read-only connections
 
 	// Statements of the hottest queries, prepared once.
 	generationStmt, provisionStmt *sql.Stmt
@@ -43,46 +47,75 @@ type DB struct {
 // and brings its schema up to date. A file that exists but is not a sound
 // policykb store — empty, damaged, not a database, another program's
 // database, or written by a newer policykb — is refused with an *Error and
-// left as it is.
+// left as it is. A store that cannot be written (a full disk, a read-only
+// data directory) is refused with an *AccessError.
 func Open(path string) (db *DB, err error) {
 	defer func() { err = policy.QuotePaths(err) }()
-	return open(path)
+	db, err = open(path, false)
+	var aerr *AccessError
+	if errors.As(err, &aerr) {
+		aerr.Write = true
+	}
+	return db, err
 }
 
-func open(path string) (*DB, error) {
+// OpenForReading is Open for a command that only reads: where the store
+// cannot be written (a full disk, a read-only data directory or store file)
+// but SQLite can read it, it opens it read-only, and ReadOnly says why.
+// Writes then fail with ErrReadOnly. A store that needs migrating cannot be
+// opened read-only.
+func OpenForReading(path string) (db *DB, err error) {
+	defer func() { err = policy.QuotePaths(err) }()
+	return open(path, true)
+}
+
+// ReadOnly says why the store is open read-only, or "" when it may be
+// written.
+func (db *DB) ReadOnly() string { return db.readOnly }
+
+func open(path string, readOnlyOK bool) (*DB, error) {
 	existed, err := checkFile(path)
 	if err != nil {
-		return nil, err
+		return nil, accessError(path, err)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, fmt.Errorf("create data directory: %w", err) // names quoted by Open
+	if !existed {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			if p := writeProblem(path, err); p != "" {
+				return nil, &AccessError{Path: path, Problem: p, Err: err}
+			}
+			return nil, fmt.Errorf("create data directory: %w", err) // names quoted by Open
+		}
 	}
 	db := &DB{path: path}
+	roQuery := url.Values{"mode": {"ro"}, "_busy_timeout": {"10000"}, "_query_only": {"on"}}
+	var why string // why SQLite could not read the store but as immutable
 	if existed {
 		// Look before writing anything: the rw connection turns WAL on.
-		if err := inspect(context.Background(), path); err != nil {
+		if roQuery, why, err = inspect(context.Background(), path); err != nil {
 			return nil, err
 		}
 	}
-	db.rw, err = sql.Open("sqlite3", dsn(path, url.Values{
-		"_journal_mode": {"WAL"}, "_synchronous": {"NORMAL"}, "_foreign_keys": {"on"},
-		"_busy_timeout": {"10000"}, "_txlock": {"immediate"},
-	}))
-	if err != nil {
-		return nil, err
+	if roQuery.Get("immutable") == "" {
+		err = db.openWriter()
+	} else {
+		// SQLite could not create the -shm file even to read.
+		err = &AccessError{Path: path, Problem: why, Err: ErrReadOnly}
 	}
-	db.rw.SetMaxOpenConns(1)
-	if err := db.migrate(context.Background()); err != nil {
-		db.rw.Close()
-		var serr *Error
-		if errors.As(err, &serr) {
+	if err != nil {
+		var aerr *AccessError
+		if !readOnlyOK || !existed || !errors.As(err, &aerr) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("migrate %s: %w", policy.Name(path), err)
+		// Reads need no writer; a store that needs migrating cannot be read.
+		db.readOnly = aerr.Problem
+		if err := checkSchemaCurrent(path, roQuery); err != nil {
+			return nil, err
+		}
 	}
-	db.ro, err = sql.Open("sqlite3", dsn(path, url.Values{"mode": {"ro"}, "_busy_timeout": {"10000"}, "_query_only": {"on"}}))
+	db.roQuery = roQuery
+	db.ro, err = sql.Open("sqlite3", dsn(path, roQuery))
 	if err != nil {
-		db.rw.Close()
+		db.Close()
 		return nil, err
 	}
 	n := 2 * runtime.GOMAXPROCS(0)
@@ -90,17 +123,78 @@ func open(path string) (*DB, error) {
 	db.ro.SetMaxIdleConns(n)
 	if err := db.ro.Ping(); err != nil {
 		db.Close()
-		return nil, err
+		return nil, accessError(path, err)
 	}
 	if db.generationStmt, err = db.ro.Prepare(`SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'`); err != nil {
 		db.Close()
-		return nil, err
+		return nil, accessError(path, err)
 	}
 	if db.provisionStmt, err = db.ro.Prepare(`SELECT ` + provisionColumns + ` FROM provisions WHERE id = ?`); err != nil {
 		db.Close()
-		return nil, err
+		return nil, accessError(path, err)
 	}
 	return db, nil
+}
+
+// errProbe stands for a failure to write whose cause writeProblem finds by
+// probing the data directory.
+var errProbe = &fs.PathError{Op: "write", Err: fs.ErrPermission}
+
+// openWriter opens the read-write connection and migrates the store.
+func (db *DB) openWriter() (err error) {
+	db.rw, err = sql.Open("sqlite3", dsn(db.path, url.Values{
+		"_journal_mode": {"WAL"}, "_synchronous": {"NORMAL"}, "_foreign_keys": {"on"},
+		"_busy_timeout": {"10000"}, "_txlock": {"immediate"},
+	}))
+	if err != nil {
+		db.rw = nil
+		return err
+	}
+	db.rw.SetMaxOpenConns(1)
+	if err := db.migrate(context.Background()); err != nil {
+		db.rw.Close()
+		db.rw = nil
+		var serr *Error
+		if errors.As(err, &serr) {
+			return err
+		}
+		if damage(err) {
+			return &Error{db.path, "is damaged: " + err.Error()}
+		}
+		if p := writeProblem(db.path, err); p != "" {
+			return &AccessError{Path: db.path, Problem: p, Err: err}
+		}
+		return fmt.Errorf("migrate %s: %w", policy.Name(db.path), err)
+	}
+	return nil
+}
+
+// writer returns the read-write connection, or ErrReadOnly, with the
+// reason, when the store is open read-only.
+func (db *DB) writer() (*sql.DB, error) {
+	if db.rw == nil {
+		return nil, &AccessError{Path: db.path, Problem: db.readOnly, Err: ErrReadOnly, Write: true}
+	}
+	return db.rw, nil
+}
+
+// checkSchemaCurrent refuses a store opened read-only whose schema is
+// older than this program's: it would need migrating, which writes.
+func checkSchemaCurrent(path string, roQuery url.Values) error {
+	ro, err := sql.Open("sqlite3", dsn(path, roQuery))
+	if err != nil {
+		return err
+	}
+	defer ro.Close()
+	var newest int
+	if err := ro.QueryRow(`SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&newest); err != nil {
+		return accessError(path, err)
+	}
+	if newest < SchemaVersion() {
+		return &AccessError{Path: path, Problem: fmt.Sprintf("it was written by an earlier policykb and needs migrating (schema %d to %d), which needs writing, but %s",
+			newest, SchemaVersion(), writeProblem(path, errProbe)), Err: ErrReadOnly}
+	}
+	return nil
 }
 
 // Error refuses a store file that is not a sound policykb store.
@@ -151,8 +245,42 @@ func checkFile(path string) (existed bool, err error) {
 // inspect checks an existing store through a read-only connection, before
 // anything writes to it: SQLite can read it, it passes a quick integrity
 // check, its tables are a policykb store's, and its schema is not newer
-// than this program's.
-func inspect(ctx context.Context, path string) (err error) {
+// than this program's. It returns the parameters of the read-only
+// connection that could read it: mode=ro, or, where SQLite cannot create
+// the -shm file (a read-only directory, a full disk) and there is no -wal
+// file with transactions in it, immutable=1 too.
+func inspect(ctx context.Context, path string) (q url.Values, why string, err error) {
+	q = url.Values{"mode": {"ro"}, "_busy_timeout": {"10000"}, "_query_only": {"on"}}
+	err = inspectWith(ctx, path, q)
+	if err == nil || damage(err) {
+		return q, "", err
+	}
+	var problem *Error
+	if errors.As(err, &problem) {
+		return q, "", err
+	}
+	why = writeProblem(path, err)
+	if why == "" {
+		return q, "", err
+	}
+	if fi, serr := os.Stat(path + "-wal"); serr == nil && fi.Size() > 0 {
+		// Transactions in the -wal that immutable=1 would not see.
+		return q, why, accessError(path, err)
+	}
+	q.Set("immutable", "1")
+	if ierr := inspectWith(ctx, path, q); ierr != nil {
+		if damage(ierr) || errors.As(ierr, &problem) {
+			return q, why, ierr
+		}
+		return q, why, accessError(path, err)
+	}
+	return q, why, nil
+}
+
+// inspectWith is inspect with the connection parameters q. It returns an
+// *Error for a damaged or foreign store, SQLite's error where it cannot
+// read the store.
+func inspectWith(ctx context.Context, path string, q url.Values) (err error) {
 	// Reading a WAL-mode file makes SQLite create its -wal and -shm files;
 	// those this refusal made, it removes.
 	var made []string
@@ -168,13 +296,20 @@ func inspect(ctx context.Context, path string) (err error) {
 			}
 		}
 	}()
-	ro, err := sql.Open("sqlite3", dsn(path, url.Values{"mode": {"ro"}, "_busy_timeout": {"10000"}, "_query_only": {"on"}}))
+	ro, err := sql.Open("sqlite3", dsn(path, q))
 	if err != nil {
 		return err
 	}
 	defer ro.Close() // before the removal above
 	ro.SetMaxOpenConns(1)
-	damaged := func(err error) error { return &Error{path, "is damaged: " + err.Error()} }
+	// Only SQLite's own verdict calls a store damaged; other failures (a
+	// full disk, a read-only directory) are returned as they are.
+	damaged := func(err error) error {
+		if damage(err) {
+			return &Error{path, "is damaged: " + err.Error()}
+		}
+		return err
+	}
 	rows, err := ro.QueryContext(ctx, `PRAGMA quick_check`)
 	if err != nil {
 		return damaged(err)
@@ -195,7 +330,7 @@ func inspect(ctx context.Context, path string) (err error) {
 		return damaged(err)
 	}
 	if len(problems) > 0 {
-		return damaged(errors.New(strings.Join(problems, "; ")))
+		return &Error{path, "is damaged: " + strings.Join(problems, "; ")}
 	}
 	var tables, ours int
 	if err := ro.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE name = 'schema_migrations')

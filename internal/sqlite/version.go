@@ -29,24 +29,32 @@ func (db *DB) Ingest(ctx context.Context, doc *policy.Document) error {
 // the current version is refused with a *policy.LossError. On error the
 // store is left as it was.
 func (db *DB) IngestVersion(ctx context.Context, doc *policy.Document, opt policy.IngestOptions) (*policy.IngestResult, error) {
-	tx, err := db.rw.BeginTx(ctx, nil)
+	rw, err := db.writer()
 	if err != nil {
 		return nil, err
+	}
+	tx, err := rw.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, writeError(db.path, err)
 	}
 	defer tx.Rollback()
 	res, err := storeVersion(ctx, tx, doc, opt)
 	if err != nil || res.Unchanged {
-		return res, err
+		return res, writeError(db.path, err)
 	}
-	return res, tx.Commit()
+	return res, writeError(db.path, tx.Commit())
 }
 
 // Revert makes version number of a document current again, as a new
 // version equal to it. Reverting to the current version changes nothing.
 func (db *DB) Revert(ctx context.Context, documentID string, number int) (*policy.IngestResult, error) {
-	tx, err := db.rw.BeginTx(ctx, nil)
+	rw, err := db.writer()
 	if err != nil {
 		return nil, err
+	}
+	tx, err := rw.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, writeError(db.path, err)
 	}
 	defer tx.Rollback()
 	doc, _, err := loadSnapshot(ctx, tx, documentID, number)
@@ -55,9 +63,9 @@ func (db *DB) Revert(ctx context.Context, documentID string, number int) (*polic
 	}
 	res, err := storeVersion(ctx, tx, doc, policy.IngestOptions{Replace: true, Note: fmt.Sprintf("revert to %d", number)})
 	if err != nil || res.Unchanged {
-		return res, err
+		return res, writeError(db.path, err)
 	}
-	return res, tx.Commit()
+	return res, writeError(db.path, tx.Commit())
 }
 
 func storeVersion(ctx context.Context, tx *sql.Tx, doc *policy.Document, opt policy.IngestOptions) (*policy.IngestResult, error) {
@@ -189,12 +197,12 @@ func loadSnapshot(ctx context.Context, q querier, documentID string, number int)
 			return nil, 0, err
 		}
 		if n == 0 {
-			return nil, 0, policy.Errorf(policy.ENOTFOUND, "no document %q", documentID)
+			return nil, 0, policy.Errorf(policy.ENOTFOUND, "no document %s", policy.Quote(documentID))
 		}
 		if n == 1 {
-			return nil, 0, policy.Errorf(policy.ENOTFOUND, "document %s has no version %d (it has only version 1)", documentID, number)
+			return nil, 0, policy.Errorf(policy.ENOTFOUND, "document %s has no version %d (it has only version 1)", policy.Clip(documentID), number)
 		}
-		return nil, 0, policy.Errorf(policy.ENOTFOUND, "document %s has no version %d (it has versions 1 to %d)", documentID, number, n)
+		return nil, 0, policy.Errorf(policy.ENOTFOUND, "document %s has no version %d (it has versions 1 to %d)", policy.Clip(documentID), number, n)
 	}
 	if err != nil {
 		return nil, 0, err
@@ -262,7 +270,7 @@ func (db *DB) Versions(ctx context.Context, documentID string) ([]*policy.Versio
 		return nil, err
 	}
 	if len(out) == 0 {
-		return nil, policy.Errorf(policy.ENOTFOUND, "no document %q", documentID)
+		return nil, policy.Errorf(policy.ENOTFOUND, "no document %s", policy.Quote(documentID))
 	}
 	return out, nil
 }

@@ -1,0 +1,137 @@
+//go:build linux
+
+package main
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// mountOrSkip runs mount with args, skipping the test where it cannot (not
+// root, no CAP_SYS_ADMIN), and unmounts dir at the end of the test.
+func mountOrSkip(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to mount a read-only or a full file system (run the tests as root to check unwritable stores)")
+	}
+	if out, err := exec.Command("mount", append(args, dir)...).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount (%v: %s): unwritable stores not checked", err, out)
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
+			t.Errorf("umount %s: %v: %s", dir, err, out)
+		}
+	})
+}
+
+// fill writes a file in dir until the file system is full.
+func fill(t *testing.T, dir string) string {
+	t.Helper()
+	name := filepath.Join(dir, "fill")
+	f, err := os.Create(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	buf := make([]byte, 4096)
+	for i := 0; i < 1<<16; i++ {
+		if _, err := f.Write(buf); err != nil {
+			if !errors.Is(err, syscall.ENOSPC) {
+				t.Fatal(err)
+			}
+			return name
+		}
+	}
+	t.Fatal("the file system does not fill up")
+	return ""
+}
+
+// TestUnwritableStore runs every command on a sound store in a data
+// directory that is read-only or on a full disk: the store is never called
+// damaged nor is the user told to restore or move it; reads work, saying
+// that they read it read-only; writes are refused with exit 1, saying why;
+// and the store is unchanged.
+func TestUnwritableStore(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(t *testing.T, good, data string)
+		why   string // the reason given, with data for the directory
+	}{
+		{"read-only directory", func(t *testing.T, good, data string) {
+			mountOrSkip(t, data, "--bind", "-o", "ro", good)
+		}, "the data directory DATA is read-only"},
+		{"full disk", func(t *testing.T, good, data string) {
+			mountOrSkip(t, data, "-t", "tmpfs", "-o", "size=3m", "tmpfs")
+			db, err := os.ReadFile(storePath(good))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(storePath(data), db, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			fill(t, data)
+		}, "no space left on device"},
+	}
+	good := t.TempDir()
+	want := state(t, good)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := t.TempDir()
+			tt.setup(t, good, data)
+			why := strings.ReplaceAll(tt.why, "DATA", data)
+			corpus := writeFile(t, t.TempDir(), "policy.txt", shortPolicy(t))
+			backup := filepath.Join(t.TempDir(), "copy.db")
+			for _, args := range [][]string{
+				{"export"}, {"history", docID}, {"search", "防護"}, {"backup", backup},
+				{"ingest", "--replace", corpus}, {"revert", docID, "1"},
+			} {
+				code, _, errs := runGuarded(t, append(args, "--data", data)...)
+				write := args[0] == "ingest" || args[0] == "revert"
+				for _, bad := range []string{"damaged", "restore", "move it away"} {
+					if strings.Contains(errs, bad) {
+						t.Errorf("%s says %q of a sound store: %s", args[0], bad, errs)
+					}
+				}
+				switch {
+				case write && (code != 1 || !strings.Contains(errs, "cannot write the store "+storePath(data)+": "+why)):
+					t.Errorf("%s: exit %d, want 1 and the reason %q: %s", args[0], code, why, errs)
+				case !write && (code != 0 || !strings.Contains(errs, "reading the store "+storePath(data)+" read-only: "+why)):
+					t.Errorf("%s: exit %d, want 0 and the note that it reads read-only because %q: %s", args[0], code, why, errs)
+				}
+			}
+			if got := state(t, data); got != want {
+				t.Errorf("the store changed:\n%s", got)
+			}
+			if got := state(t, restoreTo(t, backup)); got != want {
+				t.Errorf("the backup differs from the store:\n%s", got)
+			}
+			s := startServe(t, "--data", data)
+			const search = `{search(query:"暗号"){totalCount}}`
+			eventually(t, "search on a read-only store", func() bool {
+				return s.query(t, search) == `{"data":{"search":{"totalCount":1}}}`
+			})
+			if errs := s.stderr.String(); !strings.Contains(errs, "read-only: "+why) {
+				t.Errorf("serve does not say that it reads the store read-only: %s", errs)
+			}
+		})
+	}
+}
+
+// restoreTo copies a backup into a new data directory and returns it.
+func restoreTo(t *testing.T, backup string) string {
+	t.Helper()
+	b, err := os.ReadFile(backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := t.TempDir()
+	if err := os.WriteFile(storePath(data), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
