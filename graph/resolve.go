@@ -117,7 +117,7 @@ func (r *Resolver) document(ctx context.Context, id string) (*policy.Document, e
 		d, err = l.Load(ctx, id)
 	}
 	if err == nil && d == nil {
-		err = policy.Errorf(policy.ENOTFOUND, "no document %q", id)
+		err = policy.Errorf(policy.ENOTFOUND, "no document %s", policy.Quote(id))
 	}
 	return d, err
 }

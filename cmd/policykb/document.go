@@ -28,7 +28,7 @@ func checkDocument(ctx context.Context, db *sqlite.DB, id string) error {
 		}
 		ids[i] = d.ID
 	}
-	return policy.Errorf(policy.ENOTFOUND, "no document %q; %s", id, holds(ids))
+	return policy.Errorf(policy.ENOTFOUND, "no document %s; %s", policy.Quote(id), holds(ids))
 }
 
 // holds says which documents the store holds: "the store holds no
