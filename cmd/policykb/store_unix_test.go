@@ -115,10 +115,17 @@ func TestSignalDuringIngest(t *testing.T) {
 			t.Logf("ingest finished before %v after %v", sig, delay)
 			break // too late: the big document is in
 		}
-		if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(stderr.String(), "interrupted") {
-			t.Errorf("%v after %v: %v, %s", sig, delay, err, stderr.String())
+		if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() && stdout.Len()+stderr.Len() == 0 {
+			// On a busy machine the signal can come before the program has
+			// started to listen for it: the default action ends it, before
+			// it has touched anything (checked below).
+			t.Logf("%v after %v came before the program listened for it", sig, delay)
+		} else {
+			if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(stderr.String(), "interrupted") {
+				t.Errorf("%v after %v: %v, %s", sig, delay, err, stderr.String())
+			}
+			stopped = append(stopped, took)
 		}
-		stopped = append(stopped, took)
 		if got := state(t, data); got != before {
 			t.Fatalf("%v after %v (%v, %s) changed the store", sig, delay, err, stderr.String())
 		}
