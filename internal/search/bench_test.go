@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -20,19 +21,31 @@ import (
 // iteration, on the corpus and on a synthetic corpus of 1,000 generated
 // documents plus the real one (35,035 provisions), with the cache of
 // results off. Besides ns/op they report the latency percentiles of single
-// queries in milliseconds.
+// queries in milliseconds, and the process's CPU time per iteration.
 //
 //	go test -run '^$' -bench Search -benchtime 20x ./internal/search
 
 func BenchmarkSearchCorpus(b *testing.B) {
-	_, x := corpusIndex(b, "")
+	_, x := corpusIndex(b, b.TempDir())
 	x.cache = newResultCache(0) // measure searches, not the cache of results
 	benchQueries(b, x.Search)
 }
 
+// The synthetic corpus in the index a server keeps in its data directory:
+// built by bleve's offline builder, one segment on disk.
 func BenchmarkSearchSynthetic1000(b *testing.B) {
+	benchSynthetic(b, b.TempDir())
+}
+
+// The same in memory (no data directory, or a fallback when the disk
+// fails): one segment per batch of 1,000 documents.
+func BenchmarkSearchSynthetic1000InMemory(b *testing.B) {
+	benchSynthetic(b, "")
+}
+
+func benchSynthetic(b *testing.B, path string) {
 	db := synthetic(b)
-	x, err := Open(context.Background(), "", db)
+	x, err := Open(context.Background(), path, db)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -71,18 +84,48 @@ func benchQueries(b *testing.B, search func(context.Context, policy.SearchQuery)
 	}
 	ctx := context.Background()
 	var lat []time.Duration
+	perQuery := make([][]time.Duration, len(queries))
+	cpu0 := cpuTime()
 	b.ResetTimer()
 	for range b.N {
-		for _, q := range queries {
+		for i, q := range queries {
 			t0 := time.Now()
 			if _, err := search(ctx, policy.SearchQuery{Query: q, First: 10}); err != nil {
 				b.Fatal(err)
 			}
-			lat = append(lat, time.Since(t0))
+			d := time.Since(t0)
+			lat = append(lat, d)
+			perQuery[i] = append(perQuery[i], d)
 		}
 	}
 	b.StopTimer()
+	if cpu := cpuTime() - cpu0; cpu > 0 {
+		// Process CPU time (all threads, GC included): steadier than wall
+		// time on a shared machine, and comparable with it at GOMAXPROCS=1.
+		b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	}
 	reportPercentiles(b, lat)
+	if n, _ := strconv.Atoi(os.Getenv("POLICYKB_BENCH_SLOWEST")); n > 0 {
+		logSlowest(b, queries, perQuery, n)
+	}
+}
+
+// logSlowest logs the n queries with the highest median latency, with
+// their maximum: set POLICYKB_BENCH_SLOWEST=n to find what to profile.
+func logSlowest(b *testing.B, queries []string, perQuery [][]time.Duration, n int) {
+	type row struct {
+		q        string
+		med, max time.Duration
+	}
+	var rows []row
+	for i, ds := range perQuery {
+		sort.Slice(ds, func(a, c int) bool { return ds[a] < ds[c] })
+		rows = append(rows, row{queries[i], ds[len(ds)/2], ds[len(ds)-1]})
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].med > rows[j].med })
+	for _, r := range rows[:min(n, len(rows))] {
+		b.Logf("median %8.2f ms  max %8.2f ms  %q", float64(r.med.Microseconds())/1000, float64(r.max.Microseconds())/1000, r.q)
+	}
 }
 
 func reportPercentiles(b *testing.B, lat []time.Duration) {

@@ -18,16 +18,23 @@ type cacheEntry struct {
 	res *policy.SearchResult
 }
 
-// newResultCache returns a cache of at most max results (max ≥ 1).
+// newResultCache returns a cache of at most max results; with max < 1 it
+// remembers nothing (every search is executed).
 func newResultCache(max int) *resultCache {
+	if max < 1 {
+		return &resultCache{}
+	}
 	c, err := lru.New[string, cacheEntry](max)
 	if err != nil {
-		panic(err) // only for max < 1
+		panic(err) // not for max ≥ 1
 	}
 	return &resultCache{lru: c}
 }
 
 func (c *resultCache) get(key string, gen int64) (*policy.SearchResult, bool) {
+	if c.lru == nil {
+		return nil, false
+	}
 	e, ok := c.lru.Get(key)
 	if !ok {
 		return nil, false
@@ -40,5 +47,8 @@ func (c *resultCache) get(key string, gen int64) (*policy.SearchResult, bool) {
 }
 
 func (c *resultCache) put(key string, gen int64, res *policy.SearchResult) {
+	if c.lru == nil {
+		return
+	}
 	c.lru.Add(key, cacheEntry{gen, res})
 }

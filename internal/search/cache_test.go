@@ -43,3 +43,12 @@ func TestResultCache(t *testing.T) {
 		t.Errorf("%d entries, want 2", n)
 	}
 }
+
+// TestResultCacheOff checks that a cache of size 0 remembers nothing.
+func TestResultCacheOff(t *testing.T) {
+	c := newResultCache(0)
+	c.put("q", 1, &policy.SearchResult{TotalCount: 1})
+	if got, ok := c.get("q", 1); ok || got != nil {
+		t.Errorf("get(q, 1) = %v, %v; want nil, false", got, ok)
+	}
+}

@@ -12,8 +12,10 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 	"github.com/policykb/policykb/internal/policy"
 	"golang.org/x/text/unicode/norm"
 )
@@ -139,9 +141,9 @@ const heldWeight = 1000
 
 // partial returns the page of provisions holding the most of units (none
 // holds them all), and the number of provisions holding any. Each unit
-// scores heldWeight where it holds, on top of its own score; bleve's
-// disjunction sums them (and scales the sum by the share of units held,
-// which keeps the order).
+// scores heldWeight where it holds, on top of its own score (heldQuery);
+// bleve's disjunction sums them (and scales the sum by the share of units
+// held, which keeps the order).
 func (x *Index) partial(ctx context.Context, units []*unit, filters, not []query.Query, first, offset int) ([]*bleve.SearchResult, int, error) {
 	qs := make([]query.Query, len(units))
 	for i, u := range units {
@@ -149,15 +151,46 @@ func (x *Index) partial(ctx context.Context, units []*unit, filters, not []query
 		if uq == nil {
 			return nil, 0, nil
 		}
-		held := bleve.NewMatchAllQuery()
-		held.SetBoost(heldWeight)
-		qs[i] = bleve.NewConjunctionQuery(uq, held)
+		qs[i] = heldQuery{uq}
 	}
 	r, err := x.run(ctx, boolQuery(append([]query.Query{bleve.NewDisjunctionQuery(qs...)}, filters...), not), first, offset)
 	if err != nil {
 		return nil, 0, err
 	}
 	return []*bleve.SearchResult{r}, int(r.Total), nil
+}
+
+// heldQuery finds what its query finds, each hit scoring heldWeight more.
+// (A conjunction with a boosted match-all query scores the same, but
+// bleve's match-all searcher steps through every document of the index to
+// reach each hit: work proportional to the corpus for every word.)
+type heldQuery struct{ query.Query }
+
+// Searcher implements query.Query.
+func (q heldQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	s, err := q.Query.Searcher(ctx, i, m, options)
+	if err != nil {
+		return nil, err
+	}
+	return heldSearcher{s}, nil
+}
+
+// heldSearcher adds heldWeight to the score of each hit of its searcher.
+type heldSearcher struct{ search.Searcher }
+
+func (s heldSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	return held(s.Searcher.Next(ctx))
+}
+
+func (s heldSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+	return held(s.Searcher.Advance(ctx, id))
+}
+
+func held(d *search.DocumentMatch, err error) (*search.DocumentMatch, error) {
+	if d != nil {
+		d.Score += heldWeight
+	}
+	return d, err
 }
 
 // run searches the index: size hits from offset, by score then ID, without
