@@ -17,21 +17,8 @@ import (
 
 // home lists the documents and the references they cite.
 func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
-	f, err := negotiate(r)
-	if err == nil {
-		_, err = pageParams(r)
-	}
-	if err != nil {
-		h.fail(w, r, f, err)
-		return
-	}
-	if f == formatJSON {
-		data, err := h.query(r.Context(), homeJSON, nil, nil)
-		if err != nil {
-			h.fail(w, r, f, err)
-			return
-		}
-		h.writeJSON(w, r, data, "")
+	f, done := h.listJSON(w, r, homeJSON, "")
+	if done {
 		return
 	}
 	var d struct {
@@ -44,6 +31,30 @@ func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
 	}
 	v := &homeView{Documents: d.Documents, Groups: groupReferences(d.References)}
 	h.render(w, r, http.StatusOK, "home", page{Title: "policykb", Canonical: "/", Body: v, NoSiteSearch: true})
+}
+
+// listJSON starts a page that takes no parameters: it answers errors and,
+// where JSON is asked for, the answer of jsonQuery (its field name, or all
+// for ""). done says whether it has answered; f is the format asked for.
+func (h *Handler) listJSON(w http.ResponseWriter, r *http.Request, jsonQuery, name string) (f format, done bool) {
+	f, err := negotiate(r)
+	if err == nil {
+		_, err = pageParams(r)
+	}
+	if err != nil {
+		h.fail(w, r, f, err)
+		return f, true
+	}
+	if f != formatJSON {
+		return f, false
+	}
+	data, err := h.query(r.Context(), jsonQuery, nil, nil)
+	if err != nil {
+		h.fail(w, r, f, err)
+		return f, true
+	}
+	h.writeJSON(w, r, data, name)
+	return f, true
 }
 
 // groupReferences groups references by kind, in the order of the kinds.
@@ -78,21 +89,8 @@ func (h *Handler) references(w http.ResponseWriter, r *http.Request) {
 
 // list serves the index page of documents or of references.
 func (h *Handler) list(w http.ResponseWriter, r *http.Request, jsonQuery, name, title string) {
-	f, err := negotiate(r)
-	if err == nil {
-		_, err = pageParams(r)
-	}
-	if err != nil {
-		h.fail(w, r, f, err)
-		return
-	}
-	if f == formatJSON {
-		data, err := h.query(r.Context(), jsonQuery, nil, nil)
-		if err != nil {
-			h.fail(w, r, f, err)
-			return
-		}
-		h.writeJSON(w, r, data, name)
+	f, done := h.listJSON(w, r, jsonQuery, name)
+	if done {
 		return
 	}
 	var d struct {
