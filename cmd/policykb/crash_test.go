@@ -142,15 +142,9 @@ func TestKilledBackup(t *testing.T) {
 	// provisions and versions (its export takes seconds).
 	summary := func(data string) string {
 		t.Helper()
-		db, err := sqlite.Open(storePath(data))
-		if err != nil {
-			t.Fatalf("store does not open: %v", err)
-		}
+		db := openChecked(t, data)
 		defer db.Close()
 		ctx := context.Background()
-		if err := db.IntegrityCheck(ctx); err != nil {
-			t.Fatalf("integrity check: %v", err)
-		}
 		provs, err := db.Provisions(ctx, policy.ProvisionFilter{DocumentID: "cs-budget-policy-fy2027"})
 		if err != nil {
 			t.Fatal(err)
@@ -200,22 +194,33 @@ func TestKilledBackup(t *testing.T) {
 	t.Logf("backups killed within %v: file present %d times, absent %d times", whole, found[true], found[false])
 }
 
-const bigSections = 9000 // section numbers stop at ９９９９
+// bigSections is the number of sections of the big document: enough to take
+// a while to ingest, so that kills land inside it.
+const bigSections = 9000
+
+// openChecked opens the store in data after a kill, failing the test unless
+// it opens and passes SQLite's integrity check.
+func openChecked(t *testing.T, data string) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(storePath(data))
+	if err != nil {
+		t.Fatalf("store does not open after a kill: %v", err)
+	}
+	if err := db.IntegrityCheck(context.Background()); err != nil {
+		db.Close()
+		t.Fatalf("integrity check: %v", err)
+	}
+	return db
+}
 
 // checkStore checks the store after a kill and says which state it found:
 // the policy as it was (version 1 current) or as it is after (version 2
 // current, version 1 unchanged), and the big document absent or whole.
 func checkStore(t *testing.T, data, oldExport, newExport string) string {
 	t.Helper()
-	db, err := sqlite.Open(storePath(data))
-	if err != nil {
-		t.Fatalf("store does not open after a kill: %v", err)
-	}
+	db := openChecked(t, data)
 	defer db.Close()
 	ctx := context.Background()
-	if err := db.IntegrityCheck(ctx); err != nil {
-		t.Fatalf("integrity check: %v", err)
-	}
 	provs, err := db.Provisions(ctx, policy.ProvisionFilter{DocumentID: "cs-budget-policy-fy2027"})
 	if err != nil {
 		t.Fatal(err)
