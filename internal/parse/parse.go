@@ -31,6 +31,16 @@ type Options struct {
 	// AllowTruncated accepts a text that looks cut short (see ErrTruncated);
 	// the returned document's Warnings then say why it looks so.
 	AllowTruncated bool
+
+	// The fields below, where set, override what the text prints.
+	Title      string      // the title
+	DecidedOn  policy.Date // the date of decision
+	DecidedBy  string      // who decided it, without 決定
+	FiscalYear int         // the Gregorian fiscal year
+
+	// Partial reads the text as an excerpt: its numbering may start at any
+	// number and level, and it needs no title line (then Title).
+	Partial bool
 }
 
 // IDPattern is the form of a document ID.

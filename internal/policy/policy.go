@@ -10,20 +10,47 @@ import (
 	"strings"
 )
 
-// Kind is the level of a provision in the numbering of a policy document.
+// Kind names the level of a provision in its document's numbering. Kinds
+// go by level, whatever markers a document numbers with: its outermost
+// numbered level is SECTION (１ in the FY2020 policy, 第１ in 公用文, 第1部
+// in a strategy), the next AREA, then ITEM, SUBITEM, and POINT for the fifth
+// level and every one below it.
 type Kind string
 
 // The provision kinds, outermost first.
 const (
-	KindPreamble Kind = "PREAMBLE" // text before section １
-	KindSection  Kind = "SECTION"  // １, ２, ３ …
-	KindArea     Kind = "AREA"     // (1), (2) …
-	KindItem     Kind = "ITEM"     // ①, ② …
-	KindSubItem  Kind = "SUBITEM"  // ⅰ）, ⅱ） …
+	KindPreamble Kind = "PREAMBLE" // level 0: text before the first numbered provision
+	KindSection  Kind = "SECTION"  // level 1: １, ２ … in the FY2020 policy
+	KindArea     Kind = "AREA"     // level 2: (1), (2) …
+	KindItem     Kind = "ITEM"     // level 3: ①, ② …
+	KindSubItem  Kind = "SUBITEM"  // level 4: ⅰ）, ⅱ） …
+	KindPoint    Kind = "POINT"    // level 5 and deeper
 )
 
 // Kinds lists every kind, outermost first.
-var Kinds = []Kind{KindPreamble, KindSection, KindArea, KindItem, KindSubItem}
+var Kinds = []Kind{KindPreamble, KindSection, KindArea, KindItem, KindSubItem, KindPoint}
+
+// KindAt returns the kind of a provision at level (0 for the preamble).
+func KindAt(level int) Kind {
+	if level <= 0 {
+		return KindPreamble
+	}
+	if level >= len(Kinds)-1 {
+		return KindPoint
+	}
+	return Kinds[level]
+}
+
+// Level returns the level of kind k, and for POINT the first level it
+// covers (5).
+func (k Kind) Level() int {
+	for i, v := range Kinds {
+		if k == v {
+			return i
+		}
+	}
+	return -1
+}
 
 // Valid reports whether k is one of the declared kinds.
 func (k Kind) Valid() bool {
@@ -77,6 +104,10 @@ type Document struct {
 	// is true when it is an older version than the one served.
 	Version  int
 	Historic bool
+
+	// Partial is true for an excerpt: its numbering may start at any
+	// number and level, and it may have no title line of its own.
+	Partial bool `json:",omitempty"`
 }
 
 // Provision is one numbered unit of a document, or its preamble.
@@ -86,12 +117,17 @@ type Provision struct {
 	ParentID   string // "" at the top level
 	Seq        int    // position in document order, from 0
 	Kind       Kind
+	Level      int    // 0 for the preamble, 1 for the outermost numbered level, 2 … below it
 	Number     int    // 3 for ③; 0 for the preamble
 	Label      string // printed marker chain, "２(2)③ⅰ）"; "前文" for the preamble
 	Marker     string // the marker as printed in the source, with the blanks that follow it
 	Heading    string // "" where the source has none
 	Paragraphs []string
 	Pages      []int // source pages the provision's own lines sit on, ascending
+
+	// Notes are the footnotes whose markers stand in the provision's text,
+	// in the order of their markers. The markers are taken out of the text.
+	Notes []Note `json:",omitempty"`
 
 	// Source line numbers (1-based): of the marker (the first line for the
 	// preamble), of the heading (0 if none), and of each paragraph's first line.
@@ -102,6 +138,27 @@ type Provision struct {
 	// Version is the number of the document version the provision was read
 	// from when that is an older version than the one served; 0 otherwise.
 	Version int `json:"-"`
+}
+
+// Note is a footnote: its marker as printed at the foot of the page ("1",
+// "※2", "注3") and its text, lines joined. Line is the source line where the
+// note starts; Ref, the source line of the marker in the provision's text.
+type Note struct {
+	Marker string
+	Text   string
+	Line   int `json:",omitempty"`
+	Ref    int `json:",omitempty"`
+}
+
+// LevelOf returns the level of the provision with the given ID, as it
+// follows from the ID's form: 0 for the preamble, else the number of parts
+// after the colon.
+func LevelOf(id string) int {
+	_, local, ok := SplitID(id)
+	if !ok || local == "preamble" {
+		return 0
+	}
+	return strings.Count(local, ".") + 1
 }
 
 // Text is the heading (if any) and the paragraphs, joined with "\n".
