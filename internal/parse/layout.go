@@ -91,6 +91,7 @@ type pline struct {
 	lead     int    // cells taken on the same line by a marker before text
 	leadN    int    // characters of that marker
 	indent   int    // cells of blanks before the line's first character
+	brk      bool   // a paragraph ends after this line
 }
 
 // vline is a printed line: one or more physical lines that the extraction
@@ -196,7 +197,7 @@ func paragraphs(c *canceller, vs []vline, byChars bool) [][]pline {
 		if first && v.lead == 0 {
 			effW, effN = effW+2, effN+1
 		}
-		end := i == len(vs)-1
+		end := i == len(vs)-1 || v.parts[len(v.parts)-1].brk
 		if !end && depth == 0 {
 			next := vs[i+1]
 			switch {

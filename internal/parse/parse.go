@@ -13,10 +13,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/policykb/policykb/internal/numbering"
 	"regexp"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/wareki"
@@ -54,21 +54,23 @@ const (
 	clTitle
 	clDate
 	clBody
-	clSection
-	clHeading // the heading line of a section
-	clArea
-	clItem
-	clSubItem
+	clMarker  // a numbered provision's marker, and what follows it on the line
+	clHeading // the heading of a marker that stands alone on its line
 	clText
+	clNote // a footnote at the foot of a page
 )
 
 type srcLine struct {
 	no     int
-	text   string // without the blanks at its edges
+	text   string // without the blanks at its edges (and without a footnote marker or leader dots)
 	indent int    // cells of leading blanks
 	class  lineClass
-	m      marker
+	m      numbering.Marker
 	page   int
+	// brk ends a paragraph after the line: an entry of a table of contents.
+	brk bool
+	// pageBreak: a form feed starts a new page at this line.
+	pageBreak bool
 }
 
 // Document parses src, the bytes of a file called name (used in errors).
@@ -160,7 +162,8 @@ func document(c *canceller, src []byte, opt Options) (*policy.Document, *Error) 
 	if c.err != nil {
 		return nil, errStopped
 	}
-	if err := classify(c, lines); err != nil {
+	w, err := classify(c, lines, opt)
+	if err != nil {
 		return nil, err
 	}
 	doc := &policy.Document{Encoding: enc, Source: text}
@@ -170,17 +173,41 @@ func document(c *canceller, src []byte, opt Options) (*policy.Document, *Error) 
 	for _, l := range lines {
 		switch l.class {
 		case clTitle:
-			doc.Title, doc.TitleLine, doc.TitleLineNo = l.text, l.text, l.no
-			if y, ok := wareki.FiscalYear(l.text); ok {
+			// A title over two lines is one title.
+			if doc.TitleLineNo == 0 {
+				doc.TitleLineNo = l.no
+			}
+			doc.TitleLine += l.text
+			doc.Title = strings.TrimSpace(unbracket(doc.TitleLine))
+			if y, ok := wareki.FiscalYear(doc.Title); ok {
 				doc.FiscalYear = y
 			}
 		case clDate:
 			doc.DateLine, doc.DateLineNo = l.text, l.no
-			doc.DecidedOn, _ = wareki.Parse(l.text)
+			doc.DecidedOn, _ = wareki.Parse(strings.Trim(l.text, "（）()【】［］ 　"))
 		case clBody:
 			doc.DecidedByLine, doc.DecidedByLineNo = l.text, l.no
 			doc.DecidedBy = strings.TrimSuffix(l.text, "決定")
 		}
+	}
+	if opt.Title != "" {
+		doc.Title = opt.Title
+		if y, ok := wareki.FiscalYear(doc.Title); ok {
+			doc.FiscalYear = y
+		}
+	}
+	if !opt.DecidedOn.IsZero() {
+		doc.DecidedOn = opt.DecidedOn
+	}
+	if opt.DecidedBy != "" {
+		doc.DecidedBy = opt.DecidedBy
+	}
+	if opt.FiscalYear != 0 {
+		doc.FiscalYear = opt.FiscalYear
+	}
+	doc.Partial = opt.Partial
+	if doc.Title == "" {
+		return nil, &Error{Line: 1, Msg: "no title: the text prints none; give one (--title)"}
 	}
 	switch {
 	case opt.ID != "":
@@ -193,7 +220,7 @@ func document(c *canceller, src []byte, opt Options) (*policy.Document, *Error) 
 	default:
 		return nil, &Error{Line: doc.TitleLineNo, Msg: "cannot derive a document ID from the title; give one (--id)"}
 	}
-	doc.Provisions = build(c, doc.ID, lines)
+	doc.Provisions = w.build(doc.ID)
 	if c.err != nil {
 		return nil, errStopped
 	}
@@ -204,6 +231,18 @@ func document(c *canceller, src []byte, opt Options) (*policy.Document, *Error) 
 		return doc, err
 	}
 	return doc, nil
+}
+
+// unbracket returns a title without the brackets that enclose it whole
+// (「…」, 【…】, ＜…＞).
+func unbracket(t string) string {
+	for _, p := range []string{"「」", "『』", "【】", "〔〕", "＜＞", "<>", "［］"} {
+		rs := []rune(p)
+		if strings.HasPrefix(t, string(rs[0])) && strings.HasSuffix(t, string(rs[1])) && len(t) > len(p) {
+			return t[len(string(rs[0])) : len(t)-len(string(rs[1]))]
+		}
+	}
+	return t
 }
 
 // A text may have freeLines lines, and one more per minBytesPerLine bytes:
@@ -245,8 +284,14 @@ func splitLines(c *canceller, text string) []srcLine {
 		if c.stop() {
 			return nil
 		}
+		brk := false
+		if strings.Contains(r, "\f") {
+			// A form feed, as a PDF's text has between pages, starts a page.
+			brk = strings.TrimLeftFunc(r, unicode.IsSpace) != "" || i > 0
+			r = strings.ReplaceAll(r, "\f", "")
+		}
 		t := strings.TrimLeftFunc(r, unicode.IsSpace)
-		lines[i] = srcLine{no: i + 1, indent: cells(r[:len(r)-len(t)]), text: strings.TrimRightFunc(t, unicode.IsSpace)}
+		lines[i] = srcLine{no: i + 1, indent: cells(r[:len(r)-len(t)]), text: strings.TrimRightFunc(t, unicode.IsSpace), pageBreak: brk}
 	}
 	return lines
 }
@@ -263,305 +308,6 @@ func hasJapanese(s string) bool {
 // headingLike reports whether s can be a heading: short and not a sentence.
 func headingLike(s string) bool {
 	return !strings.HasSuffix(s, "。") && cells(s) <= 80
-}
-
-// classify decides what each line is: header, footer, marker or text.
-//
-// Numbering is strict. A marker is taken when it comes next in the numbering
-// (section n+1; area, item or sub-item m+1 within its parent, from 1 under a
-// new parent). A line that has the form of a marker line but another number
-// is an error naming what was found and what was expected, when it stands
-// where a marker may stand: after a header, heading or marker line, or after
-// a line that ends a sentence (。 or こと) with every bracket closed. The same
-// line inside running text (after a line that stops mid-sentence, or when
-// the marker runs into a particle, as in "(2)に掲げる") is text.
-func classify(c *canceller, lines []srcLine) *Error {
-	next := func(i int) int {
-		for i++; i < len(lines); i++ {
-			if lines[i].text != "" {
-				return i
-			}
-		}
-		return -1
-	}
-	i := next(-1)
-	if i < 0 {
-		return &Error{Line: 1, Msg: "empty file"}
-	}
-	if !hasJapanese(lines[i].text) || !headingLike(lines[i].text) {
-		return &Error{Line: lines[i].no, Msg: "no title: the first line is not the Japanese title of a policy"}
-	}
-	lines[i].class = clTitle
-	if j := next(i); j >= 0 {
-		if _, ok := wareki.Parse(lines[j].text); ok {
-			lines[j].class = clDate
-			i = j
-		}
-	}
-	if j := next(i); j >= 0 && isDecidingBody(lines[j].text) {
-		lines[j].class = clBody
-		i = j
-	}
-	var sec, area, item, sub, lastPage int
-	prev := ""
-	expectHeading := false
-	// boundary: the previous line closes what came before it, so that a
-	// marker may stand here. depth: brackets open in the running text.
-	// tail: the end of the running text, which a line break may have split
-	// (…であるこ / と).
-	boundary, depth, tail := true, 0, ""
-	for i = next(i); i >= 0; i = next(i) {
-		if c.stop() {
-			return errStopped
-		}
-		l := &lines[i]
-		t := l.text
-		if n, full, decorated, ok := pageNumber(t); ok {
-			isSection := false
-			if !decorated && nextIsHeading(lines, i) {
-				switch {
-				case n == sec+1:
-					isSection = full || n != lastPage+1 || strings.HasSuffix(prev, "。") && !sectionAhead(lines, i, n)
-				case boundary && (lastPage == 0 && full || lastPage > 0 && n != lastPage+1):
-					// A number alone before a heading, where a section may
-					// begin, that is not the next page's footer either, is a
-					// section number out of sequence: full-width as sections
-					// are printed, or half-width once the footers have shown
-					// how pages are numbered.
-					return outOfSequence(l.no, policy.KindSection, t, sec, area, item, sub)
-				}
-			}
-			if !isSection {
-				l.class = clFooter
-				lastPage = n
-				continue
-			}
-			m, _, _ := sectionMarker(t)
-			l.class, l.m = clSection, m
-			sec, area, item, sub = m.number, 0, 0, 0
-			expectHeading, prev = true, t
-			boundary, depth, tail = true, 0, ""
-			continue
-		}
-		if expectHeading {
-			expectHeading = false
-			if !isMarker(t) {
-				l.class = clHeading
-				prev = t
-				boundary, depth, tail = true, 0, ""
-				continue
-			}
-		}
-		m, ok := structural(t, sec, area, item, sub, boundary && depth == 0)
-		if !ok && boundary && depth == 0 {
-			if f, form := markerForm(t, sec); form {
-				return outOfSequence(l.no, f.kind, f.raw, sec, area, item, sub)
-			}
-		}
-		switch {
-		case !ok:
-			l.class = clText
-		case m.kind == policy.KindSection:
-			l.class, l.m = clSection, m
-			sec, area, item, sub = m.number, 0, 0, 0
-			expectHeading = m.rest == ""
-		case m.kind == policy.KindArea:
-			l.class, l.m = clArea, m
-			area, item, sub = m.number, 0, 0
-		case m.kind == policy.KindItem:
-			l.class, l.m = clItem, m
-			item, sub = m.number, 0
-		case m.kind == policy.KindSubItem:
-			l.class, l.m = clSubItem, m
-			sub = m.number
-		}
-		switch l.class {
-		case clText:
-			depth, tail = bracketDepthFrom(depth, t), lastRunes(tail+t, 8)
-			boundary = depth == 0 && closesBlock(tail)
-		case clSubItem:
-			depth, tail = bracketDepthFrom(0, m.rest), lastRunes(m.rest, 8)
-			boundary = depth == 0 && (m.rest == "" || closesBlock(tail))
-		default:
-			boundary, depth, tail = true, 0, ""
-		}
-		prev = t
-	}
-	if sec == 0 {
-		last := len(lines)
-		for last > 1 && lines[last-1].text == "" {
-			last--
-		}
-		return &Error{Line: last, Msg: "no numbered structure: no section １ found"}
-	}
-	return nil
-}
-
-// endsSentence reports whether a line ends as the sentences and items of
-// this family end: with 。 or with the nominal こと of an item.
-func endsSentence(t string) bool {
-	return strings.HasSuffix(t, "。") || strings.HasSuffix(t, "こと")
-}
-
-// lastRunes returns the last n runes of s, or s if it is shorter.
-func lastRunes(s string, n int) string {
-	i := len(s)
-	for ; n > 0 && i > 0; n-- {
-		_, size := utf8.DecodeLastRuneInString(s[:i])
-		i -= size
-	}
-	return s[i:]
-}
-
-// closesBlock reports whether a line, with every bracket closed, ends what
-// came before it, so that a marker may follow: it ends a sentence, perhaps
-// inside brackets or quotes that it closes (…とする。）).
-func closesBlock(t string) bool {
-	return endsSentence(strings.TrimRight(t, closeBrackets))
-}
-
-// outOfSequence is the error for a marker of kind k, printed raw, found where
-// the numbering stands at sec, area, item and sub.
-func outOfSequence(line int, k policy.Kind, raw string, sec, area, item, sub int) *Error {
-	name := map[policy.Kind]string{policy.KindSection: "section", policy.KindArea: "area",
-		policy.KindItem: "item", policy.KindSubItem: "sub-item"}
-	found := name[k] + " " + strings.TrimSpace(raw)
-	// The enclosing level that is missing, if any.
-	parents := []struct {
-		kind policy.Kind
-		cur  int
-	}{{policy.KindSection, sec}, {policy.KindArea, area}, {policy.KindItem, item}}
-	depth := map[policy.Kind]int{policy.KindSection: 0, policy.KindArea: 1, policy.KindItem: 2, policy.KindSubItem: 3}[k]
-	for d := 0; d < depth; d++ {
-		if parents[d].cur == 0 {
-			pk := parents[d].kind
-			return &Error{Line: line, Msg: fmt.Sprintf("%s out of sequence: expected %s %s before it", found, name[pk], labelPart(pk, 1))}
-		}
-	}
-	cur := []int{sec, area, item, sub}[depth]
-	want := fmt.Sprintf("expected %s", labelPart(k, cur+1))
-	if cur > 0 {
-		want += " after " + labelPart(k, cur)
-	}
-	return &Error{Line: line, Msg: fmt.Sprintf("%s out of sequence: %s", found, want)}
-}
-
-// structural recognises the marker that may come next in the numbering, given
-// the current section, area, item and sub-item numbers. atBoundary says
-// whether the line stands where a new block may begin.
-func structural(t string, sec, area, item, sub int, atBoundary bool) (marker, bool) {
-	if !atBoundary {
-		return marker{}, false
-	}
-	if m, _, ok := sectionMarker(t); ok && m.rest != "" && m.number == sec+1 && headingLike(m.rest) && cells(m.rest) <= 40 {
-		return m, true
-	}
-	if sec > 0 {
-		if m, ok := areaMarker(t); ok && m.number == area+1 && headingLike(m.rest) && markerRest(m) {
-			return m, true
-		}
-	}
-	if area > 0 {
-		if m, ok := itemMarker(t); ok && m.number == item+1 && headingLike(m.rest) && markerRest(m) {
-			return m, true
-		}
-	}
-	if item > 0 {
-		if m, ok := subItemMarker(t); ok && m.number == sub+1 && markerRest(m) {
-			return m, true
-		}
-	}
-	return marker{}, false
-}
-
-// markerRest reports whether what follows a marker makes the line a marker
-// line: a blank after the marker, or nothing, or text that does not run on
-// from the marker as a reference in a sentence does ("(2)に掲げる",
-// "①及び②").
-func markerRest(m marker) bool {
-	if m.rest == "" || m.raw != strings.TrimRightFunc(m.raw, unicode.IsSpace) {
-		return true
-	}
-	return !runsOn(m.rest)
-}
-
-// runsOn reports whether s starts as the rest of a sentence does: with
-// hiragana (a particle), punctuation or a closing bracket.
-func runsOn(s string) bool {
-	r, _ := utf8.DecodeRuneInString(s)
-	return unicode.Is(unicode.Hiragana, r) || strings.ContainsRune("、。，．,.・ー）」』】〕］｝〉》)]及並又等", r)
-}
-
-// markerForm recognises a line that has the form of a marker line at any
-// level, whatever its number: a section number and heading, an area or item
-// marker and a heading, a sub-item marker and text.
-func markerForm(t string, sec int) (marker, bool) {
-	// A half-width number far ahead of the numbering is rather a year or a
-	// quantity ("2020 年") than a section.
-	if m, full, ok := sectionMarker(t); ok && m.rest != "" && headingLike(m.rest) && cells(m.rest) <= 40 && !runsOn(m.rest) &&
-		(full || m.number <= sec+2) {
-		return m, true
-	}
-	if m, ok := areaMarker(t); ok && headingLike(m.rest) && markerRest(m) {
-		return m, true
-	}
-	if m, ok := itemMarker(t); ok && headingLike(m.rest) && markerRest(m) {
-		return m, true
-	}
-	if m, ok := subItemMarker(t); ok && markerRest(m) {
-		return m, true
-	}
-	return marker{}, false
-}
-
-func isMarker(t string) bool {
-	if _, ok := areaMarker(t); ok {
-		return true
-	}
-	if _, ok := itemMarker(t); ok {
-		return true
-	}
-	_, ok := subItemMarker(t)
-	return ok
-}
-
-// sectionAhead reports whether the number n alone on line i, which could be
-// a page footer or a section number, is followed before the next footer by
-// the same number printed full-width before a heading: then that is the
-// section, and line i the footer.
-func sectionAhead(lines []srcLine, i, n int) bool {
-	for j := i + 1; j < len(lines) && j <= i+500; j++ {
-		m, full, decorated, ok := pageNumber(lines[j].text)
-		if ok {
-			return m == n && full && !decorated && nextIsHeading(lines, j)
-		}
-	}
-	return false
-}
-
-// nextIsHeading reports whether the next non-blank line after i is a short
-// heading, as follows a section number.
-func nextIsHeading(lines []srcLine, i int) bool {
-	for i++; i < len(lines); i++ {
-		t := lines[i].text
-		if _, _, _, footer := pageNumber(t); t == "" || footer {
-			continue
-		}
-		return !isMarker(t) && headingLike(t) && cells(t) <= 40
-	}
-	return false
-}
-
-func isDecidingBody(t string) bool {
-	if strings.Contains(t, "。") || cells(t) > 80 || isMarker(t) {
-		return false
-	}
-	for _, s := range []string{"決定", "了承", "報告", "改定"} {
-		if strings.HasSuffix(t, s) {
-			return true
-		}
-	}
-	return false
 }
 
 // paginate assigns each line its page and returns the number of the last
@@ -587,6 +333,9 @@ func paginate(lines []srcLine) int {
 	}
 	page, last := first, 0
 	for i := range lines {
+		if lines[i].pageBreak && last == page {
+			page++
+		}
 		lines[i].page = page
 		switch lines[i].class {
 		case clFooter:
@@ -597,125 +346,6 @@ func paginate(lines []srcLine) int {
 		}
 	}
 	return last
-}
-
-// build turns classified lines into provisions.
-func build(c *canceller, docID string, lines []srcLine) []*policy.Provision {
-	var provs []*policy.Provision
-	var regions [][]pline
-	all, starts := make([]pline, 0, len(lines)), []int(nil)
-	var path []int
-	var parents []*policy.Provision // parents[k] is the open provision at depth k
-	add := func(l srcLine, kind policy.Kind, depth int) *policy.Provision {
-		if len(path) > depth {
-			path = path[:depth]
-		}
-		path = append(path, l.m.number)
-		parents = parents[:min(len(parents), depth)]
-		p := &policy.Provision{
-			DocumentID: docID, Seq: len(provs), Kind: kind, Number: l.m.number,
-			Marker: l.m.raw, Line: l.no, Pages: []int{l.page},
-		}
-		p.ID = policy.ProvisionID(docID, path)
-		label := labelPart(kind, l.m.number)
-		if depth > 0 {
-			parent := parents[depth-1]
-			p.ParentID = parent.ID
-			label = parent.Label + label
-		}
-		p.Label = label
-		parents = append(parents, p)
-		provs = append(provs, p)
-		regions, starts = append(regions, nil), append(starts, len(all))
-		return p
-	}
-	// push adds a line to the last region. The lines of all regions share
-	// one array, each source line giving at most one: no region is copied
-	// as it grows.
-	push := func(pl pline) {
-		all = append(all, pl)
-		n := len(regions) - 1
-		regions[n] = all[starts[n]:len(all):len(all)]
-	}
-	for _, l := range lines {
-		if c.stop() {
-			return nil
-		}
-		switch l.class {
-		case clText:
-			if len(provs) == 0 {
-				provs = append(provs, &policy.Provision{
-					ID: policy.ProvisionID(docID, nil), DocumentID: docID, Kind: policy.KindPreamble,
-					Label: policy.PreambleLabel, Line: l.no,
-				})
-				regions, starts = append(regions, nil), append(starts, len(all))
-			}
-			push(pline{no: l.no, page: l.page, text: l.text, indent: l.indent})
-		case clSection:
-			p := add(l, policy.KindSection, 0)
-			if l.m.rest != "" {
-				p.Heading, p.HeadingLine = l.m.rest, l.no
-			}
-		case clHeading:
-			p := provs[len(provs)-1]
-			p.Heading, p.HeadingLine = l.text, l.no
-			p.Pages = append(p.Pages, l.page)
-		case clArea, clItem:
-			depth := 1
-			if l.class == clItem {
-				depth = 2
-			}
-			p := add(l, map[lineClass]policy.Kind{clArea: policy.KindArea, clItem: policy.KindItem}[l.class], depth)
-			p.Heading = l.m.rest
-			if p.Heading != "" {
-				p.HeadingLine = l.no
-			}
-		case clSubItem:
-			add(l, policy.KindSubItem, 3)
-			if l.m.rest != "" {
-				push(pline{no: l.no, page: l.page, text: l.m.rest, lead: cells(l.m.raw), leadN: utf8.RuneCountInString(l.m.raw), indent: l.indent})
-			}
-		}
-	}
-	printed := make([][]vline, len(regions))
-	for i, r := range regions {
-		if c.stop() {
-			return nil
-		}
-		printed[i] = printedLines(c, r)
-	}
-	if c.stop() {
-		return nil
-	}
-	byChars := countsChars(printed)
-	byID := make(map[string]*policy.Provision, len(provs))
-	for i, p := range provs {
-		byID[p.ID] = p
-		for j, para := range paragraphs(c, printed[i], byChars) {
-			owner := p
-			// A paragraph after a sub-item's first belongs to the enclosing item.
-			if j > 0 && p.Kind == policy.KindSubItem {
-				owner = byID[p.ParentID]
-			}
-			var b strings.Builder
-			for _, pl := range para {
-				b.WriteString(pl.text)
-				if n := len(owner.Pages); n == 0 || owner.Pages[n-1] != pl.page {
-					owner.Pages = append(owner.Pages, pl.page)
-				}
-			}
-			owner.Paragraphs = append(owner.Paragraphs, b.String())
-			owner.ParagraphLines = append(owner.ParagraphLines, para[0].no)
-		}
-	}
-	for _, p := range provs {
-		p.Pages = uniqueSorted(p.Pages)
-		if p.Paragraphs == nil {
-			p.Paragraphs = []string{}
-			p.ParagraphLines = []int{}
-		}
-	}
-	return provs
 }
 
 func uniqueSorted(xs []int) []int {

@@ -20,7 +20,7 @@ type Piece struct {
 // stand in the file. Joined, they give the content of the source (Content).
 func Pieces(doc *policy.Document) []Piece {
 	var ps []Piece
-	order := map[string]int{"title": 0, "date": 0, "body": 0, "marker": 1, "heading": 2, "paragraph": 3}
+	order := map[string]int{"title": 0, "date": 0, "body": 0, "marker": 1, "heading": 2, "paragraph": 3, "note": 4}
 	addHeader := func(no int, text, role string) {
 		if no > 0 {
 			ps = append(ps, Piece{Line: no, Text: text, Role: role})
@@ -39,6 +39,9 @@ func Pieces(doc *policy.Document) []Piece {
 		for i, para := range p.Paragraphs {
 			ps = append(ps, Piece{Line: p.ParagraphLines[i], Text: para, Role: "paragraph", ID: p.ID})
 		}
+		for _, n := range p.Notes {
+			ps = append(ps, Piece{Line: n.Line, Text: n.Marker + n.Sep + n.Text, Role: "note", ID: p.ID})
+		}
 	}
 	sort.SliceStable(ps, func(i, j int) bool {
 		if ps[i].Line != ps[j].Line {
@@ -50,16 +53,21 @@ func Pieces(doc *policy.Document) []Piece {
 }
 
 // Content returns what the structure must hold of a source text: the text
-// with line breaks, blank lines, the blanks at the edges of lines and
-// page-footer lines removed. It returns "" if src cannot be decoded or parsed.
-func Content(src []byte) string {
+// with line breaks, blank lines, the blanks at the edges of lines,
+// page-footer lines, the markers of footnotes and the leader dots and page
+// numbers of a table of contents removed. It returns "" if src cannot be
+// decoded or parsed.
+func Content(src []byte) string { return ContentOf(src, Options{}) }
+
+// ContentOf is Content for a text parsed with opt.
+func ContentOf(src []byte, opt Options) string {
 	c := &canceller{ctx: context.Background()}
 	text, _, _, err := decode(c, src)
 	if err != nil {
 		return ""
 	}
 	lines := splitLines(c, text)
-	if classify(c, lines) != nil {
+	if _, err := classify(c, lines, opt); err != nil {
 		return ""
 	}
 	var b []byte

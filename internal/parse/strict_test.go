@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/policykb/policykb/internal/numbering"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -120,7 +121,7 @@ func TestNoNumberingCap(t *testing.T) {
 	b.WriteString("長い方針\n")
 	const n = 10050
 	for i := 1; i <= n; i++ {
-		fmt.Fprintf(&b, "%s\n\n見出し%d\n(1) 分野\n本文である。\n", labelPart(policy.KindSection, i), i)
+		fmt.Fprintf(&b, "%s\n\n見出し%d\n(1) 分野\n本文である。\n", numbering.Format(numbering.Style{Kind: numbering.Arabic}, i, nil, true), i)
 	}
 	for i := 2; i <= 120; i++ {
 		fmt.Fprintf(&b, "(%d) 分野%d\n本文である。\n", i, i)
@@ -225,7 +226,7 @@ func TestSubItemsBeyondTwelve(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("方針\n１\n\n見出し\n(1) 分野\n① 項目\n")
 	for i := 1; i <= 39; i++ {
-		fmt.Fprintf(&b, "%s) 細目であること\n", roman(i))
+		fmt.Fprintf(&b, "%s) 細目であること\n", strings.TrimSuffix(numbering.Format(numbering.Style{Kind: numbering.Small, Frame: numbering.Paren2}, i, nil, false), ")")[1:])
 	}
 	doc, err := Document(context.Background(), "x.txt", []byte(b.String()), Options{ID: "x"})
 	if err != nil {

@@ -45,11 +45,16 @@ func truncated(lines []srcLine, doc *policy.Document) *Error {
 		return &Error{Line: l.no, Msg: "text looks truncated: " + fmt.Sprintf(format, args...), Kind: ErrTruncated}
 	}
 	switch l.class {
-	case clSection, clHeading, clArea, clItem:
+	case clHeading:
 		return fail("it ends with the marker or heading %q, and no text follows", l.text)
-	case clSubItem:
-		if l.m.rest == "" {
+	case clMarker:
+		if l.m.Rest == "" {
 			return fail("it ends with the marker %q, and no text follows", l.text)
+		}
+		for _, p := range doc.Provisions {
+			if p.Line == l.no && p.HeadingLine == l.no {
+				return fail("it ends with the marker or heading %q, and no text follows", l.text)
+			}
 		}
 	}
 	para, ok := lastParagraph(doc)

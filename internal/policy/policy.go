@@ -145,6 +145,7 @@ type Provision struct {
 // note starts; Ref, the source line of the marker in the provision's text.
 type Note struct {
 	Marker string
+	Sep    string `json:",omitempty"` // the blanks between marker and text, as printed
 	Text   string
 	Line   int `json:",omitempty"`
 	Ref    int `json:",omitempty"`

@@ -20,6 +20,8 @@ const num = `(元|[0-9]+|[〇一二三四五六七八九十百]+)`
 
 var dateRe = regexp.MustCompile(`^(明治|大正|昭和|平成|令和)` + num + `年(?:` + num + `月(?:` + num + `日)?)?$`)
 
+var seirekiRe = regexp.MustCompile(`^([0-9]{4})年(?:([0-9]+)月(?:([0-9]+)日)?)?$`)
+
 // Parse converts a 和暦 date — full-width or half-width digits or kanji
 // numerals, 元年, with or without blanks between the characters — into a date
 // with the precision of the source: 平成28年８月 → 2016-08. ok is false if s
@@ -33,13 +35,22 @@ func Parse(s string) (d policy.Date, ok bool) {
 	}, norm.NFKC.String(s))
 	m := dateRe.FindStringSubmatch(s)
 	if m == nil {
-		return d, false
+		// 西暦: 2019年5月23日.
+		if m = seirekiRe.FindStringSubmatch(s); m == nil {
+			return d, false
+		}
+		d.Year = number(m[1])
+		if d.Year < 1868 || d.Year > 2999 {
+			return d, false
+		}
+		m = append([]string{m[0], ""}, m[1:]...)
+	} else {
+		y := number(m[2])
+		if y < 1 || y > 99 {
+			return d, false
+		}
+		d.Year = eras[m[1]] + y - 1
 	}
-	y := number(m[2])
-	if y < 1 || y > 99 {
-		return d, false
-	}
-	d.Year = eras[m[1]] + y - 1
 	if m[3] != "" {
 		d.Month = number(m[3])
 		if d.Month < 1 || d.Month > 12 {
