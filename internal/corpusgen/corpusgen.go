@@ -1,7 +1,9 @@
 // Package corpusgen generates synthetic corpora from the shipped policy, for
 // benchmarks and load tests: documents with the same numbering, their
 // paragraphs shuffled among provisions of the same kind, printed again at
-// other line widths and page lengths.
+// other line widths and page lengths. It also prints the policy renumbered
+// in the other schemes of Japanese official texts, to test the parser
+// (Renumber).
 package corpusgen
 
 import (
