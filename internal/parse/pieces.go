@@ -19,7 +19,7 @@ type Piece struct {
 // header lines, then each provision's marker, heading and paragraphs as they
 // stand in the file. Joined, they give the content of the source (Content).
 func Pieces(doc *policy.Document) []Piece {
-	var ps []Piece
+	var ps, notes []Piece
 	order := map[string]int{"title": 0, "date": 0, "body": 0, "marker": 1, "heading": 2, "paragraph": 3, "note": 4}
 	addHeader := func(no int, text, role string) {
 		if no > 0 {
@@ -40,7 +40,7 @@ func Pieces(doc *policy.Document) []Piece {
 			ps = append(ps, Piece{Line: p.ParagraphLines[i], Text: para, Role: "paragraph", ID: p.ID})
 		}
 		for _, n := range p.Notes {
-			ps = append(ps, Piece{Line: n.Line, Text: n.Marker + n.Sep + n.Text, Role: "note", ID: p.ID})
+			notes = append(notes, Piece{Line: n.Line, Text: n.Marker + n.Sep + n.Text, Role: "note", ID: p.ID})
 		}
 	}
 	sort.SliceStable(ps, func(i, j int) bool {
@@ -49,6 +49,10 @@ func Pieces(doc *policy.Document) []Piece {
 		}
 		return order[ps[i].Role] < order[ps[j].Role]
 	})
+	// Footnotes stand at the foot of their pages, inside the running text;
+	// they come last, in the order of their lines.
+	sort.SliceStable(notes, func(i, j int) bool { return notes[i].Line < notes[j].Line })
+	ps = append(ps, notes...)
 	return ps
 }
 
@@ -70,11 +74,15 @@ func ContentOf(src []byte, opt Options) string {
 	if _, err := classify(c, lines, opt); err != nil {
 		return ""
 	}
-	var b []byte
+	var b, notes []byte
 	for _, l := range lines {
-		if l.class != clFooter {
+		switch l.class {
+		case clFooter:
+		case clNote:
+			notes = append(notes, l.text...)
+		default:
 			b = append(b, l.text...)
 		}
 	}
-	return string(b)
+	return string(append(b, notes...))
 }

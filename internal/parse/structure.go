@@ -308,6 +308,11 @@ func (w *walker) walk(i int) *Error {
 			continue
 		}
 		if entry, ok := contentsEntry(t); ok {
+			// An entry of a table of contents is a paragraph of its own,
+			// and so is the line before the first (目次).
+			if k := prevText(lines, i); k >= 0 {
+				lines[k].brk = true
+			}
 			l.text, l.class, l.brk = entry, clText, true
 			boundary, depth, tail, prev = true, 0, "", entry
 			continue
@@ -383,7 +388,7 @@ func (w *walker) walk(i int) *Error {
 			} else {
 				w.pending = nil
 				depth, tail = bracketDepthFrom(0, m.Rest), lastRunes(m.Rest, 8)
-				boundary = depth == 0 && (closesBlock(tail) || m.Style.Headed() && headingLike(m.Rest))
+				boundary = depth == 0 && (closesBlock(tail) || headingLike(m.Rest) && (m.Style.Headed() || !w.full(l)))
 			}
 			prev = t
 			continue
@@ -409,6 +414,27 @@ func (w *walker) walk(i int) *Error {
 	}
 	w.resolveHeadings()
 	return nil
+}
+
+// prevText returns the index of the last text line before i, or -1.
+func prevText(lines []srcLine, i int) int {
+	for k := i - 1; k >= 0; k-- {
+		switch lines[k].class {
+		case clText:
+			return k
+		case clBlank, clFooter:
+			continue
+		}
+		return -1
+	}
+	return -1
+}
+
+// separated reports whether marker m is set apart from what follows it on
+// its line: by a blank, or by the dot or parenthesis that closes it.
+func separated(m numbering.Marker) bool {
+	raw := strings.TrimRightFunc(m.Raw, unicode.IsSpace)
+	return raw != m.Raw || strings.HasSuffix(raw, ".") || strings.HasSuffix(raw, "．")
 }
 
 // queueHeading notes that the marker on line i stands alone: its heading
@@ -461,20 +487,17 @@ func (w *walker) markerLine(m numbering.Marker) bool {
 	if m.Rest == "" {
 		return m.Style.Kind != numbering.Arabic
 	}
-	blank := m.Raw != strings.TrimRightFunc(m.Raw, unicode.IsSpace)
-	if !blank && runsOn(m.Rest) || counter(m) {
+	if !separated(m) && runsOn(m.Rest) || counter(m) {
 		return false
 	}
 	switch m.Style.Kind {
 	case numbering.Arabic:
-		return headingLike(m.Rest) && cells(m.Rest) <= 40 || closesBlock(m.Rest) || w.info(m.Style) != nil && !w.headedSoFar(m.Style)
-	case numbering.Part, numbering.Chapter, numbering.Clause, numbering.Dai, numbering.Roman, numbering.Decimal, numbering.Paren, numbering.Circled:
-		return headingLike(m.Rest) || !m.Style.Headed() || true
+		// A number and a blank start prose too: the heading of a section
+		// number is short, unless the document numbers with it already.
+		return headingLike(m.Rest) && (cells(m.Rest) <= 40 || w.info(m.Style) != nil || len(w.stack) > 0) || closesBlock(m.Rest)
 	}
 	return true
 }
-
-func (w *walker) headedSoFar(s numbering.Style) bool { return true }
 
 // markerForm reports whether a line that starts with marker m has the form
 // of a marker line, whatever its number: the error for a number out of
@@ -483,13 +506,12 @@ func (w *walker) markerForm(m numbering.Marker) bool {
 	if m.Rest == "" || counter(m) {
 		return m.Rest == "" && m.Style.Kind != numbering.Arabic && m.Style.Kind != numbering.Latin
 	}
-	blank := m.Raw != strings.TrimRightFunc(m.Raw, unicode.IsSpace)
-	if runsOn(m.Rest) && !blank {
+	if runsOn(m.Rest) && !separated(m) {
 		return false
 	}
 	switch m.Style.Kind {
 	case numbering.Arabic:
-		return headingLike(m.Rest) && cells(m.Rest) <= 40 && !runsOn(m.Rest)
+		return headingLike(m.Rest) && (cells(m.Rest) <= 40 || w.info(m.Style) != nil) && !runsOn(m.Rest)
 	case numbering.Small, numbering.Latin, numbering.Kana:
 		return true
 	}
@@ -521,6 +543,9 @@ func (w *walker) footnotes(i int) int {
 	lines := w.lines
 	n := w.noteN + 1
 	if _, _, _, footer := pageNumber(lines[i].text); footer {
+		return i
+	}
+	if _, toc := contentsEntry(lines[i].text); toc {
 		return i
 	}
 	mk, sep, _, ok := noteStart(lines[i].text, n)
@@ -556,10 +581,17 @@ func (w *walker) footnotes(i int) int {
 	var blocks []note
 	cur := note{}
 	num := n
+	if end-i > 8 {
+		return i
+	}
 	for j := i; j <= end; j++ {
 		t := lines[j].text
 		if t == "" {
 			continue
+		}
+		if _, _, _, ok := noteStart(t, num); !ok && j > i && len(numbering.Read(t)) > 0 {
+			// A numbered provision below the would-be note: no foot of a page.
+			return i
 		}
 		if m2, s2, _, ok := noteStart(t, num); ok {
 			ref := w.findRef(start+1, i, num, blocks)
@@ -687,7 +719,7 @@ func refIndex(t string, n int) int {
 			d, _ := numbering.LeadingDigits(t[i:])
 			if d == want {
 				after, _ := utf8.DecodeRuneInString(t[i+len(d):])
-				if !(after >= '0' && after <= '9') && after != '.' && after != '年' && after != '月' && after != '日' {
+				if !(after >= '0' && after <= '9') && !strings.ContainsRune(".．,，年月日部章節条項号次回期", after) {
 					return i
 				}
 			}
@@ -703,7 +735,10 @@ func glueable(r rune) bool {
 	if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
 		return true
 	}
-	return unicode.In(r, unicode.Han, unicode.Katakana) || r == '」' || r == '）' || r == ')'
+	if r == '第' {
+		return false // 第1 is a number
+	}
+	return unicode.In(r, unicode.Han, unicode.Katakana) || r == 'ー' || r == '」' || r == '）' || r == ')'
 }
 
 // removeRef takes footnote marker mk out of line l's text.
@@ -780,7 +815,7 @@ func (w *walker) resolveHeadings() {
 		switch {
 		case closesBlock(l.m.Rest) || !headingLike(l.m.Rest):
 			inf.text++
-		case j >= 0 && w.lines[j].class == clText && runsOnParticle(w.lines[j].text):
+		case j >= 0 && w.lines[j].class == clText && (runsOnParticle(w.lines[j].text) || w.full(l)):
 			inf.text++
 		case j < 0 || w.lines[j].class == clMarker || w.lines[j].class == clText && !w.full(l):
 			inf.heading++

@@ -135,6 +135,10 @@ func number(s string) int {
 func FiscalYear(s string) (year int, ok bool) {
 	m := fiscalRe.FindStringSubmatch(norm.NFKC.String(s))
 	if m == nil {
+		// 西暦: 2021年度.
+		if m := seirekiFiscalRe.FindStringSubmatch(norm.NFKC.String(s)); m != nil {
+			return number(m[1]), true
+		}
 		return 0, false
 	}
 	y := number(m[2])
@@ -143,5 +147,7 @@ func FiscalYear(s string) (year int, ok bool) {
 	}
 	return eras[m[1]] + y - 1, true
 }
+
+var seirekiFiscalRe = regexp.MustCompile(`(?:^|[^0-9])((?:19|20|21)[0-9]{2})年度`)
 
 var fiscalRe = regexp.MustCompile(`(明治|大正|昭和|平成|令和)` + num + `年度`)
