@@ -44,9 +44,9 @@ type Frame int
 
 // The frames.
 const (
-	Bare  Frame = iota // 1, 1., ア
-	Paren2             // (ア), (a): parentheses around
-	Close              // ア）, a)
+	Bare   Frame = iota // 1, 1., ア
+	Paren2              // (ア), (a): parentheses around
+	Close               // ア）, a)
 )
 
 // Style is a kind of marker in a frame: one level of a document's scheme.
@@ -207,7 +207,9 @@ func kanjiValue(s string) int {
 	return n + cur
 }
 
-func isKanjiDigit(r rune) bool { return strings.ContainsRune("〇一二三四五六七八九十百", r) }
+func isKanjiDigit(r rune) bool {
+	return strings.ContainsRune("〇一二三四五六七八九十百", r)
+}
 
 // dai reads 第N部, 第N章, 第N節 and 第N, in Arabic digits of either width or
 // in kanji numerals.

@@ -82,7 +82,7 @@ func (w *walker) build(docID string) []*policy.Provision {
 					}
 					queue = append(queue, p)
 				}
-			case w.headed(m):
+			case w.headed(m) || w.headsChildren(i):
 				p.Heading, p.HeadingLine = m.Rest, l.no
 				queue = queue[:0]
 				heads = 0

@@ -179,6 +179,18 @@ func paragraphs(c *canceller, vs []vline, byChars bool) [][]pline {
 	first, depth, tail, capW, capN := true, 0, "", 0, 0
 	// regionW, regionN: the widest line of the region so far, likewise.
 	regionW, regionN := 0, 0
+	// hanging: the paragraph starts with a bullet, and lines indented
+	// under it go on with it.
+	hanging := false
+	widest, widestN := 0, 0
+	for _, v := range vs {
+		// Punctuation may hang past the end of a full line (…ある。).
+		w, n := v.w, v.n
+		if r, _ := utf8.DecodeLastRuneInString(v.text); noStart(r) {
+			w, n = w-runeCells(r), n-1
+		}
+		widest, widestN = max(widest, w), max(widestN, n)
+	}
 	for i, v := range vs {
 		if c.stop() {
 			return out
@@ -195,13 +207,18 @@ func paragraphs(c *canceller, vs []vline, byChars bool) [][]pline {
 		// which the extraction may have lost; a marker takes its place.
 		effW, effN := v.w, v.n
 		if first && v.lead == 0 {
-			effW, effN = effW+2, effN+1
+			// No wider than the widest line: a text whose first lines
+			// are full indents none.
+			effW, effN = min(effW+2, widest), min(effN+1, widestN)
+		}
+		if first {
+			hanging = bullet(v.text)
 		}
 		end := i == len(vs)-1 || v.parts[len(v.parts)-1].brk
 		if !end && depth == 0 {
 			next := vs[i+1]
 			switch {
-			case v.lead == 0 && next.indent > v.indent,
+			case v.lead == 0 && next.indent > v.indent && !hanging,
 				v.lead > 0 && next.indent > v.indent && next.indent < v.lead:
 				// An indented line starts a paragraph; under a marker line, a
 				// line indented less than the marker is no hanging continuation.

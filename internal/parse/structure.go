@@ -823,6 +823,22 @@ func (w *walker) resolveHeadings() {
 	}
 }
 
+// headsChildren reports whether the text after the marker on line i is a
+// heading though its style carries text: a short phrase, not a sentence,
+// right before the markers of its children (イ 職員の研修に要する経費 /
+// （ア） …).
+func (w *walker) headsChildren(i int) bool {
+	l := &w.lines[i]
+	if closesBlock(l.m.Rest) || !headingLike(l.m.Rest) || w.full(l) {
+		return false
+	}
+	j := next(w.lines, i)
+	for j >= 0 && (w.lines[j].class == clFooter || w.lines[j].class == clNote) {
+		j = next(w.lines, j)
+	}
+	return j >= 0 && w.lines[j].class == clMarker && len(w.paths[j]) > len(w.paths[i])
+}
+
 // full reports whether a marker line reaches the width of running text.
 func (w *walker) full(l *srcLine) bool {
 	lw := l.indent + cells(l.text)
