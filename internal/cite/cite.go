@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/policykb/policykb/internal/label"
 	"sort"
 	"strings"
 
@@ -59,7 +60,8 @@ type extractor struct {
 	cites   []*policy.Citation
 	obs     []Observation
 	xrefs   []*policy.CrossReference
-	byLabel map[string]*policy.Provision
+	byLabel map[string]*policy.Provision // by label.Key of the label
+	byID    map[string]*policy.Provision
 }
 
 // Extract finds the citations, defined terms and cross-references of doc
@@ -68,9 +70,10 @@ type extractor struct {
 // reference's dates and issuer.
 func Extract(doc *policy.Document, reg *Registry) []Observation {
 	x := &extractor{doc: doc, reg: reg, refs: map[string]*policy.Reference{},
-		termPos: map[*policy.DefinedTerm]span{}, byLabel: map[string]*policy.Provision{}, lastFor: map[string]string{}}
+		termPos: map[*policy.DefinedTerm]span{}, byLabel: map[string]*policy.Provision{}, byID: map[string]*policy.Provision{}, lastFor: map[string]string{}}
 	for _, p := range doc.Provisions {
-		x.byLabel[p.Label] = p
+		x.byLabel[label.Key(p.Label)] = p
+		x.byID[p.ID] = p
 	}
 	for _, p := range doc.Provisions {
 		x.provision(p)

@@ -3,6 +3,7 @@ package cite
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -279,5 +280,43 @@ func TestLoadRegistryRejects(t *testing.T) {
 		if _, err := LoadRegistry([]byte(bad)); err == nil {
 			t.Errorf("LoadRegistry(%s) succeeded", bad)
 		}
+	}
+}
+
+// TestCrossReferencesInOtherSchemes: internal references are read in the
+// numbering of the document that makes them — 第２の１(1) in 公用文, 上記１
+// within the same 第N, 上記(2) within the same section.
+func TestCrossReferencesInOtherSchemes(t *testing.T) {
+	text := `情報システムの調達に関する方針
+第１　基本的な考え方
+１　背景
+政府機関等の調達においては、供給網の安全性を確保することが重要である。
+２　目的
+上記１の背景を踏まえ、調達の手続を見直すものとする。
+第２　取り組む事項
+１　調達の手続
+（１）　要件の明確化
+調達する機器の要件を明確にする。
+（２）　審査
+第１の２に示す目的に沿って審査を行う。上記（１）の要件を満たすものに限る。
+２　体制
+第２の１（２）に掲げる審査のため、体制を整備する。
+`
+	reg, err := LoadRegistry(corpus.Registry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := parse.Document(context.Background(), "k.txt", []byte(text), parse.Options{ID: "kobun"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	Extract(doc, reg)
+	var got []string
+	for _, x := range doc.CrossReferences {
+		got = append(got, fmt.Sprintf("%s→%s %s", strings.TrimPrefix(x.SourceID, "kobun:"), strings.TrimPrefix(x.TargetID, "kobun:"), x.Text))
+	}
+	want := []string{"1.2→1.1 上記１", "2.1.2→1.2 第１の２", "2.1.2→2.1.1 上記（１）", "2.2→2.1.2 第２の１（２）"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("cross-references:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

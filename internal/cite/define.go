@@ -1,6 +1,8 @@
 package cite
 
 import (
+	"github.com/policykb/policykb/internal/label"
+	"sort"
 	"strings"
 
 	"github.com/policykb/policykb/internal/policy"
@@ -65,97 +67,115 @@ func openParen(t []rune, k int) int {
 }
 
 // crossReferences records p's references to other provisions of the
-// document: 上記１, 上記(2), ２に示す.
+// document: 上記１, 上記(2), ２に示す, 第２の１(3)に掲げる. A chain that starts
+// below the outermost level (上記(2)) is read within p's own outermost
+// provision.
 func (x *extractor) crossReferences(p *policy.Provision, t []rune) {
-	section := ""
-	if p.Kind != policy.KindPreamble {
-		section = strings.SplitN(p.Label, "(", 2)[0]
-		for i, r := range []rune(section) {
-			if !(r >= '０' && r <= '９') {
-				section = string([]rune(section)[:i])
+	// The provisions a chain may be read within, innermost first.
+	var within []string
+	for q := p; q.ParentID != ""; {
+		parent, ok := x.byID[q.ParentID]
+		if !ok {
+			break
+		}
+		within = append(within, parent.Label)
+		q = parent
+	}
+	if p.Kind != policy.KindPreamble && p.ParentID == "" {
+		within = append(within, p.Label)
+	}
+	add := func(s, e int, chain string) {
+		target, ok := x.byLabel[label.Key(chain)]
+		for _, w := range within {
+			if ok {
 				break
 			}
+			if target, ok = x.byLabel[label.Key(w+chain)]; !ok {
+				target, ok = x.byLabel[label.Key(w+"の"+chain)]
+			}
 		}
-	}
-	add := func(s, e int, label string) {
-		target, ok := x.byLabel[label]
 		if !ok || target.ID == p.ID {
 			return
 		}
 		x.xrefs = append(x.xrefs, &policy.CrossReference{DocumentID: x.doc.ID, SourceID: p.ID, TargetID: target.ID,
 			Text: string(t[s:e]), Start: s, End: e})
 	}
+	from := len(x.xrefs)
+	defer func() {
+		// In text order.
+		own := x.xrefs[from:]
+		sort.SliceStable(own, func(i, j int) bool { return own[i].Start < own[j].Start })
+	}()
 	for k := index(t, []rune("上記"), 0); k >= 0; k = index(t, []rune("上記"), k+1) {
-		e, label := readLabel(t, k+2, section)
-		if label != "" {
-			add(k, e, label)
+		if e := readChain(t, k+2); e > k+2 {
+			add(k, e, string(t[k+2:e]))
 		}
 	}
-	for k := index(t, []rune("に示す"), 0); k >= 0; k = index(t, []rune("に示す"), k+1) {
-		s := k
-		for s > 0 && isDigit(t[s-1]) {
-			s--
+	for _, verb := range []string{"に示す", "に掲げる"} {
+		for k := index(t, []rune(verb), 0); k >= 0; k = index(t, []rune(verb), k+1) {
+			// The chain before the verb: the longest that reads to it.
+			for s := max(0, k-16); s < k; s++ {
+				if s > 0 && (isAlnum(t[s-1]) || t[s-1] == '第') {
+					continue
+				}
+				if readChain(t, s) == k && (t[s] == '第' || isDigit(t[s])) {
+					add(s, k, string(t[s:k]))
+					break
+				}
+			}
 		}
-		if s == k || s > 0 && isAlnum(t[s-1]) {
-			continue
-		}
-		add(s, k, fullWidth(string(t[s:k])))
 	}
 }
 
-// readLabel reads a label chain at t[i:] — ２, (2), ２(2), (2)③ — and
-// returns its end and canonical label, completing a chain that starts at
-// an area with the current section.
-func readLabel(t []rune, i int, section string) (end int, label string) {
+// readChain reads a chain of markers as a text cites them — ２, (2), ２(2),
+// (2)③, 第２の１(3), 第1章第2節 — at t[i:] and returns where it ends (i where
+// there is none).
+func readChain(t []rune, i int) int {
 	j := i
-	for j < len(t) && isDigit(t[j]) {
-		j++
-	}
-	sec := fullWidth(string(t[i:j]))
-	area := ""
-	if j < len(t) && (t[j] == '(' || t[j] == '（') {
-		k := j + 1
-		for k < len(t) && isDigit(t[k]) {
+	for j < len(t) {
+		k := j
+		switch r := t[j]; {
+		case r == '第':
+			k = j + 1
+			for k < len(t) && isDigit(t[k]) {
+				k++
+			}
+			if k == j+1 {
+				return j
+			}
+			if k < len(t) && strings.ContainsRune("部章節", t[k]) {
+				k++
+			}
+			if k < len(t) && t[k] == 'の' && k+1 < len(t) && (isDigit(t[k+1]) || t[k+1] == '(' || t[k+1] == '（') {
+				k++
+			}
+		case isDigit(r):
+			if j > i && isDigit(t[j-1]) {
+				return j
+			}
+			for k < len(t) && isDigit(t[k]) {
+				k++
+			}
+		case r == '(' || r == '（':
+			k = j + 1
+			for k < len(t) && isDigit(t[k]) {
+				k++
+			}
+			if k == j+1 || k >= len(t) || t[k] != ')' && t[k] != '）' {
+				return j
+			}
 			k++
+		case r >= '①' && r <= '⑳':
+			if j == i {
+				return j
+			}
+			k = j + 1
+		default:
+			return j
 		}
-		if k > j+1 && k < len(t) && (t[k] == ')' || t[k] == '）') {
-			area = "(" + halfWidthDigits(string(t[j+1:k])) + ")"
-			j = k + 1
-		}
+		j = k
 	}
-	item := ""
-	if area != "" && j < len(t) && t[j] >= '①' && t[j] <= '⑳' {
-		item = string(t[j])
-		j++
-	}
-	switch {
-	case sec == "" && area == "":
-		return i, ""
-	case sec == "":
-		if section == "" {
-			return i, ""
-		}
-		sec = section
-	}
-	return j, sec + area + item
+	return j
 }
 
 func isDigit(r rune) bool { return r >= '0' && r <= '9' || r >= '０' && r <= '９' }
-
-func fullWidth(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r - '0' + '０'
-		}
-		return r
-	}, s)
-}
-
-func halfWidthDigits(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= '０' && r <= '９' {
-			return r - '０' + '0'
-		}
-		return r
-	}, s)
-}

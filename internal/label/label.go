@@ -34,17 +34,37 @@ func Key(s string) string {
 	return s
 }
 
-// Short returns the key without its leading section number when the key goes
-// deeper than a section ("2(2)3i" → "(2)3i"), and "" otherwise.
+// Short returns the key without its outermost marker when the key goes
+// deeper than that ("2(2)3i" → "(2)3i", "第2の1(3" → "1(3", "第1章第2節1" →
+// "第2節1", "i1(1)1" → "1(1)1"), and "" otherwise.
 func Short(key string) string {
-	i := strings.IndexByte(key, '(')
-	if i <= 0 {
-		return ""
-	}
-	for _, c := range key[:i] {
-		if c < '0' || c > '9' {
+	rest := ""
+	switch {
+	case strings.HasPrefix(key, "第"):
+		s := strings.TrimLeft(key[len("第"):], "0123456789〇一二三四五六七八九十百")
+		if len(s) == len(key)-len("第") {
 			return ""
 		}
+		for _, suffix := range []string{"部", "章", "節"} {
+			s = strings.TrimPrefix(s, suffix)
+		}
+		rest = strings.TrimPrefix(s, "の")
+	case key != "" && key[0] >= '0' && key[0] <= '9':
+		s := strings.TrimLeft(key, "0123456789")
+		if !strings.HasPrefix(s, "(") {
+			return ""
+		}
+		rest = s
+	case key != "" && strings.IndexByte("ivxlc", key[0]) >= 0:
+		s := strings.TrimLeft(key, "ivxlc")
+		s = strings.TrimPrefix(s, ".")
+		if s == "" || s[0] < '0' || s[0] > '9' {
+			return ""
+		}
+		rest = s
 	}
-	return key[i:]
+	if rest == "" || rest == key {
+		return ""
+	}
+	return rest
 }
