@@ -303,7 +303,7 @@ func (w *walker) walk(i int) *Error {
 		}
 		l := &lines[i]
 		t := l.text
-		if j := w.footnotes(i); j > i {
+		if j, ok := w.footnotes(i); ok {
 			i = j
 			continue
 		}
@@ -538,19 +538,19 @@ func counter(m numbering.Marker) bool {
 // the text), the first of which starts with the next footnote's number, whose
 // marker stands glued to a word earlier on the page (GSOC1). It takes the
 // markers out of the text, records the notes and returns the index of the
-// block's last line; i where there is no such block.
-func (w *walker) footnotes(i int) int {
+// block's last line, and false where there is no such block.
+func (w *walker) footnotes(i int) (last int, ok bool) {
 	lines := w.lines
 	n := w.noteN + 1
 	if _, _, _, footer := pageNumber(lines[i].text); footer {
-		return i
+		return i, false
 	}
 	if _, toc := contentsEntry(lines[i].text); toc {
-		return i
+		return i, false
 	}
-	mk, sep, _, ok := noteStart(lines[i].text, n)
-	if !ok {
-		return i
+	mk, sep, _, isNote := noteStart(lines[i].text, n)
+	if !isNote {
+		return i, false
 	}
 	// The block runs to the page's end, within a few lines.
 	end := -1
@@ -566,7 +566,7 @@ func (w *walker) footnotes(i int) int {
 	}
 	if end < 0 {
 		if next(lines, i+12) >= 0 && i+12 < len(lines) {
-			return i
+			return i, false
 		}
 		end = len(lines) - 1
 	}
@@ -582,7 +582,7 @@ func (w *walker) footnotes(i int) int {
 	cur := note{}
 	num := n
 	if end-i > 8 {
-		return i
+		return i, false
 	}
 	for j := i; j <= end; j++ {
 		t := lines[j].text
@@ -591,13 +591,13 @@ func (w *walker) footnotes(i int) int {
 		}
 		if _, _, _, ok := noteStart(t, num); !ok && j > i && len(numbering.Read(t)) > 0 {
 			// A numbered provision below the would-be note: no foot of a page.
-			return i
+			return i, false
 		}
 		if m2, s2, _, ok := noteStart(t, num); ok {
 			ref := w.findRef(start+1, i, num, blocks)
 			if ref < 0 {
 				if j == i {
-					return i
+					return i, false
 				}
 				break
 			}
@@ -610,7 +610,7 @@ func (w *walker) footnotes(i int) int {
 			continue
 		}
 		if j == i {
-			return i
+			return i, false
 		}
 	}
 	cur.last = end
@@ -628,7 +628,7 @@ func (w *walker) footnotes(i int) int {
 		w.notes = append(w.notes, b)
 		w.noteN++
 	}
-	return blocks[len(blocks)-1].last
+	return blocks[len(blocks)-1].last, true
 }
 
 // noteStart reads the start of a footnote numbered n: "1 text", "※1 text",
