@@ -22,7 +22,23 @@ var benchSizes = []struct {
 var benchTexts = []struct {
 	name string
 	gen  func(int) []byte
-}{{"sections", corpusgen.Long}, {"paragraph", corpusgen.OneParagraph}}
+}{{"sections", corpusgen.Long}, {"paragraph", corpusgen.OneParagraph}, {"kobun", kobunLong}}
+
+// kobunLong is a text of about size bytes in 公用文 numbering (第2 alone on its
+// line, its heading on the next; 1 heading; (1) heading; ア text), with a
+// footnote: corpusgen.Long renumbered.
+func kobunLong(size int) []byte {
+	long := corpusgen.Long(size * 9 / 10)
+	doc, err := parse.Document(context.Background(), "long.txt", long, parse.Options{ID: "long"})
+	if err != nil {
+		panic(err)
+	}
+	text, err := corpusgen.Renumber(doc, "kobun-half", parse.Layout{Width: 70, PerPage: 36, Footer: "- %d -"})
+	if err != nil {
+		panic(err)
+	}
+	return []byte(text)
+}
 
 // BenchmarkDocument parses long policy texts of each size, of many sections
 // (corpusgen.Long) and of one paragraph (corpusgen.OneParagraph), and

@@ -184,7 +184,11 @@ func document(c *canceller, src []byte, opt Options) (*policy.Document, *Error) 
 			}
 		case clDate:
 			doc.DateLine, doc.DateLineNo = l.text, l.no
-			doc.DecidedOn, _ = wareki.Parse(strings.Trim(l.text, "（）()【】［］ 　"))
+			var by string
+			doc.DecidedOn, by, _ = dateLine(l.text)
+			if by != "" && doc.DecidedBy == "" {
+				doc.DecidedBy = by
+			}
 		case clBody:
 			doc.DecidedByLine, doc.DecidedByLineNo = l.text, l.no
 			doc.DecidedBy = strings.TrimSuffix(l.text, "決定")

@@ -990,10 +990,34 @@ func header(lines []srcLine, opt Options) (int, *Error) {
 }
 
 // isDate reports whether t is a date line: 令和元年５月２３日, 2019年5月23日,
-// perhaps in brackets.
+// perhaps in brackets, perhaps followed by who decided
+// (令和元年５月２３日 サイバーセキュリティ戦略本部決定).
 func isDate(t string) bool {
-	_, ok := wareki.Parse(strings.Trim(t, "（）()【】［］ 　"))
+	_, _, ok := dateLine(t)
 	return ok
+}
+
+// dateLine reads a date line: the date, and who decided where the line
+// names them after the date.
+func dateLine(t string) (d policy.Date, by string, ok bool) {
+	s := strings.Trim(t, "（）()【】［］〔〕 　")
+	if d, ok = wareki.Parse(s); ok {
+		return d, "", true
+	}
+	// The date, a blank, and the deciding body.
+	i := strings.IndexAny(s, " 　")
+	for i > 0 {
+		date, rest := s[:i], strings.TrimSpace(s[i:])
+		if d, ok = wareki.Parse(date); ok && isDecidingBody(rest) {
+			return d, strings.TrimSuffix(rest, "決定"), true
+		}
+		j := strings.IndexAny(s[i+1:], " 　")
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return policy.Date{}, "", false
 }
 
 // titleLine reports whether t can be (part of) a title: Japanese, short,
