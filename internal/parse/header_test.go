@@ -61,4 +61,3 @@ func TestHeaders(t *testing.T) {
 		t.Errorf("err = %v, want one that asks for --title", err)
 	}
 }
-
