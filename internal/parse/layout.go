@@ -42,6 +42,14 @@ func cells(s string) int {
 }
 
 func runeCells(r rune) int {
+	// The common cases without a table lookup: ASCII, and the kana,
+	// kanji and full-width forms of Japanese text.
+	switch {
+	case r >= 0x20 && r < 0x7f:
+		return 1
+	case r >= 0x3000 && r <= 0x9fff, r >= 0xff01 && r <= 0xff60:
+		return 2
+	}
 	switch width.LookupRune(r).Kind() {
 	case width.EastAsianWide, width.EastAsianFullwidth, width.EastAsianAmbiguous:
 		return 2

@@ -64,6 +64,7 @@ type srcLine struct {
 	no     int
 	text   string // without the blanks at its edges (and without a footnote marker or leader dots)
 	indent int    // cells of leading blanks
+	w      int    // cells of text, as split
 	class  lineClass
 	m      numbering.Marker
 	page   int
@@ -295,7 +296,8 @@ func splitLines(c *canceller, text string) []srcLine {
 			r = strings.ReplaceAll(r, "\f", "")
 		}
 		t := strings.TrimLeftFunc(r, unicode.IsSpace)
-		lines[i] = srcLine{no: i + 1, indent: cells(r[:len(r)-len(t)]), text: strings.TrimRightFunc(t, unicode.IsSpace), pageBreak: brk}
+		t = strings.TrimRightFunc(t, unicode.IsSpace)
+		lines[i] = srcLine{no: i + 1, indent: cells(r[:len(r)-len(strings.TrimLeftFunc(r, unicode.IsSpace))]), text: t, w: cells(t), pageBreak: brk}
 	}
 	return lines
 }

@@ -274,7 +274,7 @@ func next(lines []srcLine, i int) int {
 func fullWidth(lines []srcLine) int {
 	count := map[int]int{}
 	for _, l := range lines {
-		if w := l.indent + cells(l.text); w >= 20 && w <= 400 {
+		if w := l.indent + l.w; w >= 20 && w <= 400 {
 			count[w]++
 		}
 	}
@@ -455,7 +455,7 @@ func (w *walker) queueHeading(i int) {
 // short reports whether line l stops well short of a full line, so that
 // what follows it starts anew.
 func (w *walker) short(l *srcLine) bool {
-	return w.width > 0 && 2*(l.indent+cells(l.text)) < w.width
+	return w.width > 0 && 2*(l.indent+l.w) < w.width
 }
 
 // continued reports whether the line after i runs on from it.
@@ -542,6 +542,9 @@ func counter(m numbering.Marker) bool {
 func (w *walker) footnotes(i int) (last int, ok bool) {
 	lines := w.lines
 	n := w.noteN + 1
+	if r, _ := utf8.DecodeRuneInString(lines[i].text); !(r >= '0' && r <= '9' || r >= '０' && r <= '９' || superscript(r) > 0 || strings.ContainsRune("※注*＊", r)) {
+		return i, false
+	}
 	if _, _, _, footer := pageNumber(lines[i].text); footer {
 		return i, false
 	}
@@ -761,15 +764,23 @@ func removeRef(l *srcLine, mk string) {
 // leader dots and a page number ("第1 基本的な考え方……………1"). It returns
 // the heading without the leader and the page number.
 func contentsEntry(t string) (string, bool) {
-	d, _ := numbering.LeadingDigits(reverse(t))
-	if d == "" || len(d) == len(t) {
+	// The page number at the end.
+	s := t
+	for {
+		r, size := utf8.DecodeLastRuneInString(s)
+		if size == 0 || !(r >= '0' && r <= '9' || r >= '０' && r <= '９') {
+			break
+		}
+		s = s[:len(s)-size]
+	}
+	if len(s) == len(t) || s == "" {
 		return "", false
 	}
-	s := strings.TrimRightFunc(t[:len(t)-len(d)], unicode.IsSpace)
+	s = strings.TrimRightFunc(s, unicode.IsSpace)
 	n := 0
 	for {
 		r, size := utf8.DecodeLastRuneInString(s)
-		if !strings.ContainsRune("…‥・.．·･", r) || size == 0 {
+		if size == 0 || !strings.ContainsRune("…‥・.．·･", r) {
 			break
 		}
 		if r == '…' || r == '‥' {
@@ -786,15 +797,6 @@ func contentsEntry(t string) (string, bool) {
 		return "", false
 	}
 	return s, true
-}
-
-// reverse returns s with its runes in reverse order.
-func reverse(s string) string {
-	rs := []rune(s)
-	for i, j := 0, len(rs)-1; i < j; i, j = i+1, j-1 {
-		rs[i], rs[j] = rs[j], rs[i]
-	}
-	return string(rs)
 }
 
 // resolveHeadings decides for each style whether the text after its
@@ -841,7 +843,7 @@ func (w *walker) headsChildren(i int) bool {
 
 // full reports whether a marker line reaches the width of running text.
 func (w *walker) full(l *srcLine) bool {
-	lw := l.indent + cells(l.text)
+	lw := l.indent + l.w
 	return w.width > 0 && lw >= w.width-4 && lw <= w.width+1
 }
 
