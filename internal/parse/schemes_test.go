@@ -2,6 +2,7 @@ package parse_test
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -227,4 +228,54 @@ func runeDiff(want, got string) string {
 		return string(rs[from:to])
 	}
 	return fmt.Sprintf("at character %d:\nwant …%s…\ngot  …%s…", i, cut(w), cut(g))
+}
+
+// TestSchemesStrict: numbering is strict in every scheme. In each renumbered
+// text, the marker of area (3) printed again as the marker of the area
+// before it, or an item's marker swapped with its successor's, is refused
+// with the file and the line; and the text cut in the middle of a sentence
+// is refused as truncated.
+func TestSchemesStrict(t *testing.T) {
+	doc := shippedPolicy(t)
+	l := parse.Layout{Width: 70, PerPage: 36, Footer: "- %d -"}
+	for _, scheme := range corpusgen.Schemes {
+		t.Run(scheme, func(t *testing.T) {
+			text, err := corpusgen.Renumber(doc, scheme, l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			parsed, err := parse.Document(context.Background(), "s.txt", []byte(text), parse.Options{ID: doc.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			byID := map[string]*policy.Provision{}
+			for _, p := range parsed.Provisions {
+				byID[p.ID] = p
+			}
+			lines := strings.Split(text, "\n")
+			// edit replaces the marker of provision a on its line with the
+			// marker of provision b.
+			edit := func(a, b string) (string, int) {
+				pa, pb := byID[doc.ID+":"+a], byID[doc.ID+":"+b]
+				out := append([]string(nil), lines...)
+				i := pa.Line - 1
+				out[i] = strings.Replace(out[i], strings.TrimSpace(pa.Marker), strings.TrimSpace(pb.Marker), 1)
+				return strings.Join(out, "\n"), pa.Line
+			}
+			for _, c := range [][2]string{{"2.4", "2.3"}, {"2.2.2", "2.2.3"}, {"2.2.3.2", "2.2.3.3"}} {
+				bad, line := edit(c[0], c[1])
+				_, err := parse.Document(context.Background(), "s.txt", []byte(bad), parse.Options{ID: doc.ID})
+				var pe *parse.Error
+				if !errors.As(err, &pe) || pe.Line != line || !strings.Contains(err.Error(), "out of sequence") {
+					t.Errorf("%s printed as %s: err = %v, want s.txt:%d: … out of sequence", c[0], c[1], err, line)
+				}
+			}
+			// Cut in the middle of the last paragraph's sentence.
+			last := parsed.Provisions[len(parsed.Provisions)-1]
+			cut := strings.Join(lines[:last.ParagraphLines[len(last.ParagraphLines)-1]], "\n")
+			if _, err := parse.Document(context.Background(), "s.txt", []byte(cut), parse.Options{ID: doc.ID}); !errors.Is(err, parse.ErrTruncated) {
+				t.Errorf("cut short: err = %v, want a truncated text", err)
+			}
+		})
+	}
 }
