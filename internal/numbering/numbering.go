@@ -215,7 +215,7 @@ func isKanjiDigit(r rune) bool {
 // in kanji numerals.
 func dai(t string) (Marker, bool) {
 	s := t[len("第"):]
-	b0, s := splitBlank(s)
+	_, s = splitBlank(s)
 	d, rest := LeadingDigits(s)
 	n, full, ok := digitValue(d)
 	if !ok {
@@ -257,7 +257,6 @@ func dai(t string) (Marker, bool) {
 	}
 	rest = rest[len(suffix):]
 	blank, rest := splitBlank(rest)
-	_ = b0
 	return Marker{Style: Style{Kind: kind}, Number: n, Full: full, Raw: t[:len(t)-len(rest)-len(blank)] + blank, Rest: rest}, true
 }
 
@@ -303,9 +302,8 @@ func arabic(t string) (Marker, bool) {
 // paren reads a numeral in parentheses: (1), （１）, (ア), (a), (i).
 func paren(t string) (Marker, bool) {
 	_, n := utf8.DecodeRuneInString(t)
-	b1, s := splitBlank(t[n:])
+	_, s := splitBlank(t[n:])
 	var m Marker
-	var inner string
 	switch r, _ := utf8.DecodeRuneInString(s); {
 	case isDigit(r):
 		d, rest := LeadingDigits(s)
@@ -313,22 +311,21 @@ func paren(t string) (Marker, bool) {
 		if num == 0 {
 			return m, false
 		}
-		m, inner, s = Marker{Style: Style{Kind: Paren}, Number: num, Full: full}, d, rest
+		m, s = Marker{Style: Style{Kind: Paren}, Number: num, Full: full}, rest
 	case kanaValue(r) > 0:
 		_, size := utf8.DecodeRuneInString(s)
-		m, inner, s = Marker{Style: Style{Kind: Kana, Frame: Paren2}, Number: kanaValue(r)}, s[:size], s[size:]
+		m, s = Marker{Style: Style{Kind: Kana, Frame: Paren2}, Number: kanaValue(r)}, s[size:]
 	default:
 		v, size := smallValue(s)
 		if v > 0 {
-			m, inner, s = Marker{Style: Style{Kind: Small, Frame: Paren2}, Number: v}, s[:size], s[size:]
+			m, s = Marker{Style: Style{Kind: Small, Frame: Paren2}, Number: v}, s[size:]
 		} else if l, size := latinValue(s); l > 0 {
-			m, inner, s = Marker{Style: Style{Kind: Latin, Frame: Paren2}, Number: l}, s[:size], s[size:]
+			m, s = Marker{Style: Style{Kind: Latin, Frame: Paren2}, Number: l}, s[size:]
 		} else {
 			return m, false
 		}
 	}
-	_ = inner
-	b2, s := splitBlank(s)
+	_, s = splitBlank(s)
 	r, n2 := utf8.DecodeRuneInString(s)
 	if r != ')' && r != '）' {
 		return Marker{}, false
@@ -336,7 +333,6 @@ func paren(t string) (Marker, bool) {
 	b3, rest := splitBlank(s[n2:])
 	m.Raw = t[:len(t)-len(s)] + s[:n2] + b3
 	m.Rest = rest
-	_, _ = b1, b2
 	return m, true
 }
 
@@ -453,18 +449,13 @@ func small(t string) (Marker, bool) {
 	if v == 0 {
 		return Marker{}, false
 	}
-	b1, s := splitBlank(t[n:])
+	_, s := splitBlank(t[n:])
 	r, k := utf8.DecodeRuneInString(s)
-	frame := Close
 	switch r {
-	case ')', '）':
-	case '.', '．':
-		frame = Bare
+	case ')', '）', '.', '．':
 	default:
 		return Marker{}, false
 	}
-	_ = b1
-	_ = frame
 	b2, rest := splitBlank(s[k:])
 	return Marker{Style: Style{Kind: Small}, Number: v, Raw: t[:len(t)-len(s)] + s[:k] + b2, Rest: rest}, true
 }

@@ -551,7 +551,7 @@ func (w *walker) footnotes(i int) (last int, ok bool) {
 	if _, toc := contentsEntry(lines[i].text); toc {
 		return i, false
 	}
-	mk, sep, _, isNote := noteStart(lines[i].text, n)
+	_, _, _, isNote := noteStart(lines[i].text, n)
 	if !isNote {
 		return i, false
 	}
@@ -618,8 +618,6 @@ func (w *walker) footnotes(i int) (last int, ok bool) {
 	}
 	cur.last = end
 	blocks = append(blocks, cur)
-	_ = mk
-	_ = sep
 	// Take the markers out of the text and mark the lines.
 	for _, b := range blocks {
 		removeRef(&lines[b.ref], b.marker)
