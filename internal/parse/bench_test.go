@@ -109,3 +109,60 @@ func BenchmarkCancel(b *testing.B) {
 	}
 	b.ReportMetric(float64(worst.Microseconds())/1000, "worst-ms-after-cancel")
 }
+
+// hostileTexts are shapes an outsider would send: markers and nothing else,
+// numbers alone on every line, decimal chains as deep as they go, footnote
+// markers and notes on every page.
+var hostileTexts = []struct {
+	name string
+	gen  func(int) []byte
+}{
+	{"markers", func(size int) []byte {
+		return repeatTo(size, "方針\n", func(i int) string {
+			return fmt.Sprintf("%d\n見出し\n(1)\n①\nⅰ）細目であること。\n", i)
+		})
+	}},
+	{"numbers", func(size int) []byte {
+		return repeatTo(size, "方針\n１\n見出し\n", func(i int) string { return fmt.Sprintf("%d\n", i) })
+	}},
+	{"chains", func(size int) []byte {
+		return repeatTo(size, "方針\n", func(i int) string {
+			return fmt.Sprintf("%d 見出し\n%d.1 見出し\n%d.1.1 見出し\n本文である。\n", i, i, i)
+		})
+	}},
+	{"notes", func(size int) []byte {
+		return repeatTo(size, "方針\n", func(i int) string {
+			return fmt.Sprintf("%d 見出し\n監視はGSOC%dにより行う。\n%d 注記の本文\n- %d -\n", i, i, i, i)
+		})
+	}},
+}
+
+// repeatTo returns head and the pieces of part(1), part(2) … up to size bytes.
+func repeatTo(size int, head string, part func(int) string) []byte {
+	b := []byte(head)
+	for i := 1; len(b) < size; i++ {
+		b = append(b, part(i)...)
+	}
+	return b
+}
+
+// BenchmarkHostile parses the hostile shapes at each size, accepted or
+// refused, and reports CPU time per MiB: it stays flat as the size grows.
+//
+//	go test -run '^$' -bench Hostile -benchtime 3x ./internal/parse
+func BenchmarkHostile(b *testing.B) {
+	for _, g := range hostileTexts {
+		for _, s := range benchSizes {
+			text := g.gen(s.size)
+			b.Run(g.name+"/"+s.name, func(b *testing.B) {
+				b.SetBytes(int64(len(text)))
+				cpu0 := cpuTime()
+				for b.Loop() {
+					parse.Document(context.Background(), "hostile.txt", text, parse.Options{ID: "hostile", Partial: true, Title: "方針"})
+				}
+				mib := float64(len(text)) / (1 << 20)
+				b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(b.N)/mib, "cpu-ms/MiB")
+			})
+		}
+	}
+}

@@ -914,20 +914,29 @@ func sectionAhead(lines []srcLine, i, n int) bool {
 
 // nextIsHeading reports whether the next non-blank line after i is a short
 // heading, as follows a section number, or another marker alone (第2 / 1 /
-// heading of 第2 / heading of 1).
+// heading of 第2 / heading of 1), up to a few in a row.
 func nextIsHeading(lines []srcLine, i int) bool {
-	for i++; i < len(lines); i++ {
-		t := lines[i].text
-		if _, _, _, footer := pageNumber(t); t == "" || footer {
-			continue
-		}
-		for _, m := range numbering.Read(t) {
-			if m.Rest == "" {
-				return nextIsHeading(lines, i)
+	for alone := 0; alone < 8; alone++ {
+		j := i + 1
+		for ; j < len(lines) && j <= i+500; j++ {
+			t := lines[j].text
+			if _, _, _, footer := pageNumber(t); t == "" || footer {
+				continue
 			}
+			break
+		}
+		if j >= len(lines) || j > i+500 {
 			return false
 		}
-		return headingLike(t) && cells(t) <= 40
+		t := lines[j].text
+		ms := numbering.Read(t)
+		if len(ms) == 0 {
+			return headingLike(t) && cells(t) <= 40
+		}
+		if ms[0].Rest != "" {
+			return false
+		}
+		i = j
 	}
 	return false
 }
