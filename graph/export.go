@@ -13,10 +13,10 @@ import (
 // exportFields is the part of the graph an export holds, for each document:
 // its current version in full, and the list of its versions (what changed
 // between them is for policykb history and the GraphQL API).
-const exportFields = `id title fiscalYear decidedOn decidedBy pageCount encoding sha256
+const exportFields = `id title fiscalYear decidedOn decidedBy pageCount encoding sha256 partial
 	version versions { number sha256 ingestedAt provisionCount current }
 	provisions {
-		id kind number label marker heading paragraphs text pages line
+		id kind level number label marker heading paragraphs text pages line notes { marker text }
 		parent { id } children { id } ancestors { id }
 		citations { id target { id } text start end pinpoint form }
 		crossReferences { id } referencedBy { id }

@@ -18,15 +18,24 @@ type fanOut struct {
 	kindPerDoc    map[policy.Kind]int // most provisions of a kind in one document
 	total, perDoc int                 // provisions of every kind
 
-	children   map[policy.Kind]int     // most children of one provision of a kind
-	childKinds map[policy.Kind]kindSet // the kinds those children have
-	ancestors  map[policy.Kind]int     // most ancestors of a provision of a kind
-	upKinds    map[policy.Kind]kindSet // the kinds of those ancestors
-	parentKind map[policy.Kind]kindSet // the kinds of the parents of a kind
+	// By level, from 0 (the preamble) to the deepest level of any
+	// document: the most children and ancestors one provision at that
+	// level has, and the levels of those and of its parent. A level no
+	// provision is at has none.
+	children     []int
+	childLevels  []levelSet
+	ancestors    []int
+	upLevels     []levelSet
+	parentLevels []levelSet
+	// unmeasured says the store could not be measured: every provision
+	// may have lists (children, ancestors) of unmeasured's sizes, at any
+	// level.
+	unmeasured int
 
 	paragraphs, pages                       int // most of one provision
 	paragraphBytes, textBytes, headingBytes int // longest of one provision
 	citations, references, crossRefs, refBy int // most of one provision
+	notes, noteBytes                        int // most notes of one provision; longest note
 
 	referenceTotal, refCitations, citedBy, aliases, revisedOn int
 	citationTotal, citationBytes                              int
@@ -35,55 +44,88 @@ type fanOut struct {
 	versions                                                  int // most versions of one document
 }
 
-// kindSet is a set of provision kinds, one bit per kind of policy.Kinds.
-type kindSet uint8
+// levelSet is the levels a provision can be at, as far as a query tells:
+// from lo to hi, both included; hi is anyLevel where no bound is known.
+// The walker follows it from list to list (the children of a section are
+// at level 2), so that each list costs what provisions at those levels
+// can hold, in documents numbered to any depth.
+type levelSet struct{ lo, hi int }
 
-const allKinds kindSet = 1<<5 - 1
+// anyLevel bounds no level.
+const anyLevel = 1 << 30
 
-func kindBit(k policy.Kind) kindSet {
-	for i, v := range policy.Kinds {
-		if v == k {
-			return 1 << i
-		}
+var (
+	allLevels = levelSet{0, anyLevel}
+	noLevels  = levelSet{1, 0}
+)
+
+func (s levelSet) empty() bool { return s.lo > s.hi }
+
+// hull is the smallest level set that holds s and t.
+func (s levelSet) hull(t levelSet) levelSet {
+	switch {
+	case s.empty():
+		return t
+	case t.empty():
+		return s
 	}
-	return 0
+	return levelSet{min(s.lo, t.lo), max(s.hi, t.hi)}
 }
 
-func (s kindSet) kinds() []policy.Kind {
-	var out []policy.Kind
-	for i, k := range policy.Kinds {
-		if s&(1<<i) != 0 {
-			out = append(out, k)
-		}
+// kindLevels is the levels of the provisions of kind k: one level, or for
+// a kind that also covers the levels below its own (POINT), every level
+// from its own down.
+func kindLevels(k policy.Kind) levelSet {
+	l := k.Level()
+	if l < 0 {
+		return noLevels
 	}
-	return out
+	if policy.KindAt(l+1) == k {
+		return levelSet{l, anyLevel}
+	}
+	return levelSet{l, l}
 }
 
-// maxOver is the largest of m over the kinds of s.
-func (s kindSet) maxOver(m map[policy.Kind]int) int {
+// each calls fn for each level of s below n.
+func (s levelSet) each(n int, fn func(level int)) {
+	for l := max(s.lo, 0); l <= s.hi && l < n; l++ {
+		fn(l)
+	}
+}
+
+// most is the largest of by over the levels of s.
+func (f *fanOut) most(s levelSet, by []int) int {
+	if f.unmeasured > 0 && !s.empty() {
+		return f.unmeasured
+	}
 	n := 0
-	for _, k := range s.kinds() {
-		n = max(n, m[k])
+	s.each(len(by), func(l int) { n = max(n, by[l]) })
+	return n
+}
+
+// levels is the hull of by over the levels of s.
+func (f *fanOut) levels(s levelSet, by []levelSet) levelSet {
+	if f.unmeasured > 0 {
+		return allLevels
+	}
+	u := noLevels
+	s.each(len(by), func(l int) { u = u.hull(by[l]) })
+	return u
+}
+
+// mostAncestors is the most ancestors a provision at the levels of s has:
+// as measured, and never more than one fewer than its level.
+func (f *fanOut) mostAncestors(s levelSet) int {
+	n := f.most(s, f.ancestors)
+	if s.hi < anyLevel {
+		n = min(n, max(s.hi-1, 0))
 	}
 	return n
 }
 
-// union is the union of m over the kinds of s.
-func (s kindSet) union(m map[policy.Kind]kindSet) kindSet {
-	var u kindSet
-	for _, k := range s.kinds() {
-		u |= m[k]
-	}
-	return u
-}
-
 // measureFanOut reads the whole store once and measures it.
 func measureFanOut(ctx context.Context, res *Resolver) (*fanOut, error) {
-	f := &fanOut{
-		kindTotal: map[policy.Kind]int{}, kindPerDoc: map[policy.Kind]int{},
-		children: map[policy.Kind]int{}, childKinds: map[policy.Kind]kindSet{},
-		ancestors: map[policy.Kind]int{}, upKinds: map[policy.Kind]kindSet{}, parentKind: map[policy.Kind]kindSet{},
-	}
+	f := &fanOut{kindTotal: map[policy.Kind]int{}, kindPerDoc: map[policy.Kind]int{}}
 	docs, err := res.Documents.Documents(ctx)
 	if err != nil {
 		return nil, err
@@ -114,16 +156,23 @@ func measureFanOut(ctx context.Context, res *Resolver) (*fanOut, error) {
 		return nil, err
 	}
 	f.total = len(provs)
-	kindOf := make(map[string]policy.Kind, len(provs))
-	parent := make(map[string]string, len(provs))
+	levelOf := make(map[string]int, len(provs))
+	deepest := 0
 	for _, p := range provs {
-		kindOf[p.ID] = p.Kind
-		parent[p.ID] = p.ParentID
+		levelOf[p.ID] = provisionLevel(p)
+		deepest = max(deepest, levelOf[p.ID])
+	}
+	n := deepest + 1
+	f.children, f.ancestors = make([]int, n), make([]int, n)
+	f.childLevels, f.upLevels, f.parentLevels = make([]levelSet, n), make([]levelSet, n), make([]levelSet, n)
+	for l := range n {
+		f.childLevels[l], f.upLevels[l], f.parentLevels[l] = noLevels, noLevels, noLevels
 	}
 	perDoc := map[string]map[policy.Kind]int{}
 	docAll := map[string]int{}
 	children := map[string]int{}
 	for _, p := range provs {
+		level := levelOf[p.ID]
 		f.kindTotal[p.Kind]++
 		if perDoc[p.DocumentID] == nil {
 			perDoc[p.DocumentID] = map[policy.Kind]int{}
@@ -139,26 +188,30 @@ func measureFanOut(ctx context.Context, res *Resolver) (*fanOut, error) {
 			text += len(para) + 1
 		}
 		f.textBytes = max(f.textBytes, text)
-		if p.ParentID != "" {
+		f.notes = max(f.notes, len(p.Notes))
+		for _, note := range p.Notes {
+			f.noteBytes = max(f.noteBytes, len(note.Text)+len(note.Marker))
+		}
+		if pl, ok := levelOf[p.ParentID]; ok {
 			children[p.ParentID]++
-			pk := kindOf[p.ParentID]
-			f.childKinds[pk] |= kindBit(p.Kind)
-			f.parentKind[p.Kind] |= kindBit(pk)
+			f.childLevels[pl] = f.childLevels[pl].hull(levelSet{level, level})
+			f.parentLevels[level] = f.parentLevels[level].hull(levelSet{pl, pl})
 		}
-		up := 0
-		for id := p.ParentID; id != "" && up < 64; up++ {
-			f.upKinds[p.Kind] |= kindBit(kindOf[id])
-			id = parent[id]
+		// The ancestors field lists the provisions its ID encloses it in,
+		// one at each level above its own: counted without making their
+		// IDs, which in a document hundreds of levels deep are long.
+		if up := policy.LevelOf(p.ID) - 1; up > 0 {
+			f.ancestors[level] = max(f.ancestors[level], up)
+			f.upLevels[level] = f.upLevels[level].hull(levelSet{1, up})
 		}
-		f.ancestors[p.Kind] = max(f.ancestors[p.Kind], up)
 	}
-	for id, n := range children {
-		k := kindOf[id]
-		f.children[k] = max(f.children[k], n)
+	for id, c := range children {
+		l := levelOf[id]
+		f.children[l] = max(f.children[l], c)
 	}
 	for doc, m := range perDoc {
-		for k, n := range m {
-			f.kindPerDoc[k] = max(f.kindPerDoc[k], n)
+		for k, c := range m {
+			f.kindPerDoc[k] = max(f.kindPerDoc[k], c)
 		}
 		f.perDoc = max(f.perDoc, docAll[doc])
 	}
@@ -216,6 +269,15 @@ func measureFanOut(ctx context.Context, res *Resolver) (*fanOut, error) {
 	}
 	f.scope = f.perDoc
 	return f, nil
+}
+
+// provisionLevel is the level of p: its own, or, where a store left it
+// out, the one its ID gives.
+func provisionLevel(p *policy.Provision) int {
+	if p.Level == 0 && p.Kind != policy.KindPreamble {
+		return policy.LevelOf(p.ID)
+	}
+	return p.Level
 }
 
 func maxValue(m map[string]int) int {

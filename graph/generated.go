@@ -70,6 +70,7 @@ type ComplexityRoot struct {
 		FiscalYear func(childComplexity int) int
 		ID         func(childComplexity int) int
 		PageCount  func(childComplexity int) int
+		Partial    func(childComplexity int) int
 		Provisions func(childComplexity int, kind *policy.Kind) int
 		SHA256     func(childComplexity int) int
 		Source     func(childComplexity int) int
@@ -93,6 +94,11 @@ type ComplexityRoot struct {
 		Via     func(childComplexity int) int
 	}
 
+	Note struct {
+		Marker func(childComplexity int) int
+		Text   func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
@@ -111,8 +117,10 @@ type ComplexityRoot struct {
 		Kind              func(childComplexity int) int
 		Label             func(childComplexity int) int
 		LeadingParagraphs func(childComplexity int) int
+		Level             func(childComplexity int) int
 		Line              func(childComplexity int) int
 		Marker            func(childComplexity int) int
+		Notes             func(childComplexity int) int
 		Number            func(childComplexity int) int
 		Pages             func(childComplexity int) int
 		Paragraphs        func(childComplexity int) int
@@ -395,6 +403,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.PageCount(childComplexity), true
+	case "Document.partial":
+		if e.ComplexityRoot.Document.Partial == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Partial(childComplexity), true
 	case "Document.provisions":
 		if e.ComplexityRoot.Document.Provisions == nil {
 			break
@@ -493,6 +507,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Match.Via(childComplexity), true
 
+	case "Note.marker":
+		if e.ComplexityRoot.Note.Marker == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.Marker(childComplexity), true
+	case "Note.text":
+		if e.ComplexityRoot.Note.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.Text(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -578,6 +605,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Provision.LeadingParagraphs(childComplexity), true
+	case "Provision.level":
+		if e.ComplexityRoot.Provision.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provision.Level(childComplexity), true
 	case "Provision.line":
 		if e.ComplexityRoot.Provision.Line == nil {
 			break
@@ -590,6 +623,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Provision.Marker(childComplexity), true
+	case "Provision.notes":
+		if e.ComplexityRoot.Provision.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provision.Notes(childComplexity), true
 	case "Provision.number":
 		if e.ComplexityRoot.Provision.Number == nil {
 			break
@@ -1165,6 +1204,11 @@ type Document implements Node {
   source: String!
   "The number of the version served (1, 2, …)."
   version: Int!
+  """
+  True for an excerpt of a document: its numbering may start at any number
+  and level (IDs keep the printed numbers), and it may have no title line.
+  """
+  partial: Boolean!
   "Every version of the document, oldest first; none is ever removed."
   versions: [DocumentVersion!]!
 }
@@ -1209,18 +1253,31 @@ type ProvisionChange {
   after: Provision
 }
 
-"The levels of numbering, outermost first."
+"""
+The levels of numbering, outermost first. Kinds go by level, whatever
+markers a document numbers with (` + "`" + `level` + "`" + ` says which level exactly).
+"""
 enum ProvisionKind {
-  "Text before section １ (前文)."
+  "Text before the first numbered provision (前文); level 0."
   PREAMBLE
-  "１, ２, ３ …"
+  "Level 1, the outermost numbered level: １, ２, ３ … in the FY2020 policy; 第１, 第1部 in others."
   SECTION
-  "(1), (2) …"
+  "Level 2: (1), (2) … in the FY2020 policy."
   AREA
-  "①, ② …"
+  "Level 3: ①, ② … in the FY2020 policy."
   ITEM
-  "ⅰ）, ⅱ） …"
+  "Level 4: ⅰ）, ⅱ） … in the FY2020 policy."
   SUBITEM
+  "Level 5 and every level below it (ア, (ア), a …)."
+  POINT
+}
+
+"A footnote of a provision: the marker it has in the text and at the foot of the page, and its text."
+type Note {
+  "The marker as printed (` + "`" + `1` + "`" + `, ` + "`" + `※2` + "`" + `, ` + "`" + `注3` + "`" + `); the text of the provision no longer holds it."
+  marker: String!
+  "The text of the note, lines joined."
+  text: String!
 }
 
 "A numbered unit of a document, or its preamble."
@@ -1228,7 +1285,10 @@ type Provision implements Node {
   "` + "`" + `<document>:<n1>.<n2>…` + "`" + `, the numbers of the chain: ` + "`" + `…:2.2.3.1` + "`" + ` is ２(2)③ⅰ）; ` + "`" + `…:preamble` + "`" + `."
   id: ID!
   document: Document!
+  "Its kind, by level: POINT for level 5 and deeper."
   kind: ProvisionKind!
+  "0 for the preamble, 1 for the outermost numbered level (a section), 2 … below it, as deep as the document numbers."
+  level: Int!
   "3 for ③; null for the preamble."
   number: Int
   "The printed marker chain, ` + "`" + `２(2)③ⅰ）` + "`" + `; ` + "`" + `前文` + "`" + ` for the preamble."
@@ -1251,6 +1311,8 @@ type Provision implements Node {
   pages: [Int!]!
   "The source line of its marker (of its first line for the preamble)."
   line: Int!
+  "Its footnotes, in the order of their markers in its text; empty where it has none."
+  notes: [Note!]!
   parent: Provision
   "Its direct children in document order."
   children: [Provision!]!
@@ -1417,6 +1479,8 @@ func (ec *executionContext) childFields_Document(ctx context.Context, field grap
 		return ec.fieldContext_Document_source(ctx, field)
 	case "version":
 		return ec.fieldContext_Document_version(ctx, field)
+	case "partial":
+		return ec.fieldContext_Document_partial(ctx, field)
 	case "versions":
 		return ec.fieldContext_Document_versions(ctx, field)
 	}
@@ -1453,6 +1517,16 @@ func (ec *executionContext) childFields_Match(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Match", field.Name)
 }
 
+func (ec *executionContext) childFields_Note(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "marker":
+		return ec.fieldContext_Note_marker(ctx, field)
+	case "text":
+		return ec.fieldContext_Note_text(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Note", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -1475,6 +1549,8 @@ func (ec *executionContext) childFields_Provision(ctx context.Context, field gra
 		return ec.fieldContext_Provision_document(ctx, field)
 	case "kind":
 		return ec.fieldContext_Provision_kind(ctx, field)
+	case "level":
+		return ec.fieldContext_Provision_level(ctx, field)
 	case "number":
 		return ec.fieldContext_Provision_number(ctx, field)
 	case "label":
@@ -1493,6 +1569,8 @@ func (ec *executionContext) childFields_Provision(ctx context.Context, field gra
 		return ec.fieldContext_Provision_pages(ctx, field)
 	case "line":
 		return ec.fieldContext_Provision_line(ctx, field)
+	case "notes":
+		return ec.fieldContext_Provision_notes(ctx, field)
 	case "parent":
 		return ec.fieldContext_Provision_parent(ctx, field)
 	case "children":
@@ -2711,6 +2789,29 @@ func (ec *executionContext) fieldContext_Document_version(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Document", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Document_partial(ctx context.Context, field graphql.CollectedField, obj *policy.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_partial(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partial, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Document_partial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Document", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Document_versions(ctx context.Context, field graphql.CollectedField, obj *policy.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2959,6 +3060,52 @@ func (ec *executionContext) fieldContext_Match_via(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Match", field, false, false, "MatchKind")
 }
 
+func (ec *executionContext) _Note_marker(ctx context.Context, field graphql.CollectedField, obj *policy.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_marker(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Marker, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Note_marker(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Note", field, false, false, "String")
+}
+
+func (ec *executionContext) _Note_text(ctx context.Context, field graphql.CollectedField, obj *policy.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Note_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Note", field, false, false, "String")
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3127,6 +3274,29 @@ func (ec *executionContext) _Provision_kind(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Provision_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Provision", field, false, false, "ProvisionKind")
+}
+
+func (ec *executionContext) _Provision_level(ctx context.Context, field graphql.CollectedField, obj *policy.Provision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provision_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provision_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provision", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Provision_number(ctx context.Context, field graphql.CollectedField, obj *policy.Provision) (ret graphql.Marshaler) {
@@ -3334,6 +3504,38 @@ func (ec *executionContext) _Provision_line(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Provision_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Provision", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Provision_notes(ctx context.Context, field graphql.CollectedField, obj *policy.Provision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provision_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []policy.Note) graphql.Marshaler {
+			return ec.marshalNNote2ᚕgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐNoteᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provision_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Provision",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Note(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Provision_parent(ctx context.Context, field graphql.CollectedField, obj *policy.Provision) (ret graphql.Marshaler) {
@@ -6222,6 +6424,11 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "partial":
+			out.Values[i] = ec._Document_partial(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "versions":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -6348,6 +6555,44 @@ func (ec *executionContext) _Match(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var noteImplementors = []string{"Note"}
+
+func (ec *executionContext) _Note(ctx context.Context, sel ast.SelectionSet, obj *policy.Note) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, noteImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Note")
+		case "marker":
+			out.Values[i] = ec._Note_marker(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._Note_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
@@ -6423,6 +6668,11 @@ func (ec *executionContext) _Provision(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "level":
+			out.Values[i] = ec._Provision_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "number":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -6469,6 +6719,11 @@ func (ec *executionContext) _Provision(ctx context.Context, sel ast.SelectionSet
 			}
 		case "line":
 			out.Values[i] = ec._Provision_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "notes":
+			out.Values[i] = ec._Provision_notes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -7634,6 +7889,26 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋpolicykbᚋpolicykb�
 	return ret
 }
 
+func (ec *executionContext) marshalNNote2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐNote(ctx context.Context, sel ast.SelectionSet, v policy.Note) graphql.Marshaler {
+	return ec._Note(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNNote2ᚕgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐNoteᚄ(ctx context.Context, sel ast.SelectionSet, v []policy.Note) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNote2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐNote(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
@@ -7712,6 +7987,7 @@ var (
 		"AREA":     policy.KindArea,
 		"ITEM":     policy.KindItem,
 		"SUBITEM":  policy.KindSubItem,
+		"POINT":    policy.KindPoint,
 	}
 	marshalNProvisionKind2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐKind = map[policy.Kind]string{
 		policy.KindPreamble: "PREAMBLE",
@@ -7719,6 +7995,7 @@ var (
 		policy.KindArea:     "AREA",
 		policy.KindItem:     "ITEM",
 		policy.KindSubItem:  "SUBITEM",
+		policy.KindPoint:    "POINT",
 	}
 )
 
@@ -8176,6 +8453,7 @@ var (
 		"AREA":     policy.KindArea,
 		"ITEM":     policy.KindItem,
 		"SUBITEM":  policy.KindSubItem,
+		"POINT":    policy.KindPoint,
 	}
 	marshalOProvisionKind2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐKind = map[policy.Kind]string{
 		policy.KindPreamble: "PREAMBLE",
@@ -8183,6 +8461,7 @@ var (
 		policy.KindArea:     "AREA",
 		policy.KindItem:     "ITEM",
 		policy.KindSubItem:  "SUBITEM",
+		policy.KindPoint:    "POINT",
 	}
 )
 

@@ -177,7 +177,7 @@ func TestProvisionsGolden(t *testing.T) {
 	for _, p := range got.Provisions {
 		count[p["kind"].(string)]++
 	}
-	want := map[string]int{"PREAMBLE": 1, "SECTION": 3, "AREA": 5, "ITEM": 16, "SUBITEM": 10}
+	want := map[string]int{"PREAMBLE": 1, "SECTION": 3, "AREA": 5, "ITEM": 16, "SUBITEM": 10, "POINT": 0}
 	for k, n := range want {
 		if count[k] != n {
 			t.Errorf("%d provisions of kind %s, want %d", count[k], k, n)

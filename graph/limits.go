@@ -150,7 +150,7 @@ func newLimiter(l Limits, es graphql.ExecutableSchema, res *Resolver, introspect
 	lim.introLimit = maxCost
 	if doc, err := gqlparser.LoadQuery(lim.schema, standardIntrospection); err == nil && len(doc.Operations) == 1 {
 		w := &walker{l: lim, doc: doc, fan: &fanOut{}}
-		if c := w.selections(doc.Operations[0].SelectionSet, "", allKinds, 0); c < maxCost {
+		if c := w.selections(doc.Operations[0].SelectionSet, "", allLevels, 0); c < maxCost {
 			lim.introLimit = 2 * c
 		}
 	}
@@ -177,7 +177,7 @@ func (l *limiter) MutateOperationContext(ctx context.Context, rc *graphql.Operat
 	if w.err != nil {
 		return w.err
 	}
-	cost := w.selections(op.SelectionSet, "", allKinds, 0)
+	cost := w.selections(op.SelectionSet, "", allLevels, 0)
 	switch {
 	case w.err != nil:
 		return w.err
@@ -254,8 +254,8 @@ func (w *walker) fail(err *gqlerror.Error) int {
 func keyCost(f *ast.Field) int { return len(f.Alias) / byteUnit }
 
 // selections returns the cost of set, selected on an object of type typ;
-// kinds are the kinds the object can have when it is a provision.
-func (w *walker) selections(set ast.SelectionSet, typ string, kinds kindSet, d int) int {
+// levels are the levels the object can be at when it is a provision.
+func (w *walker) selections(set ast.SelectionSet, typ string, levels levelSet, d int) int {
 	total := 0
 	for _, s := range set {
 		if w.err != nil {
@@ -263,16 +263,16 @@ func (w *walker) selections(set ast.SelectionSet, typ string, kinds kindSet, d i
 		}
 		switch s := s.(type) {
 		case *ast.Field:
-			total = add(total, w.field(s, kinds, d))
+			total = add(total, w.field(s, levels, d))
 		case *ast.InlineFragment:
-			total = add(total, w.selections(s.SelectionSet, typ, kinds, d))
+			total = add(total, w.selections(s.SelectionSet, typ, levels, d))
 		case *ast.FragmentSpread:
 			def := s.Definition
 			if def == nil {
 				def = w.doc.Fragments.ForName(s.Name)
 			}
 			if def != nil {
-				total = add(total, w.selections(def.SelectionSet, typ, kinds, d))
+				total = add(total, w.selections(def.SelectionSet, typ, levels, d))
 			}
 		}
 		if total > w.l.limits.Complexity {
@@ -333,7 +333,7 @@ func longestList(v *ast.Value) int {
 	return n
 }
 
-func (w *walker) field(f *ast.Field, kinds kindSet, d int) int {
+func (w *walker) field(f *ast.Field, levels levelSet, d int) int {
 	key := keyCost(f)
 	switch f.Name {
 	case "__typename":
@@ -361,7 +361,7 @@ func (w *walker) field(f *ast.Field, kinds kindSet, d int) int {
 	if len(def.Arguments) > 0 {
 		args = f.ArgumentMap(w.vars)
 	}
-	n, childKinds, known := w.fanOut(parent, f.Name, args, kinds)
+	n, childLevels, known := w.fanOut(parent, f.Name, args, levels)
 	if !isList {
 		n = 1
 	}
@@ -369,7 +369,7 @@ func (w *walker) field(f *ast.Field, kinds kindSet, d int) int {
 		// A leaf: its value costs by the bytes it can take.
 		return add(1+key, mul(n, 1+w.fan.valueBytes(parent, f.Name)/byteUnit))
 	}
-	child := w.selections(f.SelectionSet, named, childKinds, d+1)
+	child := w.selections(f.SelectionSet, named, childLevels, d+1)
 	if !known && isList {
 		if c, ok := w.l.es.Complexity(context.Background(), parent, f.Name, child, args); ok {
 			return add(key, c)
@@ -379,9 +379,9 @@ func (w *walker) field(f *ast.Field, kinds kindSet, d int) int {
 }
 
 // fanOut returns how many elements the list field parent.name can have
-// at most, and the kinds of the provisions it returns. known is false for
-// a field the limiter does not know.
-func (w *walker) fanOut(parent, name string, args map[string]any, kinds kindSet) (n int, out kindSet, known bool) {
+// at most, on a provision at levels, and the levels of the provisions it
+// returns. known is false for a field the limiter does not know.
+func (w *walker) fanOut(parent, name string, args map[string]any, levels levelSet) (n int, out levelSet, known bool) {
 	f := w.fan
 	kindArg := func() (policy.Kind, bool) {
 		switch k := args["kind"].(type) {
@@ -395,24 +395,33 @@ func (w *walker) fanOut(parent, name string, args map[string]any, kinds kindSet)
 	hasDoc := args["document"] != nil
 	switch parent + "." + name {
 	case "Query.documents":
-		return f.documents, allKinds, true
+		return f.documents, allLevels, true
 	case "Query.provisions", "Document.provisions":
 		if k, ok := kindArg(); ok {
 			if hasDoc || parent == "Document" {
-				return f.kindPerDoc[k], kindBit(k), true
+				return f.kindPerDoc[k], kindLevels(k), true
 			}
-			return f.kindTotal[k], kindBit(k), true
+			return f.kindTotal[k], kindLevels(k), true
 		}
 		if hasDoc || parent == "Document" {
-			return f.perDoc, allKinds, true
+			return f.perDoc, allLevels, true
 		}
-		return f.total, allKinds, true
+		return f.total, allLevels, true
+	case "Query.provision", "Query.node":
+		// A provision by its ID is at the level the ID gives.
+		if id, ok := args["id"].(string); ok {
+			if kindOfID(id) == provisionNode {
+				l := policy.LevelOf(id)
+				return 1, levelSet{l, l}, true
+			}
+		}
+		return 1, allLevels, true
 	case "Query.references":
-		return f.referenceTotal, allKinds, true
+		return f.referenceTotal, allLevels, true
 	case "Query.terms":
-		return f.terms, allKinds, true
+		return f.terms, allLevels, true
 	case "Query.citations":
-		return f.citationTotal, allKinds, true
+		return f.citationTotal, allLevels, true
 	case "Query.search":
 		first := 10
 		switch v := args["first"].(type) {
@@ -425,46 +434,48 @@ func (w *walker) fanOut(parent, name string, args map[string]any, kinds kindSet)
 				first = int(min(max(i, -1), 1<<20))
 			}
 		}
-		return min(max(first, 1), policy.MaxSearchFirst+1), allKinds, true // more is refused by the resolver
+		return min(max(first, 1), policy.MaxSearchFirst+1), allLevels, true // more is refused by the resolver
 	case "SearchConnection.edges":
-		return 1, allKinds, true // counted by search's first
+		return 1, allLevels, true // counted by search's first
 	case "SearchHit.highlights":
-		return 3, allKinds, true
+		return 3, allLevels, true
 	case "Provision.children":
-		return kinds.maxOver(f.children), kinds.union(f.childKinds), true
+		return f.most(levels, f.children), f.levels(levels, f.childLevels), true
 	case "Provision.parent":
-		return 1, kinds.union(f.parentKind), true
+		return 1, f.levels(levels, f.parentLevels), true
 	case "Provision.ancestors":
-		return kinds.maxOver(f.ancestors), kinds.union(f.upKinds), true
+		return f.mostAncestors(levels), f.levels(levels, f.upLevels), true
+	case "Provision.notes":
+		return f.notes, allLevels, true
 	case "Provision.paragraphs":
-		return f.paragraphs, allKinds, true
+		return f.paragraphs, allLevels, true
 	case "Provision.pages":
-		return f.pages, allKinds, true
+		return f.pages, allLevels, true
 	case "Provision.citations":
-		return f.citations, allKinds, true
+		return f.citations, allLevels, true
 	case "Provision.references":
-		return f.references, allKinds, true
+		return f.references, allLevels, true
 	case "Provision.crossReferences":
-		return f.crossRefs, allKinds, true
+		return f.crossRefs, allLevels, true
 	case "Provision.referencedBy":
-		return f.refBy, allKinds, true
+		return f.refBy, allLevels, true
 	case "Reference.citations":
-		return f.refCitations, allKinds, true
+		return f.refCitations, allLevels, true
 	case "Reference.citedBy":
-		return f.citedBy, allKinds, true
+		return f.citedBy, allLevels, true
 	case "Reference.aliases":
-		return f.aliases, allKinds, true
+		return f.aliases, allLevels, true
 	case "Reference.revisedOn":
-		return f.revisedOn, allKinds, true
+		return f.revisedOn, allLevels, true
 	case "DefinedTerm.uses":
-		return f.uses, allKinds, true
+		return f.uses, allLevels, true
 	case "DefinedTerm.scope":
-		return f.scope, allKinds, true
+		return f.scope, allLevels, true
 	case "Document.versions":
-		return max(f.versions, 1), allKinds, true
+		return max(f.versions, 1), allLevels, true
 	case "DocumentVersion.changes":
 		// Each provision of the two versions compared changes at most once.
-		return 2 * f.perDoc, allKinds, true
+		return 2 * f.perDoc, allLevels, true
 	}
 	// A field added later: as long as its longest list argument (nodes(ids:)),
 	// else 100.
@@ -477,27 +488,23 @@ func (w *walker) fanOut(parent, name string, args map[string]any, kinds kindSet)
 	if n == 0 {
 		n = 100
 	}
-	return n, allKinds, false
+	return n, allLevels, false
 }
 
 // conservative is the fan-out assumed when the store cannot be measured
 // and nothing was measured before.
 var conservative = func() *fanOut {
-	f := &fanOut{
-		kindTotal: map[policy.Kind]int{}, kindPerDoc: map[policy.Kind]int{},
-		children: map[policy.Kind]int{}, childKinds: map[policy.Kind]kindSet{},
-		ancestors: map[policy.Kind]int{}, upKinds: map[policy.Kind]kindSet{}, parentKind: map[policy.Kind]kindSet{},
-	}
-	for _, k := range policy.Kinds {
-		f.kindTotal[k], f.kindPerDoc[k], f.children[k], f.ancestors[k] = 100, 100, 100, 4
-		f.childKinds[k], f.upKinds[k], f.parentKind[k] = allKinds, allKinds, allKinds
-	}
 	n := 100
+	f := &fanOut{kindTotal: map[policy.Kind]int{}, kindPerDoc: map[policy.Kind]int{}, unmeasured: n}
+	for _, k := range policy.Kinds {
+		f.kindTotal[k], f.kindPerDoc[k] = n, n
+	}
 	f.documents, f.total, f.perDoc = n, n, n
-	f.paragraphs, f.pages, f.citations, f.references, f.crossRefs, f.refBy = n, n, n, n, n, n
+	f.paragraphs, f.pages, f.citations, f.references, f.crossRefs, f.refBy, f.notes = n, n, n, n, n, n, n
 	f.referenceTotal, f.refCitations, f.citedBy, f.aliases, f.revisedOn = n, n, n, n, n
 	f.citationTotal, f.terms, f.uses, f.scope = n, n, n, n
 	f.paragraphBytes, f.textBytes, f.headingBytes, f.citationBytes, f.meaningBytes, f.sourceBytes = 4096, 16384, 1024, 1024, 1024, 1<<20
+	f.noteBytes = 4096
 	return f
 }()
 
@@ -517,6 +524,8 @@ func (f *fanOut) valueBytes(parent, name string) int {
 		return f.citationBytes
 	case "DefinedTerm.meaning":
 		return f.meaningBytes
+	case "Note.text":
+		return f.noteBytes
 	case "SearchHit.highlights":
 		return 512
 	}

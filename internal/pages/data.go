@@ -9,6 +9,7 @@ type documentData struct {
 	DecidedOn  string          `json:"decidedOn"`
 	DecidedBy  string          `json:"decidedBy"`
 	PageCount  int             `json:"pageCount"`
+	Partial    bool            `json:"partial"`
 	Version    int             `json:"version"`
 	Versions   []versionData   `json:"versions"`
 	Provisions []provisionData `json:"provisions"`
@@ -25,6 +26,7 @@ type versionData struct {
 type provisionData struct {
 	ID              string          `json:"id"`
 	Kind            string          `json:"kind"`
+	Level           int             `json:"level"`
 	Label           string          `json:"label"`
 	Marker          string          `json:"marker"`
 	Heading         string          `json:"heading"`
@@ -32,12 +34,19 @@ type provisionData struct {
 	Leading         int             `json:"leadingParagraphs"`
 	Text            string          `json:"text"`
 	Pages           []int           `json:"pages"`
+	Notes           []noteData      `json:"notes"`
 	Document        *documentData   `json:"document"`
 	Ancestors       []provisionData `json:"ancestors"`
 	Children        []provisionData `json:"children"`
 	Citations       []citationData  `json:"citations"`
 	CrossReferences []provisionData `json:"crossReferences"`
 	ReferencedBy    []provisionData `json:"referencedBy"`
+}
+
+// noteData is a footnote of a provision.
+type noteData struct {
+	Marker string `json:"marker"`
+	Text   string `json:"text"`
 }
 
 type citationData struct {
@@ -97,16 +106,16 @@ type searchData struct {
 // The queries of the HTML pages: what each page shows.
 const (
 	homeQuery = `{
-	documents { id title fiscalYear decidedOn decidedBy pageCount }
+	documents { id title fiscalYear decidedOn decidedBy pageCount partial }
 	references { id title titleEn kind citedBy { id } }
 }`
 
 	documentQuery = `query($id: ID!, $version: Int) {
 	document(id: $id, version: $version) {
-		id title fiscalYear decidedOn decidedBy pageCount version
+		id title fiscalYear decidedOn decidedBy pageCount partial version
 		versions { number ingestedAt provisionCount current }
 		provisions {
-			id kind label marker heading paragraphs leadingParagraphs pages
+			id kind level label marker heading paragraphs leadingParagraphs pages notes { marker text }
 			citations { id text start end pinpoint form target { id title kind } }
 		}
 	}
@@ -118,8 +127,8 @@ const (
 	// fewest reads of the store.
 	provisionQuery = `query($id: ID!) {
 	provision(id: $id) {
-		id kind label marker heading paragraphs leadingParagraphs text pages
-		document { id title provisions { id kind label heading text } }
+		id kind level label marker heading paragraphs leadingParagraphs text pages notes { marker text }
+		document { id title partial provisions { id kind level label heading text } }
 		citations { id text start end pinpoint form target { id title kind } }
 	}
 }`
@@ -128,9 +137,9 @@ const (
 	// document, from the provisions of that version.
 	provisionVersionQuery = `query($doc: ID!, $version: Int) {
 	document(id: $doc, version: $version) {
-		id title version versions { number current }
+		id title partial version versions { number current }
 		provisions {
-			id kind label marker heading paragraphs leadingParagraphs text pages
+			id kind level label marker heading paragraphs leadingParagraphs text pages notes { marker text }
 			citations { id text start end pinpoint form target { id title kind } }
 		}
 	}
@@ -155,7 +164,7 @@ const (
 	search(query: $q, first: $first, after: $after, filter: $filter) {
 		totalCount%[1]s
 		pageInfo { hasNextPage endCursor }
-		edges { cursor node { score highlights%[2]s provision { id kind label heading text document { id title } } } }
+		edges { cursor node { score highlights%[2]s provision { id kind level label heading text document { id title } } } }
 	}
 }`
 
@@ -178,17 +187,17 @@ const (
 // The queries of the JSON answers: the object of each page with its fields,
 // and the IDs of the objects it links to (as policykb export writes them).
 const (
-	provisionFields = `id kind number label marker heading paragraphs leadingParagraphs text pages line
+	provisionFields = `id kind level number label marker heading paragraphs leadingParagraphs text pages line notes { marker text }
 		document { id } parent { id } children { id } ancestors { id }
 		citations { id target { id } text start end pinpoint form }
 		references { id } crossReferences { id } referencedBy { id }`
 
 	homeJSON = `{
-	documents { id title fiscalYear decidedOn decidedBy pageCount }
+	documents { id title fiscalYear decidedOn decidedBy pageCount partial }
 	references { id title titleEn kind }
 }`
 
-	documentsJSON = `{ documents { id title fiscalYear decidedOn decidedBy pageCount version } }`
+	documentsJSON = `{ documents { id title fiscalYear decidedOn decidedBy pageCount partial version } }`
 
 	referencesJSON = `{
 	references { id title titleEn kind issuedOn revisedOn issuer lawNumber eGovLawId aliases resolved citedBy { id } }
@@ -196,7 +205,7 @@ const (
 
 	documentJSON = `query($id: ID!, $version: Int) {
 	document(id: $id, version: $version) {
-		id title fiscalYear decidedOn decidedBy pageCount encoding sha256 version
+		id title fiscalYear decidedOn decidedBy pageCount encoding sha256 partial version
 		provisions { ` + provisionFields + ` }
 	}
 }`

@@ -39,7 +39,8 @@ func TestJapaneseErrors(t *testing.T) {
 		{"/search?q=" + url.QueryEscape(long), 400, "検索語は256文字までです（いまは300文字）。短くしてお試しください。", "BAD_USER_INPUT",
 			"search query of 300 characters; at most 256"},
 		{"/search?q=a&after=zzz", 400, "検索結果の続きを読めません（after の値が正しくありません）。最初のページからお試しください。", "BAD_USER_INPUT", ""},
-		{"/search?q=a&kind=x", 400, "項目の種類「x」はありません（PREAMBLE, SECTION, AREA, ITEM, SUBITEM のいずれか）。", "BAD_USER_INPUT", ""},
+		{"/search?q=a&kind=x", 400, "項目の種類「x」はありません（PREAMBLE, SECTION, AREA, ITEM, SUBITEM, POINT のいずれか）。", "BAD_USER_INPUT",
+			`unknown kind \"x\": use PREAMBLE, SECTION, AREA, ITEM, SUBITEM or POINT`},
 		{"/search?q=a&cites=nosuch", 400, "絞り込みに指定した文書・項目・参照文書が見つかりません。", "BAD_USER_INPUT", ""},
 		{"/search?foo=1", 400, "検索はパラメーター「foo」を受け付けません（使えるのは q, kind, under, cites, document, after, format）。", "BAD_USER_INPUT", ""},
 	}

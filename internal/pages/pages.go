@@ -360,12 +360,17 @@ func citationPath(id string) string {
 	return provisionPath(src) + "#" + url.PathEscape(localID(id))
 }
 
-// localRe is the form of the part of a provision ID after the document.
-var localRe = regexp.MustCompile(`^(preamble|[1-9][0-9]{0,8}(\.[1-9][0-9]{0,8}){0,15})$`)
+// localRe is the form of the part of a provision ID after the document,
+// at any depth.
+var localRe = regexp.MustCompile(`^(preamble|[1-9][0-9]{0,8}(\.[1-9][0-9]{0,8})*)$`)
+
+// maxSegment bounds the bytes of a path segment: room for the IDs of
+// provisions thousands of levels deep.
+const maxSegment = 8192
 
 // validSegment reports whether a path segment can be part of an ID.
 func validSegment(s string) bool {
-	if s == "" || len(s) > 256 || !utf8.ValidString(s) {
+	if s == "" || len(s) > maxSegment || !utf8.ValidString(s) {
 		return false
 	}
 	for _, r := range s {

@@ -56,6 +56,7 @@ var funcs = template.FuncMap{
 	"localID":       localID,
 	"asset":         assetURL,
 	"kindName":      kindName,
+	"levelName":     levelName,
 	"refKindName":   refKindName,
 	"formName":      formName,
 	"viaName":       viaName,
@@ -359,17 +360,31 @@ func excerpt(text string, n int) string {
 	return string(runes[:cut]) + "…"
 }
 
-// Japanese names of the kinds.
+// Japanese names of the kinds: those of the FY2020 policy's levels, and
+// for POINT, which covers every level from the fifth down, the levels.
 
 var kindNames = map[string]string{
 	"PREAMBLE": "前文", "SECTION": "大項目", "AREA": "分野", "ITEM": "項目", "SUBITEM": "細目",
+	string(policy.KindPoint): "第" + strconv.Itoa(policy.KindPoint.Level()) + "階層以下",
 }
 
+// kindName names a kind, as the search form offers it.
 func kindName(k string) string {
 	if n, ok := kindNames[k]; ok {
 		return n
 	}
 	return k
+}
+
+// levelName names the kind of one provision at level: as kindName, but a
+// provision of a kind that covers several levels (POINT) by its own level,
+// 「第7階層」.
+func levelName(k string, level int) string {
+	kind := policy.Kind(k)
+	if level > 0 && kind.Valid() && policy.KindAt(kind.Level()+1) == kind {
+		return "第" + strconv.Itoa(level) + "階層"
+	}
+	return kindName(k)
 }
 
 var refKindNames = map[string]string{

@@ -231,7 +231,8 @@ func documentPage(d *documentData, xrefs []*policy.CrossReference) page {
 	for i := range d.Provisions {
 		p := &d.Provisions[i]
 		closeUntil(p.ID)
-		sv := sectionView{P: p, Depth: depth(p.ID), Anchor: localID(p.ID), Marker: strings.Join(strings.Fields(p.Marker), "")}
+		sv := sectionView{P: p, Depth: level(p), Anchor: localID(p.ID), Marker: strings.Join(strings.Fields(p.Marker), "")}
+		sv.Indent = min(max(sv.Depth-4, 0), maxIndent)
 		var paras []template.HTML
 		sv.Heading, paras = richProvision(p, bySource[p.ID], true)
 		lead := min(max(p.Leading, 0), len(paras))
@@ -287,7 +288,8 @@ type documentView struct {
 // sectionView is one provision in the full text of a document.
 type sectionView struct {
 	P          *provisionData
-	Depth      int // 0 preamble, 1 section, 2 area, 3 item, 4 sub-item
+	Depth      int // the level: 0 preamble, 1 section, 2 area, 3 item, 4 sub-item, 5 … below
+	Indent     int // how far a provision below the fourth level is indented: 1 … maxIndent
 	Anchor     string
 	Marker     string
 	Heading    template.HTML
@@ -303,35 +305,66 @@ type tocNode struct {
 	P        *provisionData
 	Anchor   string
 	Children []*tocNode
+
+	depth int      // the lists it is nested in, from 1
+	flat  *tocNode // for a node at maxTOCDepth and below, the one at maxTOCDepth
 }
 
-// tocTree nests the provisions of a document by their IDs.
+// maxTOCDepth is how deep the table of contents nests: the provisions
+// below the provision at that depth are listed in it, in document order,
+// not nested further. Browsers build no deeper trees than 512 elements
+// (Chromium, and the HTML parsing of Go's x/net/html, flatten the rest).
+const maxTOCDepth = 64
+
+// tocTree nests the provisions of a document by their IDs, to any depth
+// down to maxTOCDepth.
 func tocTree(ps []provisionData) []*tocNode {
 	byID := map[string]*tocNode{}
 	var roots []*tocNode
 	for i := range ps {
-		n := &tocNode{P: &ps[i], Anchor: localID(ps[i].ID)}
+		n := &tocNode{P: &ps[i], Anchor: localID(ps[i].ID), depth: 1}
 		byID[ps[i].ID] = n
-		anc := policy.AncestorIDs(ps[i].ID)
-		if len(anc) > 0 {
-			if parent := byID[anc[len(anc)-1]]; parent != nil {
-				parent.Children = append(parent.Children, n)
-				continue
-			}
+		parent := byID[parentID(ps[i].ID)]
+		switch {
+		case parent == nil:
+			roots = append(roots, n)
+		case parent.flat != nil:
+			n.depth, n.flat = parent.depth+1, parent.flat
+			n.flat.Children = append(n.flat.Children, n)
+		default:
+			n.depth = parent.depth + 1
+			parent.Children = append(parent.Children, n)
 		}
-		roots = append(roots, n)
+		if n.depth == maxTOCDepth {
+			n.flat = n
+		}
 	}
 	return roots
 }
 
-// depth is the nesting level of a provision: 0 for the preamble, 1 for a
-// section …
-func depth(id string) int {
-	_, local, _ := policy.SplitID(id)
-	if local == "preamble" {
-		return 0
+// maxIndent is the most a provision is indented in the full text: those
+// below the fourth level step in up to here, deeper ones stay.
+const maxIndent = 4
+
+// level is the level of a provision: 0 for the preamble, 1 for a section
+// …, as it says or, where it does not say, as its ID gives.
+func level(p *provisionData) int {
+	if p.Level > 0 {
+		return p.Level
 	}
-	return strings.Count(local, ".") + 1
+	return policy.LevelOf(p.ID)
+}
+
+// parentID is the ID of the provision that encloses the provision id, as
+// its ID gives it; "" for one at the top. Unlike policy.AncestorIDs it makes
+// one ID, not one per level: documents may number hundreds of levels.
+func parentID(id string) string {
+	doc, local, ok := policy.SplitID(id)
+	i := strings.LastIndexByte(local, '.')
+	if !ok || i < 0 {
+		return ""
+	}
+	return doc + ":" + local[:i]
 }
 
 // provision shows one provision.
@@ -541,7 +574,7 @@ func relate(p *provisionData, xrefs []*policy.CrossReference) {
 		}
 	}
 	for _, q := range p.Document.Provisions {
-		if anc := policy.AncestorIDs(q.ID); len(anc) > 0 && anc[len(anc)-1] == p.ID {
+		if parentID(q.ID) == p.ID {
 			p.Children = append(p.Children, q)
 		}
 	}
@@ -920,8 +953,8 @@ func parseSearch(q url.Values) (searchInput, error) {
 		}
 		kind := policy.Kind(strings.ToUpper(k))
 		if !kind.Valid() {
-			return in, userError(policy.EINVALID, "項目の種類「"+clip(k)+"」はありません（PREAMBLE, SECTION, AREA, ITEM, SUBITEM のいずれか）。",
-				"unknown kind %q: use PREAMBLE, SECTION, AREA, ITEM or SUBITEM", clip(k))
+			return in, userError(policy.EINVALID, "項目の種類「"+clip(k)+"」はありません（"+kindList(", ", ", ")+" のいずれか）。",
+				"unknown kind %q: use %s", clip(k), kindList(", ", " or "))
 		}
 		if !contains(in.Kinds, string(kind)) {
 			in.Kinds = append(in.Kinds, string(kind))
@@ -931,6 +964,23 @@ func parseSearch(q url.Values) (searchInput, error) {
 		in.Cites = policy.ReferenceIDPrefix + in.Cites
 	}
 	return in, nil
+}
+
+// kindList lists the kinds of policy.Kinds, separated by sep, the last two
+// by last: "PREAMBLE, SECTION, … or POINT".
+func kindList(sep, last string) string {
+	var b strings.Builder
+	for i, k := range policy.Kinds {
+		switch {
+		case i == 0:
+		case i == len(policy.Kinds)-1:
+			b.WriteString(last)
+		default:
+			b.WriteString(sep)
+		}
+		b.WriteString(string(k))
+	}
+	return b.String()
 }
 
 // path is the canonical URL of a search: its parameters in a fixed order.

@@ -19,24 +19,24 @@ func writeCurrent(ctx context.Context, tx *sql.Tx, doc *policy.Document, version
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO documents (id, title, fiscal_year, decided_on, decided_by,
 		title_line, title_line_no, date_line, date_line_no, decided_by_line, decided_by_line_no,
-		page_count, encoding, source, sha256, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		page_count, encoding, source, sha256, version, partial) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		doc.ID, doc.Title, nullInt(doc.FiscalYear), doc.DecidedOn.String(), doc.DecidedBy,
 		doc.TitleLine, doc.TitleLineNo, doc.DateLine, doc.DateLineNo, doc.DecidedByLine, doc.DecidedByLineNo,
-		doc.PageCount, doc.Encoding, doc.Source, doc.SHA256, version); err != nil {
+		doc.PageCount, doc.Encoding, doc.Source, doc.SHA256, version, doc.Partial); err != nil {
 		return fmt.Errorf("insert %s: %w", doc.ID, err)
 	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO provisions (id, document_id, parent_id, seq, kind, number,
-		label, label_key, short_key, marker, heading, paragraphs, pages, line, heading_line, paragraph_lines)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO provisions (id, document_id, parent_id, seq, kind, level, number,
+		label, label_key, short_key, marker, heading, paragraphs, pages, line, heading_line, paragraph_lines, notes)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
 	defer stmt.Close()
 	for _, p := range doc.Provisions {
 		key := label.Key(p.Label)
-		if _, err := stmt.ExecContext(ctx, p.ID, doc.ID, nullString(p.ParentID), p.Seq, string(p.Kind), p.Number,
+		if _, err := stmt.ExecContext(ctx, p.ID, doc.ID, nullString(p.ParentID), p.Seq, string(p.Kind), storedLevel(p), p.Number,
 			p.Label, key, label.Short(key), p.Marker, p.Heading, mustJSON(p.Paragraphs), mustJSON(p.Pages),
-			p.Line, p.HeadingLine, mustJSON(p.ParagraphLines)); err != nil {
+			p.Line, p.HeadingLine, mustJSON(p.ParagraphLines), notesJSON(p.Notes)); err != nil {
 			return fmt.Errorf("insert %s: %w", p.ID, err)
 		}
 	}
@@ -44,7 +44,13 @@ func writeCurrent(ctx context.Context, tx *sql.Tx, doc *policy.Document, version
 }
 
 const documentColumns = `id, title, fiscal_year, decided_on, decided_by, title_line, title_line_no,
-	date_line, date_line_no, decided_by_line, decided_by_line_no, page_count, encoding, sha256, version`
+	date_line, date_line_no, decided_by_line, decided_by_line_no, page_count, encoding, sha256, version, partial`
+
+// documentColumnsV3 reads the documents of a store of schema 3 (in the
+// migration to it), which knows no excerpts, in the order of
+// documentColumns.
+const documentColumnsV3 = `id, title, fiscal_year, decided_on, decided_by, title_line, title_line_no,
+	date_line, date_line_no, decided_by_line, decided_by_line_no, page_count, encoding, sha256, version, 0`
 
 // Documents returns every document, ordered by ID, without its source text.
 func (db *DB) Documents(ctx context.Context) ([]*policy.Document, error) {
@@ -92,7 +98,7 @@ func queryDocuments(ctx context.Context, q querier, query string, args ...any) (
 		var fy sql.NullInt64
 		var decided string
 		if err := rows.Scan(&d.ID, &d.Title, &fy, &decided, &d.DecidedBy, &d.TitleLine, &d.TitleLineNo,
-			&d.DateLine, &d.DateLineNo, &d.DecidedByLine, &d.DecidedByLineNo, &d.PageCount, &d.Encoding, &d.SHA256, &d.Version); err != nil {
+			&d.DateLine, &d.DateLineNo, &d.DecidedByLine, &d.DecidedByLineNo, &d.PageCount, &d.Encoding, &d.SHA256, &d.Version, &d.Partial); err != nil {
 			return nil, err
 		}
 		d.FiscalYear = int(fy.Int64)
@@ -121,7 +127,7 @@ func nullString(s string) any {
 func mustJSON(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {
-		panic(err) // only slices of strings and ints are marshalled here
+		panic(err) // only slices of strings, ints and notes are marshalled here
 	}
 	return string(b)
 }

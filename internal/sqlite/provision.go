@@ -11,8 +11,14 @@ import (
 	"github.com/policykb/policykb/internal/policy"
 )
 
-const provisionColumns = `id, document_id, parent_id, seq, kind, number, label, marker, heading,
-	paragraphs, pages, line, heading_line, paragraph_lines`
+const provisionColumns = `id, document_id, parent_id, seq, kind, level, number, label, marker, heading,
+	paragraphs, pages, line, heading_line, paragraph_lines, notes`
+
+// provisionColumnsV3 reads the provisions of a store of schema 3 and
+// before (in the migrations up to 3), which knows neither levels nor
+// notes, in the order of provisionColumns.
+const provisionColumnsV3 = `id, document_id, parent_id, seq, kind, 0, number, label, marker, heading,
+	paragraphs, pages, line, heading_line, paragraph_lines, '[]'`
 
 // ProvisionsByID returns the provisions with the given IDs, in document order.
 func (db *DB) ProvisionsByID(ctx context.Context, ids []string) ([]*policy.Provision, error) {
@@ -98,21 +104,51 @@ func scanProvisions(rows *sql.Rows) ([]*policy.Provision, error) {
 	for rows.Next() {
 		p := &policy.Provision{}
 		var parent sql.NullString
-		var kind, paras, pages, paraLines string
-		if err := rows.Scan(&p.ID, &p.DocumentID, &parent, &p.Seq, &kind, &p.Number, &p.Label, &p.Marker, &p.Heading,
-			&paras, &pages, &p.Line, &p.HeadingLine, &paraLines); err != nil {
+		var kind, paras, pages, paraLines, notes string
+		if err := rows.Scan(&p.ID, &p.DocumentID, &parent, &p.Seq, &kind, &p.Level, &p.Number, &p.Label, &p.Marker, &p.Heading,
+			&paras, &pages, &p.Line, &p.HeadingLine, &paraLines, &notes); err != nil {
 			return nil, err
 		}
 		p.ParentID, p.Kind = parent.String, policy.Kind(kind)
 		for _, f := range []struct {
 			s string
 			v any
-		}{{paras, &p.Paragraphs}, {pages, &p.Pages}, {paraLines, &p.ParagraphLines}} {
+		}{{paras, &p.Paragraphs}, {pages, &p.Pages}, {paraLines, &p.ParagraphLines}, {notes, &p.Notes}} {
 			if err := json.Unmarshal([]byte(f.s), f.v); err != nil {
 				return nil, fmt.Errorf("provision %s: %w", p.ID, err)
 			}
 		}
+		if len(p.Notes) == 0 {
+			p.Notes = nil // as a parsed provision without notes has them
+		}
+		fillLevel(p)
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// fillLevel sets the level of a provision read from a store or a snapshot
+// written before levels were kept: 0 for a numbered provision, which
+// cannot be, is the level its ID gives.
+func fillLevel(p *policy.Provision) {
+	if p.Level == 0 && p.Kind != policy.KindPreamble {
+		p.Level = policy.LevelOf(p.ID)
+	}
+}
+
+// storedLevel is the level written for p: its own, or where that is
+// missing (0 for a numbered provision), the one its ID gives.
+func storedLevel(p *policy.Provision) int {
+	if p.Level == 0 && p.Kind != policy.KindPreamble {
+		return policy.LevelOf(p.ID)
+	}
+	return p.Level
+}
+
+// notesJSON is the JSON of a provision's notes: "[]" for none.
+func notesJSON(notes []policy.Note) string {
+	if len(notes) == 0 {
+		return "[]"
+	}
+	return mustJSON(notes)
 }

@@ -387,6 +387,13 @@ var afterMigration = map[int]func(context.Context, *sql.Tx) error{
 	3: snapshotStored,
 }
 
+// rebuildsTables holds the numbers of the migrations that rebuild a table
+// other tables refer to (SQLite's procedure for schema changes ALTER TABLE
+// cannot make): they run with foreign keys off, which SQLite only allows
+// outside a transaction, and their transaction commits only if every
+// foreign key still holds.
+var rebuildsTables = map[int]bool{4: true}
+
 // migrate applies the embedded migrations the store has not seen, each in
 // its own transaction, in the order of their numbers. A store that has seen
 // migrations this program does not know is refused.
@@ -431,12 +438,34 @@ func SchemaVersion() int {
 	return v
 }
 
-func (db *DB) apply(ctx context.Context, version int, name string) error {
-	tx, err := db.rw.BeginTx(ctx, nil)
+func (db *DB) apply(ctx context.Context, version int, name string) (err error) {
+	// One connection for the whole migration: PRAGMA foreign_keys is a
+	// setting of the connection.
+	conn, err := db.rw.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	rebuild := rebuildsTables[version]
+	if rebuild {
+		if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+			return err
+		}
+		defer func() {
+			// The connection is the store's only writer: it must not stay
+			// without foreign keys.
+			if _, ferr := conn.ExecContext(context.Background(), `PRAGMA foreign_keys = ON`); ferr != nil && err == nil {
+				err = ferr
+			}
+		}()
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	// Inside the transaction, which holds the write lock: another process
+	// opening the store at the same time applies each migration once.
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil || n > 0 {
 		return err
@@ -453,10 +482,44 @@ func (db *DB) apply(ctx context.Context, version int, name string) error {
 			return err
 		}
 	}
+	if rebuild {
+		if err := foreignKeyCheck(ctx, tx); err != nil {
+			return err
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version) VALUES (?)`, version); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// foreignKeyCheck returns an error naming the first rows whose foreign
+// keys do not hold, if any do not.
+func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fk int
+		if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
+			return err
+		}
+		if len(problems) < 3 {
+			problems = append(problems, fmt.Sprintf("a row of %s refers to a missing row of %s", table, parent))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("foreign keys do not hold: %s", strings.Join(problems, "; "))
+	}
+	return nil
 }
 
 // Generation returns a number that changes whenever the stored data changes.

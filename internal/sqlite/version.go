@@ -127,7 +127,8 @@ func storeVersion(ctx context.Context, tx *sql.Tx, doc *policy.Document, opt pol
 }
 
 // sameSnapshot reports whether version number of doc's document holds
-// exactly doc.
+// exactly doc. Both are compared as they read back, so that a snapshot
+// written before levels were kept equals the same document with levels.
 func sameSnapshot(ctx context.Context, tx *sql.Tx, doc *policy.Document, number int) bool {
 	snap, err := encodeSnapshot(doc)
 	if err != nil {
@@ -135,7 +136,23 @@ func sameSnapshot(ctx context.Context, tx *sql.Tx, doc *policy.Document, number 
 	}
 	var stored []byte
 	err = tx.QueryRowContext(ctx, `SELECT snapshot FROM document_versions WHERE document_id = ? AND number = ?`, doc.ID, number).Scan(&stored)
-	return err == nil && bytes.Equal(snap, stored)
+	if err != nil {
+		return false
+	}
+	if bytes.Equal(snap, stored) {
+		return true
+	}
+	a, err := decodeSnapshot(snap)
+	if err != nil {
+		return false
+	}
+	b, err := decodeSnapshot(stored)
+	if err != nil {
+		return false
+	}
+	ja, erra := json.Marshal(a)
+	jb, errb := json.Marshal(b)
+	return erra == nil && errb == nil && bytes.Equal(ja, jb)
 }
 
 // addVersion records doc as version number of its document.
@@ -179,6 +196,10 @@ func decodeSnapshot(b []byte) (*policy.Document, error) {
 	d := &policy.Document{}
 	if err := json.Unmarshal(raw, d); err != nil {
 		return nil, err
+	}
+	// Snapshots written before levels were kept have none.
+	for _, p := range d.Provisions {
+		fillLevel(p)
 	}
 	return d, nil
 }
@@ -285,7 +306,9 @@ func (db *DB) HeldDocuments(ctx context.Context) (bool, error) {
 // snapshotStored writes version 1 of every document stored before versions
 // were kept, from its rows, inside the migration's transaction tx.
 func snapshotStored(ctx context.Context, tx *sql.Tx) error {
-	docs, err := queryDocuments(ctx, tx, `SELECT `+documentColumns+` FROM documents ORDER BY id`)
+	// The tables as migration 3 leaves them: the columns of later
+	// migrations are not there yet.
+	docs, err := queryDocuments(ctx, tx, `SELECT `+documentColumnsV3+` FROM documents ORDER BY id`)
 	if err != nil {
 		return err
 	}
@@ -294,7 +317,7 @@ func snapshotStored(ctx context.Context, tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT source FROM documents WHERE id = ?`, d.ID).Scan(&d.Source); err != nil {
 			return err
 		}
-		if d.Provisions, err = queryProvisions(ctx, tx, `SELECT `+provisionColumns+` FROM provisions WHERE document_id = ? ORDER BY seq`, d.ID); err != nil {
+		if d.Provisions, err = queryProvisions(ctx, tx, `SELECT `+provisionColumnsV3+` FROM provisions WHERE document_id = ? ORDER BY seq`, d.ID); err != nil {
 			return err
 		}
 		if d.Citations, err = queryCitations(ctx, tx, ` WHERE document_id = ?`, d.ID); err != nil {

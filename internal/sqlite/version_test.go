@@ -191,7 +191,7 @@ func TestMigrateOldStore(t *testing.T) {
 	stmts = append(stmts, `INSERT INTO schema_migrations VALUES (1), (2)`, `ATTACH DATABASE '`+fresh+`' AS fresh`,
 		`INSERT INTO documents SELECT id, title, fiscal_year, decided_on, decided_by, title_line, title_line_no,
 			date_line, date_line_no, decided_by_line, decided_by_line_no, page_count, encoding, source, sha256 FROM fresh.documents`,
-		`INSERT INTO provisions SELECT * FROM fresh.provisions`,
+		`INSERT INTO provisions SELECT `+provisionColumnsV1+` FROM fresh.provisions`,
 		`INSERT INTO refs SELECT * FROM fresh.refs`,
 		`INSERT INTO citations SELECT * FROM fresh.citations`,
 		`INSERT INTO terms SELECT * FROM fresh.terms`,
@@ -309,7 +309,7 @@ func TestUnsoundStores(t *testing.T) {
 		{"truncated", whole[:len(whole)/2], "is damaged"},
 		{"garbled pages", garbled, "is damaged"},
 		{"another program's", otherBytes, "another program"},
-		{"newer schema", newerBytes, "newer policykb (schema 99; this one knows schemas up to 3)"},
+		{"newer schema", newerBytes, "newer policykb (schema 99; this one knows schemas up to 4)"},
 		{"directory", nil, "is not a regular file (a directory)"},
 	}
 	for _, tt := range tests {
