@@ -270,7 +270,7 @@ func removeLegacy(path string) {
 func fingerprint(provs []*policy.Provision, terms []*policy.DefinedTerm) string {
 	h := sha256.New()
 	for _, p := range provs {
-		fmt.Fprintf(h, "%q %q %q %d %q\n", p.ID, p.DocumentID, p.Kind, p.Seq, p.Text())
+		fmt.Fprintf(h, "%q %q %q %d %q\n", p.ID, p.DocumentID, p.Kind, p.Seq, indexedText(p))
 	}
 	for _, t := range terms {
 		fmt.Fprintf(h, "%q %q %q %q\n", t.DocumentID, t.Term, t.Meaning, t.DefinedIn)

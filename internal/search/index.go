@@ -23,7 +23,7 @@ import (
 
 // schemaVersion changes whenever the mapping or the analysis changes, so
 // that older indexes are rebuilt.
-const schemaVersion = 2
+const schemaVersion = 3
 
 // Store is what the index is built from.
 type Store interface {
@@ -291,10 +291,11 @@ func documents(provs []*policy.Provision, cites []*policy.Citation, terms []*pol
 	}
 	docs := make([]indexDoc, 0, len(provs))
 	for _, p := range provs {
+		text := indexedText(p)
 		docs = append(docs, indexDoc{id: p.ID, fields: map[string]any{
-			"text":      p.Text(),
-			"bigram":    p.Text(),
-			"legacy":    p.Text(),
+			"text":      text,
+			"bigram":    text,
+			"legacy":    text,
 			"document":  p.DocumentID,
 			"kind":      string(p.Kind),
 			"ancestors": policy.AncestorIDs(p.ID),
@@ -303,6 +304,17 @@ func documents(provs []*policy.Provision, cites []*policy.Citation, terms []*pol
 		}})
 	}
 	return docs
+}
+
+// indexedText is what the index holds of a provision: its text, then its
+// footnotes. Highlights are cut from the text alone; a word found only in a
+// note finds the provision.
+func indexedText(p *policy.Provision) string {
+	t := p.Text()
+	for _, n := range p.Notes {
+		t += "\n" + n.Text
+	}
+	return t
 }
 
 func indexMapping(strategy Strategy) mapping.IndexMapping {

@@ -1,0 +1,49 @@
+package search
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/policykb/policykb/internal/ingest"
+	"github.com/policykb/policykb/internal/policy"
+	"github.com/policykb/policykb/internal/sqlite"
+)
+
+// TestNotesFound: a word that stands only in a footnote finds the
+// provision whose text holds the note's marker, and its highlights are
+// still fragments of the provision's text.
+func TestNotesFound(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "policykb.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	in, err := ingest.New(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "政府機関の監視に関する方針\n１　監視\n政府機関の通信はGSOC1により常時監視される。\n1 Government Security Operation Coordination team\n- 1 -\n"
+	if _, err := in.Ingest(ctx, "notes.txt", []byte(text), ingest.Options{ID: "notes"}); err != nil {
+		t.Fatal(err)
+	}
+	x, err := Open(ctx, "", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	r, err := x.Search(ctx, policy.SearchQuery{Query: "Coordination", First: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(r); strings.Join(got, " ") != "notes:1" {
+		t.Fatalf("hits %v, want notes:1", got)
+	}
+	for _, h := range r.Hits[0].Highlights {
+		if strings.Contains(h, "Coordination") || !strings.Contains(h, "GSOC") {
+			t.Errorf("highlight %q is not a fragment of the provision's text", h)
+		}
+	}
+}
