@@ -72,7 +72,21 @@ func Diff(before, after []*Provision) []ProvisionChange {
 func sameProvision(a, b *Provision) bool {
 	return a.Kind == b.Kind && a.Number == b.Number && a.Label == b.Label && a.Marker == b.Marker &&
 		a.Heading == b.Heading && a.ParentID == b.ParentID &&
-		reflect.DeepEqual(a.Paragraphs, b.Paragraphs) && reflect.DeepEqual(a.Pages, b.Pages)
+		reflect.DeepEqual(a.Paragraphs, b.Paragraphs) && reflect.DeepEqual(a.Pages, b.Pages) && sameNotes(a.Notes, b.Notes)
+}
+
+// sameNotes reports whether two provisions' footnotes say the same, where
+// ever their lines stand.
+func sameNotes(a, b []Note) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Marker != b[i].Marker || a[i].Text != b[i].Text {
+			return false
+		}
+	}
+	return true
 }
 
 // Lost returns the provisions of current that next lacks, in current's order.

@@ -103,3 +103,18 @@ func TestQuotePaths(t *testing.T) {
 		}
 	}
 }
+
+// TestDiffNotes: a footnote that says something else changes its provision;
+// one that moved to another line does not.
+func TestDiffNotes(t *testing.T) {
+	p := func(note string, line int) *Provision {
+		return &Provision{ID: "d:1", Kind: KindSection, Number: 1, Label: "１", Paragraphs: []string{"本文。"},
+			Notes: []Note{{Marker: "1", Text: note, Line: line}}}
+	}
+	if got := Diff([]*Provision{p("注記", 4)}, []*Provision{p("注記", 9)}); len(got) != 0 {
+		t.Errorf("a note moved: %d changes, want none", len(got))
+	}
+	if got := Diff([]*Provision{p("注記", 4)}, []*Provision{p("別の注記", 4)}); len(got) != 1 || got[0].Kind != ChangeChanged {
+		t.Errorf("a note rewritten: %+v, want one CHANGED", got)
+	}
+}
