@@ -13,10 +13,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"github.com/policykb/policykb/internal/numbering"
 	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/policykb/policykb/internal/numbering"
 
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/wareki"

@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/policykb/policykb/internal/numbering"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/policykb/policykb/internal/numbering"
 
 	"github.com/policykb/policykb/internal/policy"
 )
