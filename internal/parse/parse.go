@@ -1,11 +1,14 @@
-// Package parse reads the text of a budget-priority policy, as extracted from
-// its PDF, into the structure of package policy: title, decision date and
-// body, and the numbered provisions with their headings, paragraphs and pages.
+// Package parse reads the text of a document of the budget-priority policy's
+// family, as extracted from its PDF, into the structure of package policy:
+// title, decision date and body, and the numbered provisions — in whatever
+// scheme the document numbers them (package numbering), at any depth — with
+// their headings, paragraphs, footnotes and pages.
 //
 // Nothing is lost: every character of the input except line breaks, the
-// blanks at the edges of lines and page-footer lines lands in exactly one of
-// the title, date and deciding-body lines, the markers, the headings and the
-// paragraphs (see Pieces).
+// blanks at the edges of lines, page-footer lines, the markers of footnotes
+// and the leaders and page numbers of a table of contents lands in exactly
+// one of the title, date and deciding-body lines, the markers, the headings,
+// the paragraphs and the notes (see Pieces).
 package parse
 
 import (
