@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 
+	"github.com/policykb/policykb/internal/pdf"
+
 	"github.com/policykb/policykb/corpus"
 	"github.com/policykb/policykb/internal/cite"
 	"github.com/policykb/policykb/internal/parse"
@@ -19,6 +21,10 @@ import (
 // MaxFileSize bounds an input file. The FY2020 policy is 16 KB; a policy of
 // this family a hundred times longer still fits.
 const MaxFileSize = 8 << 20
+
+// MaxPDFSize bounds an input file that is a PDF: its fonts and images make
+// it larger than its text.
+const MaxPDFSize = 64 << 20
 
 // Ingester parses texts and stores them.
 type Ingester struct {
@@ -59,8 +65,15 @@ type Result struct {
 // store left as it was.
 func (in *Ingester) Ingest(ctx context.Context, name string, src []byte, opt Options) (*Result, error) {
 	shown := policy.Name(name)
-	if len(src) > MaxFileSize {
-		return nil, &parse.Error{File: shown, Line: 1, Msg: fmt.Sprintf("file larger than %d MiB; not a policy text", MaxFileSize>>20)}
+	if limit := maxSize(src); len(src) > limit {
+		return nil, &parse.Error{File: shown, Line: 1, Msg: fmt.Sprintf("file larger than %d MiB; not a policy text", limit>>20)}
+	}
+	if pdf.IsPDF(src) {
+		text, err := readPDF(ctx, shown, src)
+		if err != nil {
+			return nil, err
+		}
+		src = text
 	}
 	doc, err := in.parse(ctx, shown, src, parse.Options{ID: opt.ID, AllowTruncated: opt.Replace})
 	if err != nil {
@@ -78,6 +91,41 @@ func (in *Ingester) Ingest(ctx context.Context, name string, src []byte, opt Opt
 		return nil, fmt.Errorf("%s: store: %w", shown, err)
 	}
 	return &Result{Doc: doc, IngestResult: *res}, nil
+}
+
+// maxSize returns the size an input file may have: MaxPDFSize for a PDF,
+// MaxFileSize for a text.
+func maxSize(head []byte) int {
+	if pdf.IsPDF(head) {
+		return MaxPDFSize
+	}
+	return MaxFileSize
+}
+
+// readPDF returns the text of a PDF, its pages separated by form feeds, or
+// an error saying why it cannot be read.
+func readPDF(ctx context.Context, shown string, src []byte) ([]byte, error) {
+	text, err := pdf.Text(ctx, src)
+	if err == nil {
+		return []byte(text), nil
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	var why string
+	switch {
+	case errors.Is(err, pdf.ErrEncrypted):
+		why = "a PDF that is encrypted: it needs a password; save a copy without one, or extract its text"
+	case errors.Is(err, pdf.ErrNoText):
+		why = "a PDF without a text layer (images of pages only, as a scan is): run OCR on it, or give its text"
+	case errors.Is(err, pdf.ErrTooLarge):
+		why = fmt.Sprintf("a PDF too large to read (over %d MiB, or over %d MiB of text)", pdf.MaxSize>>20, pdf.MaxTextSize>>20)
+	case errors.Is(err, pdf.ErrDamaged):
+		why = "a damaged PDF: it cannot be read (truncated or corrupt)"
+	default:
+		return nil, fmt.Errorf("%s: reading the PDF: %w", shown, err)
+	}
+	return nil, &parse.Error{File: shown, Line: 1, Msg: why}
 }
 
 // FileError is an error about one file: its message starts with the
@@ -149,8 +197,10 @@ func ReadFile(ctx context.Context, name string) ([]byte, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, notRegular(shown, fi.Mode())
 	}
-	if fi.Size() > MaxFileSize {
-		return nil, &parse.Error{File: shown, Line: 1, Msg: fmt.Sprintf("file larger than %d MiB; not a policy text", MaxFileSize>>20)}
+	head := make([]byte, 16)
+	n, _ := f.ReadAt(head, 0)
+	if limit := maxSize(head[:n]); fi.Size() > int64(limit) {
+		return nil, &parse.Error{File: shown, Line: 1, Msg: fmt.Sprintf("file larger than %d MiB; not a policy text", limit>>20)}
 	}
 	// Read what the size says, and one byte more to see whether the file
 	// holds more: a file still being written, or a special file such as

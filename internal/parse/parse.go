@@ -268,9 +268,9 @@ const (
 func maxLines(size int) int { return freeLines + size/minBytesPerLine }
 
 // textLines returns the number of lines of text, counting CRLF, CR and LF
-// as line breaks: the number of its last line.
+// as line breaks, and a form feed as one more: the number of its last line.
 func textLines(text string) int {
-	return 1 + strings.Count(text, "\n") + strings.Count(text, "\r") - strings.Count(text, "\r\n")
+	return 1 + strings.Count(text, "\n") + strings.Count(text, "\r") - strings.Count(text, "\r\n") + strings.Count(text, "\f")
 }
 
 // plural returns "1 byte" or "n bytes".
@@ -287,17 +287,20 @@ func splitLines(c *canceller, text string) []srcLine {
 		text = strings.ReplaceAll(text, "\r\n", "\n")
 		text = strings.ReplaceAll(text, "\r", "\n")
 	}
+	// A form feed, as the text of a PDF has between pages, ends a line and
+	// starts a page: what follows it is a line of the next page.
+	if strings.Contains(text, "\f") {
+		text = strings.ReplaceAll(text, "\f", "\n\f")
+	}
 	raw := strings.Split(text, "\n")
 	lines := make([]srcLine, len(raw))
 	for i, r := range raw {
 		if c.stop() {
 			return nil
 		}
-		brk := false
-		if strings.Contains(r, "\f") {
-			// A form feed, as a PDF's text has between pages, starts a page.
-			brk = strings.TrimLeftFunc(r, unicode.IsSpace) != "" || i > 0
-			r = strings.ReplaceAll(r, "\f", "")
+		brk := strings.HasPrefix(r, "\f")
+		if brk {
+			r = r[1:]
 		}
 		t := strings.TrimLeftFunc(r, unicode.IsSpace)
 		t = strings.TrimRightFunc(t, unicode.IsSpace)

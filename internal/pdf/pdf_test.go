@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/klippa-app/go-pdfium/requests"
+	"github.com/policykb/policykb/internal/pdf/pdftest"
 )
 
 // readTimeout bounds a call of Text in the tests. The first call starts
@@ -26,10 +27,10 @@ func text(t *testing.T, data []byte) (string, error) {
 }
 
 // threePages is a PDF of three pages: two lines, one line, and a drawing.
-var threePages = makePDF([]page{
-	{lines: []string{"Hello world", "Second (line)"}},
-	{lines: []string{"Page two"}},
-	{content: "0 0 1 rg 72 600 200 100 re f"},
+var threePages = pdftest.MakePDF([]pdftest.Page{
+	{Lines: []string{"Hello world", "Second (line)"}},
+	{Lines: []string{"Page two"}},
+	{Content: "0 0 1 rg 72 600 200 100 re f"},
 }, nil)
 
 func TestIsPDF(t *testing.T) {
@@ -69,8 +70,8 @@ func TestText(t *testing.T) {
 // TestEncrypted reads two PDFs that makePDF encrypts: one that needs a
 // password, and one that opens without one.
 func TestEncrypted(t *testing.T) {
-	secret := []page{{lines: []string{"Secret text"}}}
-	locked := makePDF(secret, &encryption{user: "user password"})
+	secret := []pdftest.Page{{Lines: []string{"Secret text"}}}
+	locked := pdftest.MakePDF(secret, &pdftest.Encryption{User: "user password"})
 	_, err := text(t, locked)
 	if !errors.Is(err, ErrEncrypted) || errors.Is(err, ErrDamaged) {
 		t.Errorf("a PDF that needs a password: got %v, want ErrEncrypted", err)
@@ -100,7 +101,7 @@ func TestEncrypted(t *testing.T) {
 	inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: doc.Document})
 
 	// Encrypted with an owner password only: anyone can read it.
-	open := makePDF(secret, &encryption{owner: "owner password"})
+	open := pdftest.MakePDF(secret, &pdftest.Encryption{Owner: "owner password"})
 	got, err = text(t, open)
 	if err != nil || got != "Secret text" {
 		t.Errorf("a PDF encrypted with an empty user password reads %q, %v; want %q", got, err, "Secret text")
@@ -109,9 +110,9 @@ func TestEncrypted(t *testing.T) {
 
 func TestNoText(t *testing.T) {
 	for name, data := range map[string][]byte{
-		"drawing":  makePDF([]page{{content: "0 0 1 rg 72 600 200 100 re f"}}, nil),
-		"blank":    makePDF([]page{{lines: []string{" ", ""}}, {}}, nil),
-		"no pages": makePDF(nil, nil),
+		"drawing":  pdftest.MakePDF([]pdftest.Page{{Content: "0 0 1 rg 72 600 200 100 re f"}}, nil),
+		"blank":    pdftest.MakePDF([]pdftest.Page{{Lines: []string{" ", ""}}, {}}, nil),
+		"no pages": pdftest.MakePDF(nil, nil),
 	} {
 		_, err := text(t, data)
 		t.Logf("%s: %v", name, err)
@@ -173,7 +174,7 @@ func TestTooLarge(t *testing.T) {
 // heavyPage returns a PDF of one page that PDFium takes long to read: n
 // glyphs drawn nearly one over the other, which it compares.
 func heavyPage(n int) []byte {
-	return makePDF([]page{{content: "BT /F1 1 Tf " + strings.Repeat("(ab) Tj 0.01 0 Td\n", n) + "ET"}}, nil)
+	return pdftest.MakePDF([]pdftest.Page{{Content: "BT /F1 1 Tf " + strings.Repeat("(ab) Tj 0.01 0 Td\n", n) + "ET"}}, nil)
 }
 
 func TestCancel(t *testing.T) {
@@ -233,7 +234,7 @@ func TestConcurrent(t *testing.T) {
 	for i := range 8 {
 		wg.Go(func() {
 			want := fmt.Sprintf("Document %d", i)
-			got, err := text(t, makePDF([]page{{lines: []string{want}}}, nil))
+			got, err := text(t, pdftest.MakePDF([]pdftest.Page{{Lines: []string{want}}}, nil))
 			if err != nil || got != want {
 				t.Errorf("got %q, %v; want %q", got, err, want)
 			}
@@ -259,7 +260,7 @@ func TestNoTempFiles(t *testing.T) {
 // one of its errors. Its seeds include damaged variants of a good PDF.
 func FuzzText(f *testing.F) {
 	f.Add(threePages)
-	f.Add(makePDF([]page{{lines: []string{"Secret"}}}, &encryption{user: "pw"}))
+	f.Add(pdftest.MakePDF([]pdftest.Page{{Lines: []string{"Secret"}}}, &pdftest.Encryption{User: "pw"}))
 	r := rand.New(rand.NewPCG(4, 4))
 	for range 40 {
 		data := append([]byte(nil), threePages...)

@@ -1,4 +1,4 @@
-package pdf
+package pdftest
 
 import (
 	"bytes"
@@ -8,25 +8,25 @@ import (
 	"strings"
 )
 
-// A page of a PDF that makePDF writes.
-type page struct {
-	// lines are set in Helvetica, one under the other.
-	lines []string
-	// content, if not empty, is the content stream, and lines are ignored.
-	content string
+// Page is a page of a PDF that MakePDF writes.
+type Page struct {
+	// Lines are set in Helvetica, one under the other.
+	Lines []string
+	// Content, if not empty, is the content stream, and Lines are ignored.
+	Content string
 }
 
-// encryption is how makePDF encrypts a PDF: with the standard security
+// Encryption is how MakePDF encrypts a PDF: with the standard security
 // handler of PDF 1.1, revision 2 (RC4 with a 40-bit key), which every
 // reader supports. A reader needs the user password to open the file; an
 // empty one opens it without asking.
-type encryption struct {
-	user, owner string
+type Encryption struct {
+	User, Owner string
 }
 
-// makePDF returns a PDF of pages, written as a PDF writer writes one:
+// MakePDF returns a PDF of pages, written as a PDF writer writes one:
 // objects, a cross-reference table, a trailer.
-func makePDF(pages []page, enc *encryption) []byte {
+func MakePDF(pages []Page, enc *Encryption) []byte {
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
 	n := len(pages)
@@ -42,7 +42,7 @@ func makePDF(pages []page, enc *encryption) []byte {
 	if enc != nil {
 		// The encryption dictionary is the last object.
 		id := md5.Sum([]byte("policykb test"))
-		key, o, u = standardSecurity(enc.user, enc.owner, -4, id[:])
+		key, o, u = standardSecurity(enc.User, enc.Owner, -4, id[:])
 		trailer = fmt.Sprintf(" /Encrypt %d 0 R /ID [<%x> <%x>]", size, id, id)
 		size++
 	}
@@ -55,11 +55,11 @@ func makePDF(pages []page, enc *encryption) []byte {
 	for i, p := range pages {
 		num := 3 + 2*i
 		object(num, fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>", font, num+1))
-		content := p.content
+		content := p.Content
 		if content == "" {
 			var c strings.Builder
 			c.WriteString("BT /F1 12 Tf 14 TL 72 780 Td\n")
-			for _, l := range p.lines {
+			for _, l := range p.Lines {
 				r := strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`)
 				fmt.Fprintf(&c, "(%s) Tj T*\n", r.Replace(l))
 			}
