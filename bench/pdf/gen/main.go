@@ -90,7 +90,7 @@ func main() {
 		"policy-cid.pdf": ipa + lines(string(src)),
 		"columns-cid.pdf": ipa + `<style>.c .l { white-space: pre-wrap }</style><div class=c style="columns: 2; column-gap: 8mm; font-size: 9pt">` +
 			lines(strings.Join(strings.Split(string(src), "\n")[:60], "\n")) + `</div>`,
-		"forms-cid.pdf":  ipa + formsHTML(),
+		"forms-cid.pdf": ipa + formsHTML(),
 		"image.pdf": `<body style="margin:0"><svg width="600" height="400" xmlns="http://www.w3.org/2000/svg">` +
 			`<rect x="10" y="10" width="300" height="200" fill="#369"/><circle cx="400" cy="250" r="100" fill="#c33"/>` +
 			`<path d="M10 380 L590 300" stroke="black" stroke-width="4"/></svg></body>`,
