@@ -124,7 +124,7 @@ func TestIngestRefused(t *testing.T) {
 	}{
 		{"empty.txt", nil, "empty.txt:1: empty file"},
 		{"random.bin", random, "random.bin:"},
-		{"policy.pdf", []byte("%PDF-1.7\n%\xb5\xb5\xb5\xb5\n1 0 obj\n<</Type/Catalog>>\nendobj\n"), "policy.pdf:1: a PDF file"},
+		{"policy.pdf", []byte("%PDF-1.7\n%\xb5\xb5\xb5\xb5\n1 0 obj\n<</Type/Catalog>>\nendobj\n"), "policy.pdf:1: a damaged PDF: it cannot be read"},
 		{"english.txt", []byte("Cybersecurity budget priorities for FY2020\n\nThe Headquarters decided as follows.\n1\n"), "english.txt:1: no title"},
 		{"truncated.txt", readCorpus(t)[:400], "truncated.txt:"},
 	}
