@@ -44,14 +44,14 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Citation struct {
-		End      func(childComplexity int) int
-		Form     func(childComplexity int) int
-		ID       func(childComplexity int) int
-		Pinpoint func(childComplexity int) int
-		Source   func(childComplexity int) int
-		Start    func(childComplexity int) int
-		Target   func(childComplexity int) int
-		Text     func(childComplexity int) int
+		End           func(childComplexity int) int
+		Form          func(childComplexity int) int
+		ID            func(childComplexity int) int
+		PinpointOrNil func(childComplexity int) int
+		Source        func(childComplexity int) int
+		Start         func(childComplexity int) int
+		Target        func(childComplexity int) int
+		Text          func(childComplexity int) int
 	}
 
 	DefinedTerm struct {
@@ -64,25 +64,25 @@ type ComplexityRoot struct {
 	}
 
 	Document struct {
-		DecidedBy  func(childComplexity int) int
-		DecidedOn  func(childComplexity int) int
-		Encoding   func(childComplexity int) int
-		FiscalYear func(childComplexity int) int
-		ID         func(childComplexity int) int
-		PageCount  func(childComplexity int) int
-		Partial    func(childComplexity int) int
-		Provisions func(childComplexity int, kind *policy.Kind) int
-		SHA256     func(childComplexity int) int
-		Source     func(childComplexity int) int
-		Title      func(childComplexity int) int
-		Version    func(childComplexity int) int
-		Versions   func(childComplexity int) int
+		DecidedByOrNil  func(childComplexity int) int
+		DecidedOn       func(childComplexity int) int
+		Encoding        func(childComplexity int) int
+		FiscalYearOrNil func(childComplexity int) int
+		ID              func(childComplexity int) int
+		PageCount       func(childComplexity int) int
+		Partial         func(childComplexity int) int
+		Provisions      func(childComplexity int, kind *policy.Kind) int
+		SHA256          func(childComplexity int) int
+		Source          func(childComplexity int) int
+		Title           func(childComplexity int) int
+		Version         func(childComplexity int) int
+		Versions        func(childComplexity int) int
 	}
 
 	DocumentVersion struct {
 		Changes        func(childComplexity int) int
 		Current        func(childComplexity int) int
-		IngestedAt     func(childComplexity int) int
+		IngestedAtUTC  func(childComplexity int) int
 		Number         func(childComplexity int) int
 		ProvisionCount func(childComplexity int) int
 		SHA256         func(childComplexity int) int
@@ -112,16 +112,16 @@ type ComplexityRoot struct {
 		Citations         func(childComplexity int) int
 		CrossReferences   func(childComplexity int) int
 		Document          func(childComplexity int) int
-		Heading           func(childComplexity int) int
+		HeadingOrNil      func(childComplexity int) int
 		ID                func(childComplexity int) int
 		Kind              func(childComplexity int) int
 		Label             func(childComplexity int) int
 		LeadingParagraphs func(childComplexity int) int
 		Level             func(childComplexity int) int
 		Line              func(childComplexity int) int
-		Marker            func(childComplexity int) int
+		MarkerOrNil       func(childComplexity int) int
 		Notes             func(childComplexity int) int
-		Number            func(childComplexity int) int
+		NumberOrNil       func(childComplexity int) int
 		Pages             func(childComplexity int) int
 		Paragraphs        func(childComplexity int) int
 		Parent            func(childComplexity int) int
@@ -152,19 +152,19 @@ type ComplexityRoot struct {
 	}
 
 	Reference struct {
-		Aliases   func(childComplexity int) int
-		Citations func(childComplexity int, kinds []policy.Kind) int
-		CitedBy   func(childComplexity int, kinds []policy.Kind) int
-		EGovLawID func(childComplexity int) int
-		ID        func(childComplexity int) int
-		IssuedOn  func(childComplexity int) int
-		Issuer    func(childComplexity int) int
-		Kind      func(childComplexity int) int
-		LawNumber func(childComplexity int) int
-		Resolved  func(childComplexity int) int
-		RevisedOn func(childComplexity int) int
-		Title     func(childComplexity int) int
-		TitleEn   func(childComplexity int) int
+		Aliases        func(childComplexity int) int
+		Citations      func(childComplexity int, kinds []policy.Kind) int
+		CitedBy        func(childComplexity int, kinds []policy.Kind) int
+		EGovLawIDOrNil func(childComplexity int) int
+		ID             func(childComplexity int) int
+		IssuedOn       func(childComplexity int) int
+		IssuerOrNil    func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		LawNumberOrNil func(childComplexity int) int
+		Resolved       func(childComplexity int) int
+		RevisedOn      func(childComplexity int) int
+		Title          func(childComplexity int) int
+		TitleEnOrNil   func(childComplexity int) int
 	}
 
 	SearchConnection struct {
@@ -194,8 +194,6 @@ type ComplexityRoot struct {
 type CitationResolver interface {
 	Source(ctx context.Context, obj *policy.Citation) (*policy.Provision, error)
 	Target(ctx context.Context, obj *policy.Citation) (*policy.Reference, error)
-
-	Pinpoint(ctx context.Context, obj *policy.Citation) (*string, error)
 }
 type DefinedTermResolver interface {
 	Reference(ctx context.Context, obj *policy.DefinedTerm) (*policy.Reference, error)
@@ -204,9 +202,6 @@ type DefinedTermResolver interface {
 	Scope(ctx context.Context, obj *policy.DefinedTerm) ([]*policy.Provision, error)
 }
 type DocumentResolver interface {
-	FiscalYear(ctx context.Context, obj *policy.Document) (*int, error)
-
-	DecidedBy(ctx context.Context, obj *policy.Document) (*string, error)
 	Provisions(ctx context.Context, obj *policy.Document, kind *policy.Kind) ([]*policy.Provision, error)
 
 	Source(ctx context.Context, obj *policy.Document) (string, error)
@@ -214,17 +209,10 @@ type DocumentResolver interface {
 	Versions(ctx context.Context, obj *policy.Document) ([]*policy.Version, error)
 }
 type DocumentVersionResolver interface {
-	IngestedAt(ctx context.Context, obj *policy.Version) (string, error)
-
 	Changes(ctx context.Context, obj *policy.Version) ([]*policy.ProvisionChange, error)
 }
 type ProvisionResolver interface {
 	Document(ctx context.Context, obj *policy.Provision) (*policy.Document, error)
-
-	Number(ctx context.Context, obj *policy.Provision) (*int, error)
-
-	Marker(ctx context.Context, obj *policy.Provision) (*string, error)
-	Heading(ctx context.Context, obj *policy.Provision) (*string, error)
 
 	LeadingParagraphs(ctx context.Context, obj *policy.Provision) (int, error)
 
@@ -250,12 +238,6 @@ type QueryResolver interface {
 	Search(ctx context.Context, query string, first *int, after *string, filter *model.SearchFilter) (*model.SearchConnection, error)
 }
 type ReferenceResolver interface {
-	TitleEn(ctx context.Context, obj *policy.Reference) (*string, error)
-
-	Issuer(ctx context.Context, obj *policy.Reference) (*string, error)
-	LawNumber(ctx context.Context, obj *policy.Reference) (*string, error)
-	EGovLawID(ctx context.Context, obj *policy.Reference) (*string, error)
-
 	Citations(ctx context.Context, obj *policy.Reference, kinds []policy.Kind) ([]*policy.Citation, error)
 	CitedBy(ctx context.Context, obj *policy.Reference, kinds []policy.Kind) ([]*policy.Provision, error)
 }
@@ -300,11 +282,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Citation.ID(childComplexity), true
 	case "Citation.pinpoint":
-		if e.ComplexityRoot.Citation.Pinpoint == nil {
+		if e.ComplexityRoot.Citation.PinpointOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Citation.Pinpoint(childComplexity), true
+		return e.ComplexityRoot.Citation.PinpointOrNil(childComplexity), true
 	case "Citation.source":
 		if e.ComplexityRoot.Citation.Source == nil {
 			break
@@ -368,11 +350,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		return e.ComplexityRoot.DefinedTerm.Uses(childComplexity), true
 
 	case "Document.decidedBy":
-		if e.ComplexityRoot.Document.DecidedBy == nil {
+		if e.ComplexityRoot.Document.DecidedByOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Document.DecidedBy(childComplexity), true
+		return e.ComplexityRoot.Document.DecidedByOrNil(childComplexity), true
 	case "Document.decidedOn":
 		if e.ComplexityRoot.Document.DecidedOn == nil {
 			break
@@ -386,11 +368,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Document.Encoding(childComplexity), true
 	case "Document.fiscalYear":
-		if e.ComplexityRoot.Document.FiscalYear == nil {
+		if e.ComplexityRoot.Document.FiscalYearOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Document.FiscalYear(childComplexity), true
+		return e.ComplexityRoot.Document.FiscalYearOrNil(childComplexity), true
 	case "Document.id":
 		if e.ComplexityRoot.Document.ID == nil {
 			break
@@ -464,11 +446,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DocumentVersion.Current(childComplexity), true
 	case "DocumentVersion.ingestedAt":
-		if e.ComplexityRoot.DocumentVersion.IngestedAt == nil {
+		if e.ComplexityRoot.DocumentVersion.IngestedAtUTC == nil {
 			break
 		}
 
-		return e.ComplexityRoot.DocumentVersion.IngestedAt(childComplexity), true
+		return e.ComplexityRoot.DocumentVersion.IngestedAtUTC(childComplexity), true
 	case "DocumentVersion.number":
 		if e.ComplexityRoot.DocumentVersion.Number == nil {
 			break
@@ -576,11 +558,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Provision.Document(childComplexity), true
 	case "Provision.heading":
-		if e.ComplexityRoot.Provision.Heading == nil {
+		if e.ComplexityRoot.Provision.HeadingOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Provision.Heading(childComplexity), true
+		return e.ComplexityRoot.Provision.HeadingOrNil(childComplexity), true
 	case "Provision.id":
 		if e.ComplexityRoot.Provision.ID == nil {
 			break
@@ -618,11 +600,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Provision.Line(childComplexity), true
 	case "Provision.marker":
-		if e.ComplexityRoot.Provision.Marker == nil {
+		if e.ComplexityRoot.Provision.MarkerOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Provision.Marker(childComplexity), true
+		return e.ComplexityRoot.Provision.MarkerOrNil(childComplexity), true
 	case "Provision.notes":
 		if e.ComplexityRoot.Provision.Notes == nil {
 			break
@@ -630,11 +612,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Provision.Notes(childComplexity), true
 	case "Provision.number":
-		if e.ComplexityRoot.Provision.Number == nil {
+		if e.ComplexityRoot.Provision.NumberOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Provision.Number(childComplexity), true
+		return e.ComplexityRoot.Provision.NumberOrNil(childComplexity), true
 	case "Provision.pages":
 		if e.ComplexityRoot.Provision.Pages == nil {
 			break
@@ -844,11 +826,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Reference.CitedBy(childComplexity, args["kinds"].([]policy.Kind)), true
 	case "Reference.eGovLawId":
-		if e.ComplexityRoot.Reference.EGovLawID == nil {
+		if e.ComplexityRoot.Reference.EGovLawIDOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Reference.EGovLawID(childComplexity), true
+		return e.ComplexityRoot.Reference.EGovLawIDOrNil(childComplexity), true
 	case "Reference.id":
 		if e.ComplexityRoot.Reference.ID == nil {
 			break
@@ -862,11 +844,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Reference.IssuedOn(childComplexity), true
 	case "Reference.issuer":
-		if e.ComplexityRoot.Reference.Issuer == nil {
+		if e.ComplexityRoot.Reference.IssuerOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Reference.Issuer(childComplexity), true
+		return e.ComplexityRoot.Reference.IssuerOrNil(childComplexity), true
 	case "Reference.kind":
 		if e.ComplexityRoot.Reference.Kind == nil {
 			break
@@ -874,11 +856,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Reference.Kind(childComplexity), true
 	case "Reference.lawNumber":
-		if e.ComplexityRoot.Reference.LawNumber == nil {
+		if e.ComplexityRoot.Reference.LawNumberOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Reference.LawNumber(childComplexity), true
+		return e.ComplexityRoot.Reference.LawNumberOrNil(childComplexity), true
 	case "Reference.resolved":
 		if e.ComplexityRoot.Reference.Resolved == nil {
 			break
@@ -898,11 +880,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Reference.Title(childComplexity), true
 	case "Reference.titleEn":
-		if e.ComplexityRoot.Reference.TitleEn == nil {
+		if e.ComplexityRoot.Reference.TitleEnOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Reference.TitleEn(childComplexity), true
+		return e.ComplexityRoot.Reference.TitleEnOrNil(childComplexity), true
 
 	case "SearchConnection.edges":
 		if e.ComplexityRoot.SearchConnection.Edges == nil {
@@ -2304,7 +2286,7 @@ func (ec *executionContext) _Citation_pinpoint(ctx context.Context, field graphq
 			return ec.fieldContext_Citation_pinpoint(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Citation().Pinpoint(ctx, obj)
+			return obj.PinpointOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -2315,7 +2297,7 @@ func (ec *executionContext) _Citation_pinpoint(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Citation_pinpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Citation", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Citation", field, true, false, "String")
 }
 
 func (ec *executionContext) _Citation_form(ctx context.Context, field graphql.CollectedField, obj *policy.Citation) (ret graphql.Marshaler) {
@@ -2570,7 +2552,7 @@ func (ec *executionContext) _Document_fiscalYear(ctx context.Context, field grap
 			return ec.fieldContext_Document_fiscalYear(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Document().FiscalYear(ctx, obj)
+			return obj.FiscalYearOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
@@ -2581,7 +2563,7 @@ func (ec *executionContext) _Document_fiscalYear(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Document_fiscalYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Document", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("Document", field, true, false, "Int")
 }
 
 func (ec *executionContext) _Document_decidedOn(ctx context.Context, field graphql.CollectedField, obj *policy.Document) (ret graphql.Marshaler) {
@@ -2616,7 +2598,7 @@ func (ec *executionContext) _Document_decidedBy(ctx context.Context, field graph
 			return ec.fieldContext_Document_decidedBy(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Document().DecidedBy(ctx, obj)
+			return obj.DecidedByOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -2627,7 +2609,7 @@ func (ec *executionContext) _Document_decidedBy(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Document_decidedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Document", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Document", field, true, false, "String")
 }
 
 func (ec *executionContext) _Document_provisions(ctx context.Context, field graphql.CollectedField, obj *policy.Document) (ret graphql.Marshaler) {
@@ -2899,7 +2881,7 @@ func (ec *executionContext) _DocumentVersion_ingestedAt(ctx context.Context, fie
 			return ec.fieldContext_DocumentVersion_ingestedAt(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.DocumentVersion().IngestedAt(ctx, obj)
+			return obj.IngestedAtUTC(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -2910,7 +2892,7 @@ func (ec *executionContext) _DocumentVersion_ingestedAt(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_DocumentVersion_ingestedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("DocumentVersion", field, true, true, "String")
+	return graphql.NewScalarFieldContext("DocumentVersion", field, true, false, "String")
 }
 
 func (ec *executionContext) _DocumentVersion_provisionCount(ctx context.Context, field graphql.CollectedField, obj *policy.Version) (ret graphql.Marshaler) {
@@ -3308,7 +3290,7 @@ func (ec *executionContext) _Provision_number(ctx context.Context, field graphql
 			return ec.fieldContext_Provision_number(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Provision().Number(ctx, obj)
+			return obj.NumberOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
@@ -3319,7 +3301,7 @@ func (ec *executionContext) _Provision_number(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Provision_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Provision", field, true, true, "Int")
+	return graphql.NewScalarFieldContext("Provision", field, true, false, "Int")
 }
 
 func (ec *executionContext) _Provision_label(ctx context.Context, field graphql.CollectedField, obj *policy.Provision) (ret graphql.Marshaler) {
@@ -3354,7 +3336,7 @@ func (ec *executionContext) _Provision_marker(ctx context.Context, field graphql
 			return ec.fieldContext_Provision_marker(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Provision().Marker(ctx, obj)
+			return obj.MarkerOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -3365,7 +3347,7 @@ func (ec *executionContext) _Provision_marker(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Provision_marker(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Provision", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Provision", field, true, false, "String")
 }
 
 func (ec *executionContext) _Provision_heading(ctx context.Context, field graphql.CollectedField, obj *policy.Provision) (ret graphql.Marshaler) {
@@ -3377,7 +3359,7 @@ func (ec *executionContext) _Provision_heading(ctx context.Context, field graphq
 			return ec.fieldContext_Provision_heading(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Provision().Heading(ctx, obj)
+			return obj.HeadingOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -3388,7 +3370,7 @@ func (ec *executionContext) _Provision_heading(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Provision_heading(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Provision", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Provision", field, true, false, "String")
 }
 
 func (ec *executionContext) _Provision_paragraphs(ctx context.Context, field graphql.CollectedField, obj *policy.Provision) (ret graphql.Marshaler) {
@@ -4475,7 +4457,7 @@ func (ec *executionContext) _Reference_titleEn(ctx context.Context, field graphq
 			return ec.fieldContext_Reference_titleEn(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Reference().TitleEn(ctx, obj)
+			return obj.TitleEnOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -4486,7 +4468,7 @@ func (ec *executionContext) _Reference_titleEn(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Reference_titleEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Reference", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Reference", field, true, false, "String")
 }
 
 func (ec *executionContext) _Reference_kind(ctx context.Context, field graphql.CollectedField, obj *policy.Reference) (ret graphql.Marshaler) {
@@ -4567,7 +4549,7 @@ func (ec *executionContext) _Reference_issuer(ctx context.Context, field graphql
 			return ec.fieldContext_Reference_issuer(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Reference().Issuer(ctx, obj)
+			return obj.IssuerOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -4578,7 +4560,7 @@ func (ec *executionContext) _Reference_issuer(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Reference_issuer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Reference", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Reference", field, true, false, "String")
 }
 
 func (ec *executionContext) _Reference_lawNumber(ctx context.Context, field graphql.CollectedField, obj *policy.Reference) (ret graphql.Marshaler) {
@@ -4590,7 +4572,7 @@ func (ec *executionContext) _Reference_lawNumber(ctx context.Context, field grap
 			return ec.fieldContext_Reference_lawNumber(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Reference().LawNumber(ctx, obj)
+			return obj.LawNumberOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -4601,7 +4583,7 @@ func (ec *executionContext) _Reference_lawNumber(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Reference_lawNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Reference", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Reference", field, true, false, "String")
 }
 
 func (ec *executionContext) _Reference_eGovLawId(ctx context.Context, field graphql.CollectedField, obj *policy.Reference) (ret graphql.Marshaler) {
@@ -4613,7 +4595,7 @@ func (ec *executionContext) _Reference_eGovLawId(ctx context.Context, field grap
 			return ec.fieldContext_Reference_eGovLawId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Reference().EGovLawID(ctx, obj)
+			return obj.EGovLawIDOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -4624,7 +4606,7 @@ func (ec *executionContext) _Reference_eGovLawId(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Reference_eGovLawId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Reference", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Reference", field, true, false, "String")
 }
 
 func (ec *executionContext) _Reference_aliases(ctx context.Context, field graphql.CollectedField, obj *policy.Reference) (ret graphql.Marshaler) {
@@ -6265,11 +6247,10 @@ func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pinpoint":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Citation_pinpoint(ctx, field, obj)
-				})
+			out.Values[i] = ec._Citation_pinpoint(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "form":
 			out.Values[i] = ec._Citation_form(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -6376,22 +6357,20 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "fiscalYear":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Document_fiscalYear(ctx, field, obj)
-				})
+			out.Values[i] = ec._Document_fiscalYear(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "decidedOn":
 			out.Values[i] = ec._Document_decidedOn(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "decidedBy":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Document_decidedBy(ctx, field, obj)
-				})
+			out.Values[i] = ec._Document_decidedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "provisions":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -6474,11 +6453,10 @@ func (ec *executionContext) _DocumentVersion(ctx context.Context, sel ast.Select
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "ingestedAt":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._DocumentVersion_ingestedAt(ctx, field, obj)
-				})
+			out.Values[i] = ec._DocumentVersion_ingestedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "provisionCount":
 			out.Values[i] = ec._DocumentVersion_provisionCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -6674,28 +6652,25 @@ func (ec *executionContext) _Provision(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "number":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Provision_number(ctx, field, obj)
-				})
+			out.Values[i] = ec._Provision_number(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "label":
 			out.Values[i] = ec._Provision_label(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "marker":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Provision_marker(ctx, field, obj)
-				})
+			out.Values[i] = ec._Provision_marker(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "heading":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Provision_heading(ctx, field, obj)
-				})
+			out.Values[i] = ec._Provision_heading(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "paragraphs":
 			out.Values[i] = ec._Provision_paragraphs(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -6972,11 +6947,10 @@ func (ec *executionContext) _Reference(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "titleEn":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Reference_titleEn(ctx, field, obj)
-				})
+			out.Values[i] = ec._Reference_titleEn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "kind":
 			out.Values[i] = ec._Reference_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -6993,23 +6967,20 @@ func (ec *executionContext) _Reference(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "issuer":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Reference_issuer(ctx, field, obj)
-				})
+			out.Values[i] = ec._Reference_issuer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "lawNumber":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Reference_lawNumber(ctx, field, obj)
-				})
+			out.Values[i] = ec._Reference_lawNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "eGovLawId":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Reference_eGovLawId(ctx, field, obj)
-				})
+			out.Values[i] = ec._Reference_eGovLawId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "aliases":
 			out.Values[i] = ec._Reference_aliases(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

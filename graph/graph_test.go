@@ -22,6 +22,7 @@ import (
 	"github.com/policykb/policykb/internal/search"
 	"github.com/policykb/policykb/internal/server"
 	"github.com/policykb/policykb/internal/sqlite"
+	"github.com/policykb/policykb/internal/testfixture"
 )
 
 // quietLog keeps access logs out of test output.
@@ -61,23 +62,8 @@ func newServer(t *testing.T) (*httptest.Server, *countingStore) {
 // newServerIngester is newServer that also returns an ingester into its store.
 func newServerIngester(t *testing.T) (*httptest.Server, *countingStore, *ingest.Ingester) {
 	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "policykb.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	in, err := ingest.New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := in.Corpus(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	idx, err := search.Open(context.Background(), "", db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { idx.Close() })
+	db, in := testfixture.Ingester(t)
+	idx := testfixture.Index(t, search.Store(db), search.Open)
 	store := &countingStore{DB: db}
 	res := &graph.Resolver{Documents: store, Provisions: store, References: store, Search: idx}
 	srv := httptest.NewServer(server.New(server.Config{
@@ -188,9 +174,7 @@ func TestProvisionsGolden(t *testing.T) {
 
 func TestProvisionLookups(t *testing.T) {
 	srv, _ := newServer(t)
-	tests := []struct {
-		name, query, want string
-	}{
+	tests := []queryTest{
 		{"label (2)③ⅰ", `{provision(document:"cs-budget-policy-fy2020", label:"(2)③ⅰ"){id}}`, `{"provision":{"id":"cs-budget-policy-fy2020:2.2.3.1"}}`},
 		{"label ２（２）③ⅰ）", `{provision(document:"cs-budget-policy-fy2020", label:"２（２）③ⅰ）"){id}}`, `{"provision":{"id":"cs-budget-policy-fy2020:2.2.3.1"}}`},
 		{"label (2)3i", `{provision(document:"cs-budget-policy-fy2020", label:"(2)3i"){id}}`, `{"provision":{"id":"cs-budget-policy-fy2020:2.2.3.1"}}`},
@@ -206,6 +190,16 @@ func TestProvisionLookups(t *testing.T) {
 		{"document provisions by kind", `{document(id:"cs-budget-policy-fy2020"){provisions(kind:AREA){label}}}`, `{"document":{"provisions":[{"label":"２(1)"},{"label":"２(2)"},{"label":"２(3)"},{"label":"２(4)"},{"label":"２(5)"}]}}`},
 		{"ancestors", `{provision(id:"cs-budget-policy-fy2020:2.2.1.4"){ancestors{id} parent{label} document{id}}}`, `{"provision":{"ancestors":[{"id":"cs-budget-policy-fy2020:2"},{"id":"cs-budget-policy-fy2020:2.2"},{"id":"cs-budget-policy-fy2020:2.2.1"}],"parent":{"label":"２(2)①"},"document":{"id":"cs-budget-policy-fy2020"}}}`},
 	}
+	checkData(t, srv, tests)
+}
+
+// queryTest is a query and the data it must answer, exactly.
+type queryTest struct{ name, query, want string }
+
+// checkData posts each query of tests to srv: it must answer the data
+// wanted, and no error.
+func checkData(t *testing.T, srv *httptest.Server, tests []queryTest) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := post(t, srv, tt.query, nil)

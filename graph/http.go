@@ -94,7 +94,7 @@ func presentError(ctx context.Context, log *slog.Logger, err error) *gqlerror.Er
 		gerr.Extensions["code"] = policy.EINVALID
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
 		gerr.Message = "the request took too long or was cancelled"
-		gerr.Extensions["code"] = "TIMEOUT"
+		gerr.Extensions["code"] = policy.ETIMEOUT
 	default:
 		log.ErrorContext(ctx, "internal error", "error", err.Error(), "path", gerr.Path.String())
 		gerr.Message = "internal error"

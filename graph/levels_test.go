@@ -180,9 +180,9 @@ func TestDeepLimits(t *testing.T) {
 		wantCode    string // "" for an answer
 		check       func(t *testing.T, data json.RawMessage)
 	}{
-		{"ancestors of every provision", `{ provisions(document: "hostile") { ancestors { id } } }`, graph.CodeComplexity, nil},
-		{"children of the points", `{ provisions(kind: POINT) { children { text } } }`, graph.CodeComplexity, nil},
-		{"children of the parents of the points", `{ provisions(document: "hostile", kind: POINT) { parent { children { text } } } }`, graph.CodeComplexity, nil},
+		{"ancestors of every provision", `{ provisions(document: "hostile") { ancestors { id } } }`, policy.ECOMPLEXITY, nil},
+		{"children of the points", `{ provisions(kind: POINT) { children { text } } }`, policy.ECOMPLEXITY, nil},
+		{"children of the parents of the points", `{ provisions(document: "hostile", kind: POINT) { parent { children { text } } } }`, policy.ECOMPLEXITY, nil},
 		{"ancestors of the deepest", `{ provision(id: "` + deepest + `") { level kind ancestors { level } } }`, "", func(t *testing.T, data json.RawMessage) {
 			var d struct {
 				Provision struct {
@@ -215,7 +215,7 @@ func TestDeepLimits(t *testing.T) {
 				}
 			}},
 		{"twelve levels down from a section", `{ provision(id: "hostile:1") { ` + strings.Repeat("children { ", 12) + `id` + strings.Repeat(" }", 12) + ` } }`,
-			graph.CodeComplexity, nil}, // the most children at each level: 5 × 7 × 4 × 1 × 1 × 201 × …
+			policy.ECOMPLEXITY, nil}, // the most children at each level: 5 × 7 × 4 × 1 × 1 × 201 × …
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -59,14 +59,6 @@ const (
 	DefaultAnswerBytes = 2 << 20
 )
 
-// Error codes of the limits, beyond those of package policy.
-const (
-	CodeComplexity            = "COMPLEXITY_LIMIT_EXCEEDED"
-	CodeDepth                 = "DEPTH_LIMIT_EXCEEDED"
-	CodeAnswerTooLarge        = "ANSWER_TOO_LARGE"
-	CodeIntrospectionDisabled = "INTROSPECTION_DISABLED"
-)
-
 func (l Limits) withDefaults() Limits {
 	def := func(v *int, d int) {
 		if *v == 0 {
@@ -182,11 +174,11 @@ func (l *limiter) MutateOperationContext(ctx context.Context, rc *graphql.Operat
 	case w.err != nil:
 		return w.err
 	case w.intro > l.introLimit:
-		return limitError(CodeComplexity, "operation introspects more than the limit of %d (twice the standard introspection query)", l.introLimit)
+		return limitError(policy.ECOMPLEXITY, "operation introspects more than the limit of %d (twice the standard introspection query)", l.introLimit)
 	case cost >= maxCost:
-		return limitError(CodeComplexity, "operation costs more than the complexity limit of %d", l.limits.Complexity)
+		return limitError(policy.ECOMPLEXITY, "operation costs more than the complexity limit of %d", l.limits.Complexity)
 	case cost > l.limits.Complexity:
-		return limitError(CodeComplexity, "operation has complexity %d, more than the limit of %d", cost, l.limits.Complexity)
+		return limitError(policy.ECOMPLEXITY, "operation has complexity %d, more than the limit of %d", cost, l.limits.Complexity)
 	}
 	return nil
 }
@@ -295,11 +287,11 @@ func (w *walker) shape(set ast.SelectionSet, d, spreads int) {
 			w.fields++
 			switch {
 			case w.fields > w.l.limits.Fields:
-				w.fail(limitError(CodeComplexity, "operation selects more than %d fields (aliases and fragments included)", w.l.limits.Fields))
+				w.fail(limitError(policy.ECOMPLEXITY, "operation selects more than %d fields (aliases and fragments included)", w.l.limits.Fields))
 			case d+1 > w.l.limits.Depth:
-				w.fail(limitError(CodeDepth, "operation is more than %d fields deep", w.l.limits.Depth))
+				w.fail(limitError(policy.EDEPTH, "operation is more than %d fields deep", w.l.limits.Depth))
 			case !w.l.introspection && (s.Name == "__schema" || s.Name == "__type"):
-				w.fail(limitError(CodeIntrospectionDisabled, "introspection is switched off on this server"))
+				w.fail(limitError(policy.EINTROSPECTION, "introspection is switched off on this server"))
 			}
 			for _, a := range s.Arguments {
 				if n := longestList(a.Value); n > w.l.limits.ListLength {
@@ -760,7 +752,7 @@ func (a answerLimit) InterceptOperation(ctx context.Context, next graphql.Operat
 	return next(context.WithValue(ctx, budgetKey{}, &answerBudget{limit: int64(a.limit)}))
 }
 
-var errTooLarge = &policy.Error{Code: CodeAnswerTooLarge}
+var errTooLarge = &policy.Error{Code: policy.ETOOLARGE}
 
 func (answerLimit) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
 	b, _ := ctx.Value(budgetKey{}).(*answerBudget)
@@ -815,7 +807,7 @@ func (a answerLimit) InterceptResponse(ctx context.Context, next graphql.Respons
 		return resp
 	}
 	if b.over.Load() || len(resp.Data) > a.limit {
-		err := limitError(CodeAnswerTooLarge, "the answer would be larger than %d bytes: ask for fewer fields or smaller lists", a.limit)
+		err := limitError(policy.ETOOLARGE, "the answer would be larger than %d bytes: ask for fewer fields or smaller lists", a.limit)
 		return &graphql.Response{Errors: gqlerror.List{err}}
 	}
 	return resp

@@ -17,34 +17,18 @@ import (
 	"time"
 
 	"github.com/policykb/policykb/graph"
-	"github.com/policykb/policykb/internal/ingest"
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/search"
 	"github.com/policykb/policykb/internal/server"
-	"github.com/policykb/policykb/internal/sqlite"
+	"github.com/policykb/policykb/internal/testfixture"
 )
 
 // newLimitedServer serves the embedded corpus with the given options, and
 // returns what the server logged.
 func newLimitedServer(t *testing.T, opt graph.Options, cfg server.Config, wrap ...func(*graph.Resolver)) (*httptest.Server, *bytes.Buffer) {
 	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "policykb.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	in, err := ingest.New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := in.Corpus(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	idx, err := search.Open(context.Background(), "", db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { idx.Close() })
+	db := testfixture.Store(t)
+	idx := testfixture.Index(t, search.Store(db), search.Open)
 	var logs bytes.Buffer
 	var mu sync.Mutex
 	log := slog.New(slog.NewTextHandler(writerFunc(func(b []byte) (int, error) {

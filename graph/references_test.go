@@ -59,7 +59,7 @@ func TestCitationSpans(t *testing.T) {
 
 func TestReferenceQueries(t *testing.T) {
 	srv, _ := newServer(t)
-	tests := []struct{ name, query, want string }{
+	tests := []queryTest{
 		{"which items and sub-items cite the Fourth Action Plan, with the cited span",
 			`{ reference(id: "ref:ci-action-plan-4") { title citations(kinds: [ITEM, SUBITEM]) { text source { id label kind } } } }`,
 			`{"reference":{"title":"重要インフラの情報セキュリティ対策に係る第４次行動計画","citations":[{"text":"「重要インフラの情報セキュリティ対策に係る第４次行動計画」（平成29年4月18日サイバーセキュリティ戦略本部決定、平成30年7月25日サイバーセキュリティ戦略本部改定）","source":{"id":"cs-budget-policy-fy2020:2.2.2.1","label":"２(2)②ⅰ）","kind":"SUBITEM"}}]}}`},
@@ -90,17 +90,7 @@ func TestReferenceQueries(t *testing.T) {
 		{"anaphora", `{ citations(target: "ref:cybersecurity-awareness-programme") { id form text } }`,
 			`{"citations":[{"id":"cs-budget-policy-fy2020:2.4.3~c1","form":"DIRECT","text":"「サイバーセキュリティ意識・行動強化プログラム」（平成31年１月24日サイバーセキュリティ戦略本部決定）"},{"id":"cs-budget-policy-fy2020:2.4.3~c2","form":"ANAPHORA","text":"同プログラム"}]}`},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := post(t, srv, tt.query, nil)
-			if len(r.Errors) > 0 {
-				t.Fatal(r.Errors)
-			}
-			if string(r.Data) != tt.want {
-				t.Errorf("got  %s\nwant %s", r.Data, tt.want)
-			}
-		})
-	}
+	checkData(t, srv, tests)
 	for _, q := range []string{`{ reference(id: "ref:nope") { id } }`, `{ node(id: "ref:nope") { id } }`, `{ node(id: "x:1~c9") { id } }`, `{ citations(target: "ref:nope") { id } }`} {
 		if r := post(t, srv, q, nil); len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "NOT_FOUND" {
 			t.Errorf("%s: %+v, want NOT_FOUND", q, r.Errors)

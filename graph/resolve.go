@@ -203,20 +203,6 @@ func isRoot(ctx context.Context) bool {
 	return fc != nil && fc.Parent == nil
 }
 
-func nonZero(n int) *int {
-	if n == 0 {
-		return nil
-	}
-	return &n
-}
-
-func nonEmpty(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
 // orEmpty turns a nil slice into an empty one, for non-null lists.
 func orEmpty[T any](xs []T) []T {
 	if xs == nil {

@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"time"
 
 	"github.com/policykb/policykb/graph/model"
 	"github.com/policykb/policykb/internal/policy"
@@ -21,11 +20,6 @@ func (r *citationResolver) Source(ctx context.Context, obj *policy.Citation) (*p
 // Target is the resolver for the target field.
 func (r *citationResolver) Target(ctx context.Context, obj *policy.Citation) (*policy.Reference, error) {
 	return r.referenceByID(ctx, obj.TargetID)
-}
-
-// Pinpoint is the resolver for the pinpoint field.
-func (r *citationResolver) Pinpoint(ctx context.Context, obj *policy.Citation) (*string, error) {
-	return nonEmpty(obj.Pinpoint), nil
 }
 
 // Reference is the resolver for the reference field.
@@ -49,16 +43,6 @@ func (r *definedTermResolver) Uses(ctx context.Context, obj *policy.DefinedTerm)
 // Scope is the resolver for the scope field.
 func (r *definedTermResolver) Scope(ctx context.Context, obj *policy.DefinedTerm) ([]*policy.Provision, error) {
 	return r.termScope(ctx, obj)
-}
-
-// FiscalYear is the resolver for the fiscalYear field.
-func (r *documentResolver) FiscalYear(ctx context.Context, obj *policy.Document) (*int, error) {
-	return nonZero(obj.FiscalYear), nil
-}
-
-// DecidedBy is the resolver for the decidedBy field.
-func (r *documentResolver) DecidedBy(ctx context.Context, obj *policy.Document) (*string, error) {
-	return nonEmpty(obj.DecidedBy), nil
 }
 
 // Provisions is the resolver for the provisions field.
@@ -93,11 +77,6 @@ func (r *documentResolver) Versions(ctx context.Context, obj *policy.Document) (
 	return r.versions(ctx, obj)
 }
 
-// IngestedAt is the resolver for the ingestedAt field.
-func (r *documentVersionResolver) IngestedAt(ctx context.Context, obj *policy.Version) (string, error) {
-	return obj.IngestedAt.UTC().Format(time.RFC3339), nil
-}
-
 // Changes is the resolver for the changes field.
 func (r *documentVersionResolver) Changes(ctx context.Context, obj *policy.Version) ([]*policy.ProvisionChange, error) {
 	return r.changes(ctx, obj)
@@ -109,24 +88,6 @@ func (r *provisionResolver) Document(ctx context.Context, obj *policy.Provision)
 		return r.documentAt(ctx, obj.DocumentID, &obj.Version)
 	}
 	return r.document(ctx, obj.DocumentID)
-}
-
-// Number is the resolver for the number field.
-func (r *provisionResolver) Number(ctx context.Context, obj *policy.Provision) (*int, error) {
-	if obj.Kind == policy.KindPreamble {
-		return nil, nil
-	}
-	return &obj.Number, nil
-}
-
-// Marker is the resolver for the marker field.
-func (r *provisionResolver) Marker(ctx context.Context, obj *policy.Provision) (*string, error) {
-	return nonEmpty(obj.Marker), nil
-}
-
-// Heading is the resolver for the heading field.
-func (r *provisionResolver) Heading(ctx context.Context, obj *policy.Provision) (*string, error) {
-	return nonEmpty(obj.Heading), nil
 }
 
 // LeadingParagraphs is the resolver for the leadingParagraphs field.
@@ -272,26 +233,6 @@ func (r *queryResolver) Citations(ctx context.Context, document *string, target 
 // Search is the resolver for the search field.
 func (r *queryResolver) Search(ctx context.Context, query string, first *int, after *string, filter *model.SearchFilter) (*model.SearchConnection, error) {
 	return r.search(ctx, query, first, after, filter)
-}
-
-// TitleEn is the resolver for the titleEn field.
-func (r *referenceResolver) TitleEn(ctx context.Context, obj *policy.Reference) (*string, error) {
-	return nonEmpty(obj.TitleEn), nil
-}
-
-// Issuer is the resolver for the issuer field.
-func (r *referenceResolver) Issuer(ctx context.Context, obj *policy.Reference) (*string, error) {
-	return nonEmpty(obj.Issuer), nil
-}
-
-// LawNumber is the resolver for the lawNumber field.
-func (r *referenceResolver) LawNumber(ctx context.Context, obj *policy.Reference) (*string, error) {
-	return nonEmpty(obj.LawNumber), nil
-}
-
-// EGovLawID is the resolver for the eGovLawId field.
-func (r *referenceResolver) EGovLawID(ctx context.Context, obj *policy.Reference) (*string, error) {
-	return nonEmpty(obj.EGovLawID), nil
 }
 
 // Citations is the resolver for the citations field.

@@ -18,21 +18,16 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/hashicorp/golang-lru/v2/simplelru"
 	"github.com/policykb/policykb/internal/policy"
+	"github.com/policykb/policykb/internal/server"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
 )
 
-// Error codes of requests that are not GraphQL requests at all.
 const (
-	CodeBadRequest      = "BAD_REQUEST"            // unreadable JSON or query string, a batch
-	CodeMediaType       = "UNSUPPORTED_MEDIA_TYPE" // a POST that is not application/json
-	CodeMethod          = "METHOD_NOT_ALLOWED"     // neither GET nor POST
-	CodeRequestTooLarge = "REQUEST_TOO_LARGE"      // a body or query text over its limit
-	CodeTimeout         = "TIMEOUT"
-	maxQueryBytes       = 64 << 10 // longest query text
-	queryCacheBytes     = 32 << 20 // parsed queries and persisted queries, by the length of their text
-	maxErrors           = 20       // errors in one answer; the rest are counted in the last
+	maxQueryBytes   = 64 << 10 // longest query text
+	queryCacheBytes = 32 << 20 // parsed queries and persisted queries, by the length of their text
+	maxErrors       = 20       // errors in one answer; the rest are counted in the last
 )
 
 // httpTransport serves GraphQL over GET (queries only) and POST
@@ -49,29 +44,29 @@ func (httpTransport) Supports(r *http.Request) bool { return true }
 func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	ctx := r.Context()
 	w.Header().Set("Content-Type", "application/json")
-	fail := func(status int, code, format string, args ...any) {
+	fail := func(code, format string, args ...any) {
 		err := gqlerror.Errorf(format, args...)
 		errcode.Set(err, code)
-		w.WriteHeader(status)
+		w.WriteHeader(server.Status(code))
 		writeJSON(w, exec.DispatchError(ctx, gqlerror.List{err}))
 	}
 	start := graphql.Now()
 	params := &graphql.RawParams{Headers: r.Header}
 	switch {
 	case r.Header.Get("Upgrade") != "":
-		fail(http.StatusBadRequest, CodeBadRequest, "this server answers GraphQL over GET and POST only, not over %s", shorten(r.Header.Get("Upgrade")))
+		fail(policy.EBADREQUEST, "this server answers GraphQL over GET and POST only, not over %s", shorten(r.Header.Get("Upgrade")))
 		return
 	case r.Method == http.MethodGet:
 		q, err := url.ParseQuery(r.URL.RawQuery)
 		if err != nil {
-			fail(http.StatusBadRequest, CodeBadRequest, "the query string cannot be read")
+			fail(policy.EBADREQUEST, "the query string cannot be read")
 			return
 		}
 		params.Query, params.OperationName = q.Get("query"), q.Get("operationName")
 		for name, dst := range map[string]any{"variables": &params.Variables, "extensions": &params.Extensions} {
 			if v := q.Get(name); v != "" {
 				if err := decodeJSON(strings.NewReader(v), dst); err != nil {
-					fail(http.StatusBadRequest, CodeBadRequest, "the %s parameter is not a JSON object: %s", name, jsonError(err))
+					fail(policy.EBADREQUEST, "the %s parameter is not a JSON object: %s", name, jsonError(err))
 					return
 				}
 			}
@@ -79,30 +74,30 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	case r.Method == http.MethodPost:
 		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if err != nil || mt != "application/json" {
-			fail(http.StatusUnsupportedMediaType, CodeMediaType, "a POST request must have Content-Type application/json, not %q", shorten(r.Header.Get("Content-Type")))
+			fail(policy.EMEDIATYPE, "a POST request must have Content-Type application/json, not %q", shorten(r.Header.Get("Content-Type")))
 			return
 		}
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
 			var tooLarge *http.MaxBytesError
 			if errors.As(err, &tooLarge) {
-				fail(http.StatusRequestEntityTooLarge, CodeRequestTooLarge, "the request body is larger than %d bytes", tooLarge.Limit)
+				fail(policy.EREQUESTTOOLARGE, "the request body is larger than %d bytes", tooLarge.Limit)
 			} else {
-				fail(http.StatusBadRequest, CodeBadRequest, "the request body cannot be read")
+				fail(policy.EBADREQUEST, "the request body cannot be read")
 			}
 			return
 		}
 		if b := bytes.TrimLeft(body, " \t\r\n"); len(b) > 0 && b[0] == '[' {
-			fail(http.StatusBadRequest, CodeBadRequest, "batched requests are not supported: send one JSON object per request")
+			fail(policy.EBADREQUEST, "batched requests are not supported: send one JSON object per request")
 			return
 		}
 		if err := decodeJSON(bytes.NewReader(body), params); err != nil {
-			fail(http.StatusBadRequest, CodeBadRequest, "the request body is not a JSON object with a query: %s", jsonError(err))
+			fail(policy.EBADREQUEST, "the request body is not a JSON object with a query: %s", jsonError(err))
 			return
 		}
 	default:
 		w.Header().Set("Allow", "GET, POST")
-		fail(http.StatusMethodNotAllowed, CodeMethod, "method %s is not allowed: use GET or POST", shorten(r.Method))
+		fail(policy.EMETHOD, "method %s is not allowed: use GET or POST", shorten(r.Method))
 		return
 	}
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
@@ -115,13 +110,13 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		return
 	}
 	if r.Method == http.MethodGet && rc.Operation.Operation != ast.Query {
-		fail(http.StatusMethodNotAllowed, CodeMethod, "GET requests may only run queries")
+		fail(policy.EMETHOD, "GET requests may only run queries")
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
 	resp := responses(ctx)
 	if resp == nil { // the request's context ended first
-		fail(http.StatusServiceUnavailable, CodeTimeout, "the request took too long or was cancelled")
+		fail(policy.ETIMEOUT, "the request took too long or was cancelled")
 		return
 	}
 	writeJSON(w, resp)
@@ -279,7 +274,7 @@ func (p preCheck) MutateOperationParameters(ctx context.Context, params *graphql
 		return err
 	}
 	if len(params.Query) > p.maxBytes {
-		return refuse(CodeRequestTooLarge, "the query text is %d bytes long, more than the limit of %d", len(params.Query), p.maxBytes)
+		return refuse(policy.EREQUESTTOOLARGE, "the query text is %d bytes long, more than the limit of %d", len(params.Query), p.maxBytes)
 	}
 	if params.Query == "" {
 		return nil
@@ -292,7 +287,7 @@ func (p preCheck) MutateOperationParameters(ctx context.Context, params *graphql
 		return nil // gqlgen reports it
 	}
 	if n := len(doc.Operations) + len(doc.Fragments); n > maxDefinitions {
-		return refuse(CodeComplexity, "the query document has %d operations and fragments, more than the limit of %d", n, maxDefinitions)
+		return refuse(policy.ECOMPLEXITY, "the query document has %d operations and fragments, more than the limit of %d", n, maxDefinitions)
 	}
 	fields, repeated, directives := 0, 0, 0
 	var walk func(set ast.SelectionSet)
@@ -329,11 +324,11 @@ func (p preCheck) MutateOperationParameters(ctx context.Context, params *graphql
 	}
 	switch {
 	case fields > p.fields:
-		return refuse(CodeComplexity, "the query document has %d fields, more than the limit of %d", fields, p.fields)
+		return refuse(policy.ECOMPLEXITY, "the query document has %d fields, more than the limit of %d", fields, p.fields)
 	case repeated > maxRepeatedNames:
-		return refuse(CodeComplexity, "the query document repeats field names %d times within selections, more than the limit of %d", repeated, maxRepeatedNames)
+		return refuse(policy.ECOMPLEXITY, "the query document repeats field names %d times within selections, more than the limit of %d", repeated, maxRepeatedNames)
 	case directives > maxDirectives:
-		return refuse(CodeComplexity, "the query document has %d directives, more than the limit of %d", directives, maxDirectives)
+		return refuse(policy.ECOMPLEXITY, "the query document has %d directives, more than the limit of %d", directives, maxDirectives)
 	}
 	return nil
 }

@@ -37,6 +37,7 @@ import (
 	"time"
 
 	"github.com/policykb/policykb/graph"
+	"github.com/policykb/policykb/internal/cputime"
 	"github.com/policykb/policykb/internal/ingest"
 	"github.com/policykb/policykb/internal/pages"
 	"github.com/policykb/policykb/internal/search"
@@ -215,7 +216,7 @@ func measure(client *http.Client, url string, body, want []byte, conns int, d ti
 	var count, errs atomic.Int64
 	lats := make([][]time.Duration, conns)
 	deadline := time.Now().Add(d)
-	start, cpu0 := time.Now(), cpuTime()
+	start, cpu0 := time.Now(), cputime.Used()
 	var wg sync.WaitGroup
 	for c := range conns {
 		wg.Add(1)
@@ -232,7 +233,7 @@ func measure(client *http.Client, url string, body, want []byte, conns int, d ti
 		}()
 	}
 	wg.Wait()
-	elapsed, cpu := time.Since(start), cpuTime()-cpu0
+	elapsed, cpu := time.Since(start), cputime.Used()-cpu0
 	var all []time.Duration
 	for _, l := range lats {
 		all = append(all, l...)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -36,6 +37,18 @@ func golden(t *testing.T, name, got string) {
 	if got != string(want) {
 		t.Errorf("%s differs (go test -run %s -update rewrites it):\n%s", path, t.Name(), got)
 	}
+}
+
+// usage is the top-level usage.
+func usage() string { return newApp(io.Discard, io.Discard).usage() }
+
+// commandNames are the names of the commands the usage lists.
+func commandNames() []string {
+	var names []string
+	for _, c := range newApp(io.Discard, io.Discard).commands() {
+		names = append(names, c.Name())
+	}
+	return names
 }
 
 // fixedDataDir makes the default of --data the same on every machine.
@@ -106,21 +119,21 @@ func TestHelp(t *testing.T) {
 		}
 	}
 	golden(t, "usage.txt", usage())
-	for _, c := range commands {
+	for _, name := range commandNames() {
 		var first string
-		for _, args := range [][]string{{c.name, "--help"}, {c.name, "-h"}, {c.name, "-help"}, {"help", c.name},
-			{c.name, "arg", "--help"}, {c.name, "--help", "--bogus"}} {
+		for _, args := range [][]string{{name, "--help"}, {name, "-h"}, {name, "-help"}, {"help", name},
+			{name, "arg", "--help"}, {name, "--help", "--bogus"}} {
 			code, out, errs := policykb(t, args...)
-			if code != 0 || errs != "" || !strings.HasPrefix(out, "Usage: policykb "+c.name) {
+			if code != 0 || errs != "" || !strings.HasPrefix(out, "Usage: policykb "+name) {
 				t.Errorf("policykb %v: exit %d, stderr %q, stdout %q", args, code, errs, out)
 			}
 			if first == "" {
 				first = out
 			} else if out != first {
-				t.Errorf("policykb %v printed other help than %s --help", args, c.name)
+				t.Errorf("policykb %v printed other help than %s --help", args, name)
 			}
 		}
-		golden(t, "help-"+c.name+".txt", first)
+		golden(t, "help-"+name+".txt", first)
 	}
 }
 
@@ -130,11 +143,11 @@ func TestUsageListsEveryFlag(t *testing.T) {
 	top := usage()
 	flagLine := regexp.MustCompile(`(?m)^  --([a-z][a-z0-9-]*)`)
 	seen := map[string]bool{}
-	for _, c := range commands {
-		_, help, _ := policykb(t, c.name, "--help")
-		i := strings.Index(top, "\n  policykb "+c.name)
+	for _, name := range commandNames() {
+		_, help, _ := policykb(t, name, "--help")
+		i := strings.Index(top, "\n  policykb "+name)
 		if i < 0 {
-			t.Errorf("usage does not list %s with its options", c.name)
+			t.Errorf("usage does not list %s with its options", name)
 			continue
 		}
 		block := top[i+1:]
@@ -144,7 +157,7 @@ func TestUsageListsEveryFlag(t *testing.T) {
 		for _, m := range flagLine.FindAllStringSubmatch(help, -1) {
 			seen[m[1]] = true
 			if !regexp.MustCompile(`(?m)^    --` + m[1] + `\b`).MatchString(block) {
-				t.Errorf("usage does not list --%s under %s", m[1], c.name)
+				t.Errorf("usage does not list --%s under %s", m[1], name)
 			}
 		}
 	}
@@ -226,16 +239,16 @@ func TestNoCgo(t *testing.T) {
 	defer func(on bool) { cgoEnabled = on }(cgoEnabled)
 	cgoEnabled = false
 	data := filepath.Join(t.TempDir(), "data")
-	for _, c := range commands {
-		if c.name == "version" {
-			continue
+	for _, name := range commandNames() {
+		if name == "version" || name == "completion" {
+			continue // they need no store
 		}
-		code, out, errs := policykb(t, c.name, "--data", data, "x")
+		code, out, errs := policykb(t, name, "--data", data, "x")
 		if code != 1 || out != "" || errs != noCgo+"\n" {
-			t.Errorf("%s without cgo: exit %d, stdout %q, stderr %q", c.name, code, out, errs)
+			t.Errorf("%s without cgo: exit %d, stdout %q, stderr %q", name, code, out, errs)
 		}
-		if code, out, _ := policykb(t, c.name, "--help"); code != 0 || !strings.HasPrefix(out, "Usage: policykb "+c.name) {
-			t.Errorf("%s --help without cgo: exit %d, %q", c.name, code, out)
+		if code, out, _ := policykb(t, name, "--help"); code != 0 || !strings.HasPrefix(out, "Usage: policykb "+name) {
+			t.Errorf("%s --help without cgo: exit %d, %q", name, code, out)
 		}
 	}
 	for _, want := range []string{"CGO_ENABLED=0", "cgo", "C compiler"} {
@@ -295,7 +308,7 @@ func TestHitCount(t *testing.T) {
 		{"施策", func(n int) bool { return n > 1 }},
 	}
 	for _, tt := range tests {
-		out := mustRun(t, "search", "--data", data, tt.query)
+		out := mustRun(t, "search", "--data", data, "--first", "100", tt.query)
 		m := count.FindStringSubmatch(out)
 		if m == nil {
 			t.Errorf("search %s printed %q", tt.query, out)
@@ -406,5 +419,116 @@ func TestIngestCounts(t *testing.T) {
 	code, _, errs := policykb(t, "ingest", "--data", filepath.Join(dir, "data"), filepath.Join(dir, "missing.txt"))
 	if code != 1 || !strings.Contains(errs, "1 of 1 file not ingested") {
 		t.Errorf("ingest of a missing file: exit %d, %q", code, errs)
+	}
+}
+
+// A transcript is a command of the README, typed after "$ ", and the
+// output shown under it.
+type transcript struct {
+	command, output string
+	line            int // of the command in the README
+}
+
+// fence is a code block of the README, indented as a list item indents it.
+var fence = regexp.MustCompile("(?ms)^( *)```[a-z]*\n(.*?)^ *```$")
+
+// readmeTranscripts returns the transcripts of the README's code blocks, in
+// order. Blocks without a "$ " prompt (a synopsis, commands to copy) hold
+// none.
+func readmeTranscripts(t *testing.T) []transcript {
+	t.Helper()
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	var ts []transcript
+	for _, m := range fence.FindAllStringSubmatchIndex(readme, -1) {
+		indent, body := readme[m[2]:m[3]], readme[m[4]:m[5]]
+		line := strings.Count(readme[:m[4]], "\n") + 1
+		var cur *transcript
+		for l := range strings.Lines(body) {
+			l = strings.TrimPrefix(l, indent)
+			if cmd, ok := strings.CutPrefix(l, "$ "); ok {
+				ts = append(ts, transcript{command: strings.TrimSuffix(cmd, "\n"), line: line})
+				cur = &ts[len(ts)-1]
+			} else if cur != nil {
+				cur.output += l
+			}
+			line++
+		}
+	}
+	return ts
+}
+
+// stamp is a time of ingest: the one part of an output that differs from
+// run to run.
+var stamp = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ`)
+
+// TestREADMETranscripts runs every command the README shows after "$ ", in
+// order, in one directory beside the corpus and with one data directory
+// that holds the embedded policy already, as a reader following the README
+// would; each prints exactly what the README shows under it (its standard
+// output and error as a terminal shows them), but for times of ingest.
+func TestREADMETranscripts(t *testing.T) {
+	bin := binary(t)
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	ts := readmeTranscripts(t)
+	if len(ts) < 15 {
+		t.Fatalf("%d transcripts in the README", len(ts))
+	}
+	work, data := t.TempDir(), t.TempDir()
+	corpus, err := filepath.Abs("../../corpus")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(corpus, filepath.Join(work, "corpus")); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, "export", "--data", data)
+	env := append(os.Environ(), "PATH="+filepath.Dir(bin)+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"POLICYKB_DATA="+data, "NO_COLOR=1", "TERM=dumb", "LC_ALL=C.UTF-8")
+	for _, tr := range ts {
+		cmd := exec.Command(bash, "--norc", "--noprofile", "-c", tr.command)
+		cmd.Dir, cmd.Env, cmd.Stdin = work, env, strings.NewReader("")
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd.Stdout, cmd.Stderr = w, w // one stream, as on a terminal
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		w.Close()
+		out, _ := io.ReadAll(r)
+		r.Close()
+		cmd.Wait()
+		got := stamp.ReplaceAllString(string(out), "T")
+		want := stamp.ReplaceAllString(tr.output, "T")
+		if got != want {
+			t.Errorf("README.md:%d: $ %s\nprints\n%s\nthe README shows\n%s", tr.line, tr.command, got, want)
+		}
+	}
+}
+
+// TestREADMESynopsis checks that the README's summary of the command line
+// holds the synopsis of every command, as its help prints it.
+func TestREADMESynopsis(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(string(b), "\n## Command line\n")
+	lines := map[string]bool{}
+	for line := range strings.Lines(section) {
+		lines[strings.Join(strings.Fields(line), " ")] = true
+	}
+	for _, c := range newApp(io.Discard, io.Discard).commands() {
+		if s := synopsis(c); !lines[s] {
+			t.Errorf("the README's command line lacks %q", s)
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/policykb/policykb/internal/ingest"
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/sqlite"
 )
@@ -41,11 +42,7 @@ func TestKilledIngest(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and kills it repeatedly")
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "policykb")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	dir, bin := t.TempDir(), binary(t)
 	pristine := filepath.Join(dir, "pristine")
 	mustRun(t, "ingest", "--data", pristine, corpusFile)
 	oldExport := mustRun(t, "export", "--data", pristine, "--document", "cs-budget-policy-fy2020")
@@ -131,11 +128,7 @@ func TestKilledBackup(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and kills it repeatedly")
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "policykb")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	dir, bin := t.TempDir(), binary(t)
 	data := filepath.Join(dir, "data")
 	mustRun(t, "ingest", "--data", data, writeFile(t, dir, "big.txt", bigPolicy(bigSections)))
 	// What the store holds: the policy's export, and the big document's
@@ -144,12 +137,7 @@ func TestKilledBackup(t *testing.T) {
 		t.Helper()
 		db := openChecked(t, data)
 		defer db.Close()
-		ctx := context.Background()
-		provs, err := db.Provisions(ctx, policy.ProvisionFilter{DocumentID: "cs-budget-policy-fy2027"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		vs, err := db.Versions(ctx, "cs-budget-policy-fy2027")
+		provs, vs, err := bigStored(t, db)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -180,7 +168,7 @@ func TestKilledBackup(t *testing.T) {
 			if err := os.MkdirAll(restored, 0o755); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.Rename(dest, storePath(restored)); err != nil {
+			if err := os.Rename(dest, ingest.StorePath(restored)); err != nil {
 				t.Fatal(err)
 			}
 			if got := summary(restored); got != want {
@@ -202,7 +190,7 @@ const bigSections = 9000
 // it opens and passes SQLite's integrity check.
 func openChecked(t *testing.T, data string) *sqlite.DB {
 	t.Helper()
-	db, err := sqlite.Open(storePath(data))
+	db, err := sqlite.Open(ingest.StorePath(data))
 	if err != nil {
 		t.Fatalf("store does not open after a kill: %v", err)
 	}
@@ -213,6 +201,19 @@ func openChecked(t *testing.T, data string) *sqlite.DB {
 	return db
 }
 
+// bigStored returns the provisions of the big document in db, and its
+// versions with the error of reading them (where it is absent).
+func bigStored(t *testing.T, db *sqlite.DB) ([]*policy.Provision, []*policy.Version, error) {
+	t.Helper()
+	ctx := context.Background()
+	provs, err := db.Provisions(ctx, policy.ProvisionFilter{DocumentID: "cs-budget-policy-fy2027"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := db.Versions(ctx, "cs-budget-policy-fy2027")
+	return provs, vs, err
+}
+
 // checkStore checks the store after a kill and says which state it found:
 // the policy as it was (version 1 current) or as it is after (version 2
 // current, version 1 unchanged), and the big document absent or whole.
@@ -221,14 +222,10 @@ func checkStore(t *testing.T, data, oldExport, newExport string) string {
 	db := openChecked(t, data)
 	defer db.Close()
 	ctx := context.Background()
-	provs, err := db.Provisions(ctx, policy.ProvisionFilter{DocumentID: "cs-budget-policy-fy2027"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	provs, bigVersions, err := bigStored(t, db)
 	if n := len(provs); n != 0 && n != bigSections+1 {
 		t.Fatalf("big document half stored: %d provisions", n)
 	}
-	bigVersions, err := db.Versions(ctx, "cs-budget-policy-fy2027")
 	if (len(provs) > 0) != (err == nil && len(bigVersions) == 1) {
 		t.Fatalf("big document: %d provisions but versions %v, %v", len(provs), bigVersions, err)
 	}

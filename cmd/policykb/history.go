@@ -13,29 +13,6 @@ import (
 	"github.com/policykb/policykb/internal/sqlite"
 )
 
-func historyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("history", "[--data DIR] DOC", stderr)
-	data := dataFlag(fs)
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(rest) != 1 {
-		fmt.Fprintln(stderr, "policykb history: give one document ID")
-		fs.Usage()
-		return errUsage
-	}
-	db, err := openStore(ctx, *data, stderr)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := checkDocument(ctx, db, rest[0]); err != nil {
-		return err
-	}
-	return printHistory(ctx, db, rest[0], stdout)
-}
-
 // printHistory lists the versions of a document: number (* marks the
 // current one), date, SHA-256 of the source, provisions, and what changed
 // against the version before.

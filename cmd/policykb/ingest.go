@@ -2,44 +2,17 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/policykb/policykb/internal/ingest"
 	"github.com/policykb/policykb/internal/policy"
+	"github.com/policykb/policykb/internal/sqlite"
 )
 
-func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("ingest", "[--data DIR] [--id ID] [--replace] [--lock-timeout 30s] FILE…", stderr)
-	data := dataFlag(fs)
-	id := fs.String("id", "", "document `ID` (derived from the title of a budget-priority policy; required for others)")
-	replace := fs.Bool("replace", false, "make the text current even if it lacks provisions the current version has, or looks truncated (the old version stays readable)")
-	wait := fs.Duration("lock-timeout", lockTimeout, "longest `time` to wait for another ingest to finish")
-	files, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := checkLockTimeout("ingest", *wait, stderr); err != nil {
-		return err
-	}
-	if len(files) == 0 || *id != "" && len(files) > 1 {
-		fmt.Fprintln(stderr, "policykb ingest: give one or more files, and --id only with one")
-		fs.Usage()
-		return errUsage
-	}
-	// One ingest at a time: a second waits for the first, for a while.
-	unlock, err := ingest.Lock(ctx, *data, *wait, waitingFor(stderr, "ingesting", *wait))
-	if err != nil {
-		return interrupted(err)
-	}
-	defer unlock()
-	db, err := openStoreLocked(ctx, *data, stderr, true)
-	if err != nil {
-		return interrupted(err)
-	}
-	defer db.Close()
+// ingestFiles stores files in db, one transaction each.
+func (a *app) ingestFiles(ctx context.Context, db *sqlite.DB, files []string, opt ingest.Options) error {
+	stdout, stderr := a.stdout, a.stderr
 	in, err := ingest.New(db)
 	if err != nil {
 		return err
@@ -54,7 +27,7 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err := ctx.Err(); err != nil {
 			return interrupted(err)
 		}
-		res, err := in.File(ctx, name, ingest.Options{ID: *id, Replace: *replace})
+		res, err := in.File(ctx, name, opt)
 		if err != nil && ctx.Err() != nil {
 			if progress {
 				fmt.Fprint(stderr, "\r\x1b[K")
@@ -131,12 +104,4 @@ func listProvisions(ps []*policy.Provision) string {
 		fmt.Fprintf(&b, "%s (%s)", p.Label, local)
 	}
 	return b.String()
-}
-
-// interrupted explains an error caused by a signal: the store is as it was.
-func interrupted(err error) error {
-	if errors.Is(err, context.Canceled) {
-		return errors.New("interrupted; the store holds what it held before the file being ingested")
-	}
-	return err
 }

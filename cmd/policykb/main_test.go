@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/policykb/policykb/internal/ingest"
 	"github.com/policykb/policykb/internal/parse"
 	"golang.org/x/text/encoding/japanese"
 )
@@ -61,7 +62,7 @@ func TestIngestAndExport(t *testing.T) {
 	// same text again adds no version.
 	code, out, errs := policykb(t, "ingest", "--data", data, corpusFile)
 	if code != 0 || !strings.Contains(out, "cs-budget-policy-fy2020 unchanged: the same text as version 1, the current one") ||
-		!strings.Contains(errs, "loaded the embedded policy cs-budget-policy-fy2020 (35 provisions) into "+storePath(data)) {
+		!strings.Contains(errs, "loaded the embedded policy cs-budget-policy-fy2020 (35 provisions) into "+ingest.StorePath(data)) {
 		t.Errorf("ingest into a new directory: exit %d, said %q, %q", code, out, errs)
 	}
 	changed := writeFile(t, t.TempDir(), "changed.txt", bytes.Replace(readCorpus(t), []byte("中小企業"), []byte("小規模事業者"), 1))
@@ -418,7 +419,7 @@ func TestSearchCommand(t *testing.T) {
 	data := t.TempDir()
 	mustRun(t, "ingest", "--data", data, corpusFile)
 	out := mustRun(t, "search", "--data", data, "ＩｏＴ")
-	want := "1 hit\n 1. cs-budget-policy-fy2020:2.1.3  ２(1)③  安全なIoTシステムの構築\n    安全な[IoT]システムの構築\n"
+	want := "1 hit\n 1. cs-budget-policy-fy2020:2.1.3  ２(1)③  安全なIoTシステムの構築\n    安全な[IoT]システムの構築…\n"
 	if !strings.HasPrefix(out, want) {
 		t.Errorf("search printed\n%s\nwant it to start with\n%s", out, want)
 	}

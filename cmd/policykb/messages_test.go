@@ -27,6 +27,7 @@ func TestUnknownDocument(t *testing.T) {
 	}{
 		{[]string{"search", "--data", data, "--document", "nosuch", "人材"}, `policykb search: no document "nosuch"` + holds},
 		{[]string{"search", "--data", data, "人材", "--document=nosuch"}, `policykb search: no document "nosuch"` + holds},
+		{[]string{"search", "--data", data, "--under", docID + ":9", "人材"}, `policykb search: no provision "` + docID + `:9"` + "\n"},
 		{[]string{"export", "--data", data, "--document", "nosuch"}, `policykb export: no document "nosuch"` + holds},
 		{[]string{"history", "--data", data, "nosuch"}, `policykb history: no document "nosuch"` + holds},
 		{[]string{"revert", "--data", data, "nosuch", "1"}, `policykb revert: no document "nosuch"` + holds},
@@ -230,19 +231,19 @@ func TestIngestFailedMessage(t *testing.T) {
 // the spelling its help uses (--name), and exit status 2.
 func TestOptionErrors(t *testing.T) {
 	untouched := filepath.Join(t.TempDir(), "untouched")
-	for _, c := range commands {
+	for _, name := range commandNames() {
 		for _, bogus := range []string{"--bogus", "-bogus", "--bogus=1"} {
-			args := []string{c.name, bogus}
-			want := "policykb " + c.name + ": unknown option --bogus\nRun 'policykb " + c.name + " --help' for usage.\n"
+			args := []string{name, bogus}
+			want := "policykb " + name + ": unknown option --bogus\nRun 'policykb " + name + " --help' for usage.\n"
 			if code, out, errs := policykb(t, args...); code != 2 || out != "" || errs != want {
 				t.Errorf("policykb %q: exit %d, stdout %q, stderr %q; want 2, nothing and %q", args, code, out, errs, want)
 			}
 		}
-		if c.name == "version" {
-			continue
+		if name == "version" || name == "completion" {
+			continue // no --data
 		}
-		args := []string{c.name, "--data"}
-		want := "policykb " + c.name + ": --data needs a value\nRun 'policykb " + c.name + " --help' for usage.\n"
+		args := []string{name, "--data"}
+		want := "policykb " + name + ": --data needs a value\nRun 'policykb " + name + " --help' for usage.\n"
 		if code, out, errs := policykb(t, args...); code != 2 || out != "" || errs != want {
 			t.Errorf("policykb %q: exit %d, stdout %q, stderr %q; want 2, nothing and %q", args, code, out, errs, want)
 		}
@@ -287,8 +288,9 @@ leave out hits with the word; at least one word not left out, at most 256 charac
 	}{
 		{[]string{strings.Repeat("人", 257)}, "policykb search: search query of 257 characters; at most 256\n" + lang},
 		{[]string{strings.Repeat("a ", 128), "b"}, "policykb search: search query of 258 characters; at most 256\n" + lang},
-		{[]string{`"`}, noWord},
-		{[]string{`""`}, noWord},
+		{[]string{`"`}, "policykb search: search query \"\\\"\" holds no word: give at least one\n" + lang},
+		{[]string{`""`}, "policykb search: search query \"\\\"\\\"\" holds no word: give at least one\n" + lang},
+		{[]string{"-", `"`}, "policykb search: search query \"- \\\"\" holds no word: give at least one\n" + lang},
 		{[]string{"-人材"}, noWord},
 		{[]string{"-人材", "-IoT"}, noWord},
 		{[]string{" "}, "policykb search: empty search query\n" + lang},
@@ -298,6 +300,10 @@ leave out hits with the word; at least one word not left out, at most 256 charac
 		if code, out, errs := policykb(t, args...); code != 2 || out != "" || errs != tt.stderr {
 			t.Errorf("policykb %q: exit %d, stdout %q, stderr %q; want 2, nothing and %q", args, code, out, errs, tt.stderr)
 		}
+	}
+	// A lone OR is read leniently, as the word.
+	if code, out, errs := policykb(t, "search", "--data", data, "OR"); code != 0 || out != "0 hits\n" {
+		t.Errorf("search OR: exit %d, stdout %q, stderr %q; want 0 and 0 hits", code, out, errs)
 	}
 	// The longest query allowed is no usage error.
 	if code, _, errs := policykb(t, "search", "--data", data, strings.Repeat("人", 256)); code != 0 {
@@ -370,4 +376,35 @@ func withoutVersions(t *testing.T, export string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestIngestDocumentOptions checks that ingest takes --title, --decided-on
+// (ISO or 和暦), --decided-by, --fiscal-year and --partial (the ingest
+// package's tests check that they reach the parser), and that bad values
+// are bad usage.
+func TestIngestDocumentOptions(t *testing.T) {
+	for _, args := range [][]string{
+		{"--id", "x-2020", "--title", "題", "--decided-on", "2019-05-24", "--decided-by", "本部", "--fiscal-year", "2021"},
+		{"--id", "x-2020", "--decided-on", "令和元年５月２５日", "--partial"},
+	} {
+		data := t.TempDir()
+		out := mustRun(t, append(append([]string{"ingest", "--data", data}, args...), corpusFile)...)
+		if !strings.Contains(out, "ingested x-2020 (35 provisions") {
+			t.Errorf("ingest %q printed %q", args, out)
+		}
+	}
+	bad := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--decided-on", "soon"}, `--decided-on: invalid value "soon": want a date such as 2019-05-23, 2019-05 or 2019, or 令和元年5月23日`},
+		{[]string{"--fiscal-year", "20"}, `--fiscal-year: invalid value "20": want a whole number from 1900 to 2200`},
+		{[]string{"--title", "t", corpusFile}, "--title describes one document: give it with one file"},
+	}
+	for _, tt := range bad {
+		args := append(append([]string{"ingest", "--data", filepath.Join(t.TempDir(), "untouched")}, tt.args...), corpusFile)
+		if code, _, errs := policykb(t, args...); code != 2 || !strings.Contains(errs, "policykb ingest: "+tt.want+"\n") {
+			t.Errorf("policykb %q: exit %d, stderr %q; want 2 and %q", args, code, errs, tt.want)
+		}
+	}
 }

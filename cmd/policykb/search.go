@@ -1,60 +1,58 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"html"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
+	"github.com/policykb/policykb/internal/ingest"
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/search"
+	"github.com/policykb/policykb/internal/sqlite"
+	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
 
-func searchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("search", "[--data DIR] [--first N] [--document ID] QUERY", stderr)
-	data := dataFlag(fs)
-	first := intFlag(fs, "first", 10, 1, policy.MaxSearchFirst, "show the first `N` hits (1 to 100)")
-	document := fs.String("document", "", "search only the document with this `ID`")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(rest) == 0 {
-		fmt.Fprintln(stderr, "policykb search: give a query")
-		fs.Usage()
-		return errUsage
-	}
+// search prints one page of the hits of q in the store of data.
+func (a *app) search(cmd *cobra.Command, data string, q policy.SearchQuery, page int) error {
 	// The dictionary loads while the store opens.
 	search.PreloadDictionary()
-	db, err := openStore(ctx, *data, stderr)
-	if err != nil {
+	return a.reading(cmd.Context(), data, func(db *sqlite.DB) error {
+		return a.printHits(cmd, db, ingest.IndexPath(data), q, page)
+	})
+}
+
+// printHits prints one page of the hits of q in db, searched with the index
+// at path.
+func (a *app) printHits(cmd *cobra.Command, db *sqlite.DB, path string, q policy.SearchQuery, page int) error {
+	ctx, stdout := cmd.Context(), a.stdout
+	if err := checkDocumentOption(ctx, db, q.Filter.DocumentID); err != nil {
 		return err
 	}
-	defer db.Close()
-	if *document != "" {
-		if err := checkDocument(ctx, db, *document); err != nil {
+	if under := q.Filter.Under; under != "" {
+		ps, err := db.ProvisionsByID(ctx, []string{under})
+		if err != nil {
 			return err
+		}
+		if len(ps) == 0 {
+			return policy.Errorf(policy.ENOTFOUND, "no provision %s", policy.Quote(under))
 		}
 	}
 	// The index a server keeps (or the last search built) is opened
 	// read-only, side by side with the server, if it is current; else one is
 	// built and kept for the next search, or built in memory when the data
 	// directory cannot be written.
-	idx, err := search.OpenOptions(ctx, indexPath(*data), db, search.Options{MemoryFallback: true})
+	idx, err := search.OpenOptions(ctx, path, db, search.Options{MemoryFallback: true})
 	if err != nil {
 		return err
 	}
 	defer idx.Close()
-	res, err := idx.Search(ctx, policy.SearchQuery{Query: strings.Join(rest, " "), First: *first,
-		Filter: policy.SearchFilter{DocumentID: *document}})
+	res, err := idx.Search(ctx, q)
 	if policy.ErrorCode(err) == policy.EINVALID {
 		// A query the query language refuses is bad usage (SPEC: exit 2).
-		fmt.Fprintf(stderr, "policykb search: %s\n%s\n", message(err), queryLanguage)
-		return errUsage
+		return &usageError{cmd: cmd, msg: message(err) + "\n" + queryLanguage, plain: true}
 	}
 	if err != nil {
 		return err
@@ -75,7 +73,7 @@ func searchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if colour(stdout) {
 		mark, unmark = "\x1b[1;33m", "\x1b[0m"
 	}
-	fmt.Fprintln(stdout, hits(res.TotalCount))
+	fmt.Fprintln(stdout, hitCount(len(res.Hits), res.TotalCount, page, q.First))
 	if res.Partial {
 		fmt.Fprintln(stdout, "No provision holds every word; these hold the most of them.")
 	}
@@ -84,16 +82,30 @@ func searchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if p == nil {
 			continue
 		}
-		fmt.Fprintf(stdout, "%2d. %s  %s  %s\n", i+1, p.ID, p.Label, p.Heading)
+		fmt.Fprintln(stdout, strings.TrimRight(fmt.Sprintf("%2d. %s  %s  %s", (page-1)*q.First+i+1, p.ID, p.Label, p.Heading), " "))
 		for _, hl := range h.Highlights {
-			hl = strings.NewReplacer("<mark>", mark, "</mark>", unmark, "\n", " ").Replace(hl)
-			fmt.Fprintf(stdout, "    %s\n", html.UnescapeString(hl))
+			fmt.Fprintf(stdout, "    %s\n", snippet(p.Text(), hl, mark, unmark))
 		}
 		if len(h.Matches) > 0 {
 			fmt.Fprintf(stdout, "    matched: %s\n", matchesLine(h.Matches))
 		}
 	}
 	return nil
+}
+
+// snippet is a highlight of text for the terminal: hits between mark and
+// unmark, line breaks as blanks, and "…" where it starts or ends inside
+// the text.
+func snippet(text, highlight, mark, unmark string) string {
+	plain := html.UnescapeString(strings.NewReplacer("<mark>", "", "</mark>", "").Replace(highlight))
+	s := html.UnescapeString(strings.NewReplacer("<mark>", mark, "</mark>", unmark, "\n", " ").Replace(highlight))
+	if !strings.HasPrefix(text, plain) {
+		s = "…" + s
+	}
+	if !strings.HasSuffix(text, plain) {
+		s += "…"
+	}
+	return s
 }
 
 // matchesLine says how the words of a query matched a hit:
@@ -115,22 +127,25 @@ func matchesLine(ms []policy.Match) string {
 var queryLanguage = fmt.Sprintf(`A query holds words (a hit has them all), "a phrase", a OR b, and -word to
 leave out hits with the word; at least one word not left out, at most %d characters.`, policy.MaxQueryLength)
 
-// hits says how many hits there are: "1 hit", "2 hits", "0 hits".
-func hits(n int) string { return count(n, "hit", "hits") }
-
-// count says n things in English: "1 page", "0 pages", "6 pages".
-func count(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
+// hitCount says how many hits a page shows of how many: "1 hit", "4 hits"
+// where the page shows them all, else "2 of 4 hits (page 1 of 2; --page 2
+// shows more)".
+func hitCount(shown, total, page, perPage int) string {
+	if page == 1 && shown == total {
+		return count(total, "hit", "hits")
 	}
-	return fmt.Sprintf("%d %s", n, many)
+	pages := (total + perPage - 1) / perPage
+	s := fmt.Sprintf("%d of %s (page %d of %d", shown, count(total, "hit", "hits"), page, pages)
+	if page < pages {
+		s += fmt.Sprintf("; --page %d shows more", page+1)
+	}
+	return s + ")"
 }
 
 // isTerminal reports whether w is a terminal that takes escape sequences:
 // a terminal (not merely a character device such as /dev/null) whose TERM
 // is not "dumb".
 func isTerminal(w io.Writer) bool {
-	w = underlying(w)
 	f, ok := w.(interface{ Fd() uintptr })
 	return ok && term.IsTerminal(int(f.Fd())) && os.Getenv("TERM") != "dumb"
 }
@@ -141,14 +156,3 @@ func isTerminal(w io.Writer) bool {
 func colour(w io.Writer) bool {
 	return isTerminal(w) && os.Getenv("NO_COLOR") == ""
 }
-
-// underlying is w, or the stream a *commandStderr w wraps.
-func underlying(w io.Writer) io.Writer {
-	if s, ok := w.(*commandStderr); ok {
-		return s.Writer
-	}
-	return w
-}
-
-// indexPath is the directory of the search index in data directory dir.
-func indexPath(dir string) string { return filepath.Join(dir, "index") }

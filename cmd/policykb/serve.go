@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -20,34 +18,23 @@ import (
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/search"
 	"github.com/policykb/policykb/internal/server"
-	"github.com/policykb/policykb/internal/sqlite"
 	"golang.org/x/net/netutil"
 )
 
-func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) error {
-	fs := newFlags("serve", "[--addr 127.0.0.1:8080] [--data DIR] [--no-introspection] [--timeout 10s]", stderr)
-	addr := fs.String("addr", "127.0.0.1:8080", "`address` to listen on")
-	data := dataFlag(fs)
-	noIntrospection := fs.Bool("no-introspection", false, "switch GraphQL introspection off")
-	timeout := fs.Duration("timeout", 10*time.Second, "longest time one request may take")
-	if err := parseNoArgs(fs, args); err != nil {
-		return err
-	}
-	if err := checkServeFlags(*addr, *timeout); err != nil {
-		fmt.Fprintf(stderr, "policykb serve: %v\nRun 'policykb serve --help' for usage.\n", err)
-		return errUsage
-	}
+// serve serves the store of data at addr until ctx is done.
+func (a *app) serve(ctx context.Context, addr, data string, noIntrospection bool, timeout time.Duration) error {
+	log := slog.New(server.LogHandler(slog.NewTextHandler(a.stderr, nil)))
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(server.MemoryLimit)
 	}
 	// Bind first: a busy port fails at once, before the store is touched.
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
 	ln = netutil.LimitListener(ln, server.MaxConnections)
 	defer ln.Close()
-	db, err := openStore(ctx, *data, stderr)
+	db, err := a.openStore(ctx, data)
 	if err != nil {
 		return err
 	}
@@ -60,7 +47,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	// server is stopped.
 	loadCtx, stopLoading := context.WithCancel(ctx)
 	defer stopLoading()
-	index := indexPath(*data)
+	index := ingest.IndexPath(data)
 	if db.ReadOnly() != "" {
 		index = "" // in memory: the data directory cannot take one
 	}
@@ -68,13 +55,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	defer idx.Close()
 	res := resolver(db)
 	res.Search = idx
-	api := graph.NewHandler(res, graph.Options{Logger: log, NoIntrospection: *noIntrospection})
+	api := graph.NewHandler(res, graph.Options{Logger: log, NoIntrospection: noIntrospection})
 	handler := server.New(server.Config{
 		API: api, IDE: graphiql.Handler("/graphiql", "/graphql"), Logger: log,
 		Pages:      pages.New(res, pages.Options{Logger: log}),
 		Generation: db.Generation,
 		Ready:      idx.Ready,
-		Timeout:    *timeout,
+		Timeout:    timeout,
 	})
 	srv := &http.Server{
 		Handler:           handler,
@@ -85,7 +72,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 		ConnState:         server.NewConns(server.IdleConnections).ConnState,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	fmt.Fprintf(stdout, "policykb: serving GraphQL at http://%s/graphql (pages at /, IDE at /graphiql), data in %s\n", ln.Addr(), policy.Name(*data))
+	fmt.Fprintf(a.stdout, "policykb: serving GraphQL at http://%s/graphql (pages at /, IDE at /graphiql), data in %s\n", ln.Addr(), policy.Name(data))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -106,80 +93,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, log *sl
 	return nil
 }
 
-// lockTimeout is how long a command waits for another's ingest to finish
-// by default.
-const lockTimeout = 30 * time.Second
-
-// checkLockTimeout refuses a --lock-timeout that is not positive as bad
-// usage of command name.
-func checkLockTimeout(name string, d time.Duration, stderr io.Writer) error {
-	if d > 0 {
-		return nil
-	}
-	fmt.Fprintf(stderr, "policykb %s: --lock-timeout %v: want a positive duration such as 30s\nRun 'policykb %s --help' for usage.\n", name, d, name)
-	return errUsage
-}
-
-// openStore opens the store of data directory dir. Where there is no store
-// yet, it first creates one with the embedded policy loaded into it, and
-// says so on stderr; an existing store is never refilled.
-func openStore(ctx context.Context, dir string, stderr io.Writer) (*sqlite.DB, error) {
-	return openStoreLocked(ctx, dir, stderr, false)
-}
-
-// openStoreLocked is openStore for a caller that holds the ingest lock
-// already (locked) or not.
-func openStoreLocked(ctx context.Context, dir string, stderr io.Writer, locked bool) (*sqlite.DB, error) {
-	path := storePath(dir)
-	if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
-		if err := loadCorpus(ctx, dir, stderr, locked); err != nil {
-			return nil, err
-		}
-	}
-	if locked {
-		return sqlite.Open(path)
-	}
-	// Commands that only read can read a store they cannot write.
-	db, err := sqlite.OpenForReading(path)
-	if err == nil && db.ReadOnly() != "" {
-		fmt.Fprintf(stderr, "policykb: reading the store %s read-only: %s\n", policy.Name(path), db.ReadOnly())
-	}
-	return db, err
-}
-
-// loadCorpus creates the store of dir with the embedded corpus, under the
-// ingest lock, unless another process created it meanwhile.
-func loadCorpus(ctx context.Context, dir string, stderr io.Writer, locked bool) error {
-	if !locked {
-		unlock, err := ingest.Lock(ctx, dir, lockTimeout, waitingFor(stderr, "the store to be created", lockTimeout))
-		if err != nil {
-			return err
-		}
-		defer unlock()
-	}
-	path := storePath(dir)
-	if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
-		return nil // created meanwhile
-	}
-	var docs []*policy.Document
-	err := sqlite.Create(ctx, path, func(db *sqlite.DB) error {
-		in, err := ingest.New(db)
-		if err != nil {
-			return err
-		}
-		docs, err = in.Corpus(ctx)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("create the store in %s: %w", policy.Name(dir), err)
-	}
-	for _, doc := range docs {
-		fmt.Fprintf(stderr, "policykb: no store in %s yet: loaded the embedded policy %s (%d provisions) into %s\n",
-			policy.Name(dir), doc.ID, len(doc.Provisions), policy.Name(path))
-	}
-	return nil
-}
-
 // checkServeFlags refuses a listen address that is not HOST:PORT and a
 // timeout that is not positive.
 func checkServeFlags(addr string, timeout time.Duration) error {
@@ -188,7 +101,7 @@ func checkServeFlags(addr string, timeout time.Duration) error {
 		_, err = net.LookupPort("tcp", port)
 	}
 	if err != nil {
-		return fmt.Errorf("--addr %s is not HOST:PORT (such as 127.0.0.1:8080): %v", policy.Quote(addr), clipArgs(err.Error(), addr))
+		return fmt.Errorf("--addr %s is not HOST:PORT (such as 127.0.0.1:8080): %v", policy.Quote(addr), addrError(err))
 	}
 	if timeout <= 0 {
 		return fmt.Errorf("--timeout %v: want a positive duration such as 10s", timeout)
@@ -196,10 +109,16 @@ func checkServeFlags(addr string, timeout time.Duration) error {
 	return nil
 }
 
-// waitingFor returns a function that tells stderr that the command waits
-// for the ingest lock.
-func waitingFor(stderr io.Writer, what string, timeout time.Duration) func() {
-	return func() {
-		fmt.Fprintf(stderr, "policykb: another policykb process is ingesting; waiting up to %v for it before %s\n", timeout, what)
+// addrError says what is wrong with a listen address without quoting it
+// (the net package quotes it in full): the reason alone, where there is one.
+func addrError(err error) string {
+	var aerr *net.AddrError
+	var derr *net.DNSError
+	switch {
+	case errors.As(err, &aerr):
+		return aerr.Err
+	case errors.As(err, &derr):
+		return derr.Err
 	}
+	return "not a port"
 }

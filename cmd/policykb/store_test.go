@@ -40,16 +40,6 @@ func runGuarded(t *testing.T, args ...string) (code int, stdout, stderr string) 
 	}
 }
 
-// buildBinary builds policykb into a temporary directory.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "policykb")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // state is what a user sees of a store: the export and the history of the
 // policy.
 func state(t *testing.T, data string) string {
@@ -92,7 +82,7 @@ func TestEmbeddedPolicyForEveryCommand(t *testing.T) {
 			if code != 0 || !strings.Contains(out, tt.out) {
 				t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
 			}
-			want := fmt.Sprintf("policykb: no store in %s yet: loaded the embedded policy %s (35 provisions) into %s\n", data, docID, storePath(data)) + tt.note
+			want := fmt.Sprintf("policykb: no store in %s yet: loaded the embedded policy %s (35 provisions) into %s\n", data, docID, ingest.StorePath(data)) + tt.note
 			if errs != want {
 				t.Errorf("stderr %q, want %q", errs, want)
 			}
@@ -113,7 +103,7 @@ func TestEmbeddedPolicyForEveryCommand(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	cancel()
-	if code := <-done; code != 0 || !strings.Contains(errb.String(), "loaded the embedded policy "+docID+" (35 provisions) into "+storePath(data)) {
+	if code := <-done; code != 0 || !strings.Contains(errb.String(), "loaded the embedded policy "+docID+" (35 provisions) into "+ingest.StorePath(data)) {
 		t.Errorf("serve: exit %d, stderr %q", code, errb.String())
 	}
 }
@@ -125,7 +115,7 @@ func TestEmbeddedPolicyForEveryCommand(t *testing.T) {
 func TestUnsoundStoreRefused(t *testing.T) {
 	good := t.TempDir()
 	mustRun(t, "export", "--data", good)
-	whole, err := os.ReadFile(storePath(good))
+	whole, err := os.ReadFile(ingest.StorePath(good))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +125,7 @@ func TestUnsoundStoreRefused(t *testing.T) {
 	}
 	newer := t.TempDir()
 	mustRun(t, "export", "--data", newer)
-	db, err := openRaw(storePath(newer))
+	db, err := openRaw(ingest.StorePath(newer))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +133,7 @@ func TestUnsoundStoreRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	newerBytes, _ := os.ReadFile(storePath(newer))
+	newerBytes, _ := os.ReadFile(ingest.StorePath(newer))
 	text := writeFile(t, t.TempDir(), "policy.txt", readCorpus(t))
 	stores := []struct {
 		name, want string
@@ -313,10 +303,10 @@ func TestBackupRestore(t *testing.T) {
 	if code, _, errs := runGuarded(t, "backup", "--data", data, dest); code != 1 || !strings.Contains(errs, "exists; give --force") {
 		t.Errorf("backup over an existing file: exit %d, %q", code, errs)
 	}
-	if code, _, errs := runGuarded(t, "backup", "--data", data, storePath(data)); code != 1 || !strings.Contains(errs, "the store itself") {
+	if code, _, errs := runGuarded(t, "backup", "--data", data, ingest.StorePath(data)); code != 1 || !strings.Contains(errs, "the store itself") {
 		t.Errorf("backup over the store: exit %d, %q", code, errs)
 	}
-	if code, _, errs := runGuarded(t, "backup", "--data", data, "--force", storePath(data)); code != 1 || !strings.Contains(errs, "the store itself") {
+	if code, _, errs := runGuarded(t, "backup", "--data", data, "--force", ingest.StorePath(data)); code != 1 || !strings.Contains(errs, "the store itself") {
 		t.Errorf("backup --force over the store: exit %d, %q", code, errs)
 	}
 	mustRun(t, "revert", "--data", data, docID, "1") // after the copy
@@ -335,7 +325,7 @@ func TestBackupRestore(t *testing.T) {
 // it waits, gives up after --lock-timeout with a clear message and exit 1,
 // and goes ahead when the lock is released in time.
 func TestLockHeld(t *testing.T) {
-	bin := buildBinary(t)
+	bin := binary(t)
 	data := t.TempDir()
 	mustRun(t, "export", "--data", data)
 	before := state(t, data)
@@ -410,3 +400,15 @@ func TestDamagedCopiesRefused(t *testing.T) {
 }
 
 func openRaw(path string) (*sql.DB, error) { return sql.Open("sqlite3", path) }
+
+// TestBackupIntoMissingDirectory checks that a backup into a directory that
+// does not exist fails naming the file given, not a temporary one.
+func TestBackupIntoMissingDirectory(t *testing.T) {
+	data := t.TempDir()
+	dest := filepath.Join(t.TempDir(), "nosuch", "copy.db")
+	code, out, errs := runGuarded(t, "backup", "--data", data, dest)
+	want := "policykb backup: cannot write " + dest + ": no directory " + filepath.Dir(dest) + "\n"
+	if code != 1 || out != "" || !strings.HasSuffix(errs, want) || strings.Contains(errs, ".tmp") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 1 and %q", code, out, errs, want)
+	}
+}

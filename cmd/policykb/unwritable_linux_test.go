@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/policykb/policykb/internal/ingest"
 )
 
 // mountOrSkip runs mount with args, skipping the test where it cannot (not
@@ -67,11 +69,11 @@ func TestUnwritableStore(t *testing.T) {
 		}, "the data directory DATA is read-only"},
 		{"full disk", func(t *testing.T, good, data string) {
 			mountOrSkip(t, data, "-t", "tmpfs", "-o", "size=3m", "tmpfs")
-			db, err := os.ReadFile(storePath(good))
+			db, err := os.ReadFile(ingest.StorePath(good))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(storePath(data), db, 0o644); err != nil {
+			if err := os.WriteFile(ingest.StorePath(data), db, 0o644); err != nil {
 				t.Fatal(err)
 			}
 			fill(t, data)
@@ -98,9 +100,9 @@ func TestUnwritableStore(t *testing.T) {
 					}
 				}
 				switch {
-				case write && (code != 1 || !strings.Contains(errs, "cannot write the store "+storePath(data)+": "+why)):
+				case write && (code != 1 || !strings.Contains(errs, "cannot write the store "+ingest.StorePath(data)+": "+why)):
 					t.Errorf("%s: exit %d, want 1 and the reason %q: %s", args[0], code, why, errs)
-				case !write && (code != 0 || !strings.Contains(errs, "reading the store "+storePath(data)+" read-only: "+why)):
+				case !write && (code != 0 || !strings.Contains(errs, "reading the store "+ingest.StorePath(data)+" read-only: "+why)):
 					t.Errorf("%s: exit %d, want 0 and the note that it reads read-only because %q: %s", args[0], code, why, errs)
 				}
 			}
@@ -130,7 +132,7 @@ func restoreTo(t *testing.T, backup string) string {
 		t.Fatal(err)
 	}
 	data := t.TempDir()
-	if err := os.WriteFile(storePath(data), b, 0o644); err != nil {
+	if err := os.WriteFile(ingest.StorePath(data), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return data

@@ -1,23 +1,11 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"io"
 	"runtime"
 	"runtime/debug"
 	"strings"
 )
-
-func versionCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("version", "", stderr)
-	if err := parseNoArgs(fs, args); err != nil {
-		return err
-	}
-	bi, _ := debug.ReadBuildInfo()
-	fmt.Fprint(stdout, version(bi))
-	return nil
-}
 
 // version describes the binary from its build information bi (nil where
 // there is none): the module

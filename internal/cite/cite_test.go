@@ -12,6 +12,7 @@ import (
 	"github.com/policykb/policykb/corpus"
 	"github.com/policykb/policykb/internal/parse"
 	"github.com/policykb/policykb/internal/policy"
+	"github.com/policykb/policykb/internal/testfixture/parsed"
 )
 
 const docID = "cs-budget-policy-fy2020"
@@ -27,14 +28,7 @@ func registry(t testing.TB) *Registry {
 
 func corpusDoc(t testing.TB) (*policy.Document, []Observation) {
 	t.Helper()
-	src, err := os.ReadFile("../../corpus/cs-budget-policy-fy2020.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := parse.Document(context.Background(), "corpus", src, parse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := parsed.Corpus(t)
 	return doc, Extract(doc, registry(t))
 }
 

@@ -51,6 +51,24 @@ type Options struct {
 	Replace bool
 	// Note says how the version came about, for its history.
 	Note string
+
+	// The fields below, where set, override what the text prints (see
+	// parse.Options).
+	Title      string
+	DecidedOn  policy.Date
+	DecidedBy  string
+	FiscalYear int
+	// Partial reads the text as an excerpt (see parse.Options).
+	Partial bool
+}
+
+// parseOptions are the options of the parser for opt.
+func (opt Options) parseOptions() parse.Options {
+	return parse.Options{
+		ID: opt.ID, AllowTruncated: opt.Replace,
+		Title: opt.Title, DecidedOn: opt.DecidedOn, DecidedBy: opt.DecidedBy, FiscalYear: opt.FiscalYear,
+		Partial: opt.Partial,
+	}
 }
 
 // Result is what an ingest did.
@@ -75,7 +93,7 @@ func (in *Ingester) Ingest(ctx context.Context, name string, src []byte, opt Opt
 		}
 		src = text
 	}
-	doc, err := in.parse(ctx, shown, src, parse.Options{ID: opt.ID, AllowTruncated: opt.Replace})
+	doc, err := in.parse(ctx, shown, src, opt.parseOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +175,8 @@ func (in *Ingester) parse(ctx context.Context, name string, src []byte, opt pars
 // Bytes parses src, read from a file called name, and stores it; it refuses
 // to make current a version that loses provisions.
 func (in *Ingester) Bytes(ctx context.Context, name string, src []byte, opt parse.Options) (*policy.Document, error) {
-	res, err := in.Ingest(ctx, name, src, Options{ID: opt.ID, Replace: opt.AllowTruncated})
+	res, err := in.Ingest(ctx, name, src, Options{ID: opt.ID, Replace: opt.AllowTruncated,
+		Title: opt.Title, DecidedOn: opt.DecidedOn, DecidedBy: opt.DecidedBy, FiscalYear: opt.FiscalYear, Partial: opt.Partial})
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -73,20 +74,31 @@ func TestLockGivesUp(t *testing.T) {
 	}
 }
 
-func TestIngest(t *testing.T) {
-	ctx := context.Background()
+// corpusStore returns a new store with the embedded corpus ingested, an
+// ingester into it and the documents.
+func corpusStore(t *testing.T) (*sqlite.DB, *Ingester, []*policy.Document) {
+	t.Helper()
 	db, err := sqlite.Open(filepath.Join(t.TempDir(), "policykb.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	in, err := New(db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	docs, err := in.Corpus(ctx)
-	if err != nil || len(docs) != 1 || len(docs[0].Citations) != 20 {
-		t.Fatalf("corpus: %v", err)
+	docs, err := in.Corpus(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, in, docs
+}
+
+func TestIngest(t *testing.T) {
+	ctx := context.Background()
+	db, in, docs := corpusStore(t)
+	if len(docs) != 1 || len(docs[0].Citations) != 20 {
+		t.Fatalf("corpus: %d documents", len(docs))
 	}
 	refs, _ := db.References(ctx, policy.ReferenceFilter{})
 	if len(refs) != 17 {
@@ -136,18 +148,7 @@ func TestReadFile(t *testing.T) {
 // says how its bytes differ; a changed word adds version 2.
 func TestSameTextOtherBytes(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "policykb.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	in, err := New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := in.Corpus(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db, in, _ := corpusStore(t)
 	src := shipped.Files()[0].Data
 	encode := func(e encoding.Encoding, b []byte) []byte {
 		out, err := e.NewEncoder().Bytes(b)
@@ -183,5 +184,23 @@ func TestSameTextOtherBytes(t *testing.T) {
 	}
 	if vs, err := db.Versions(ctx, res.Doc.ID); err != nil || len(vs) != 2 {
 		t.Errorf("versions: %d, %v; want 2", len(vs), err)
+	}
+}
+
+// TestParseOptions checks that every option of the parser is passed on.
+func TestParseOptions(t *testing.T) {
+	opt := Options{ID: "x", Replace: true, Note: "n", Title: "t", DecidedOn: policy.Date{Year: 2019, Month: 5, Day: 23},
+		DecidedBy: "b", FiscalYear: 2020, Partial: true}
+	want := parse.Options{ID: "x", AllowTruncated: true, Title: "t", DecidedOn: policy.Date{Year: 2019, Month: 5, Day: 23},
+		DecidedBy: "b", FiscalYear: 2020, Partial: true}
+	if got := opt.parseOptions(); !reflect.DeepEqual(got, want) {
+		t.Errorf("parse options %+v, want %+v", got, want)
+	}
+	// A field the parser gains is not forgotten here.
+	v := reflect.ValueOf(want)
+	for i := range v.NumField() {
+		if v.Field(i).IsZero() {
+			t.Errorf("parse.Options.%s is not passed on by Options", v.Type().Field(i).Name)
+		}
 	}
 }

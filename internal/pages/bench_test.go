@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/policykb/policykb/graph"
+	"github.com/policykb/policykb/internal/cputime"
 	"github.com/policykb/policykb/internal/policy"
 )
 
@@ -27,11 +28,11 @@ func loop(b *testing.B, f func()) {
 	b.Helper()
 	b.ReportAllocs()
 	b.ResetTimer()
-	start := cpuTime()
+	start := cputime.Used()
 	for b.Loop() {
 		f()
 	}
-	b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(cputime.Used()-start)/float64(b.N), "cpu-ns/op")
 }
 
 func benchPage(b *testing.B, h http.Handler, path string) {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -250,7 +251,9 @@ func TestBrowser(t *testing.T) {
 
 		// The browser's back button (the page may come back from the
 		// back-forward cache, with no load event to wait for).
-		do(t, ctx, chromedp.Evaluate[chromedp.Void](`history.back()`))
+		// Going back from a timer lets the evaluation return before the
+		// page goes away.
+		do(t, ctx, chromedp.Evaluate[chromedp.Void](`setTimeout(() => history.back(), 0)`))
 		loc = waitLocation(t, ctx, provision)
 		h1 = run(t, ctx, chromedp.Evaluate[string](`document.querySelector("h1").textContent`))
 		if loc != provision || h1 != "２(2)②ⅰ）" {
@@ -395,6 +398,27 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("breadcrumbs broken inside a crumb on a phone: %q", broken)
 		}
 		save(t, ctx, dir, "breadcrumbs-phone", chromedp.CaptureScreenshot())
+	})
+
+	// On a laptop the text is centred: no page sits in a column at the
+	// left with the right of the screen empty.
+	t.Run("laptop", func(t *testing.T) {
+		for _, pg := range []struct{ path, column string }{
+			{"/", ".measure"},
+			{"/documents/" + doc + "/2.2.3", ".measure"},
+			{"/references/cybersecurity-basic-act", ".measure"},
+			{"/search?q=" + url.QueryEscape("人材"), ".measure"},
+			{"/documents/" + doc, ".doc-body"},
+		} {
+			do(t, ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(srv.URL+pg.path), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+			margins := run(t, ctx, chromedp.Evaluate[[]float64](`(() => {
+				const r = document.querySelector(`+strconv.Quote(pg.column)+`).getBoundingClientRect();
+				return [r.left, document.documentElement.clientWidth - r.right];
+			})()`))
+			if left, right := margins[0], margins[1]; left-right > 32 || right-left > 32 {
+				t.Errorf("%s at 1280 px: %s has %.0f px to its left and %.0f px to its right; want it centred", pg.path, pg.column, left, right)
+			}
+		}
 	})
 
 	// Screenshots of the pages at a laptop's and a phone's width.

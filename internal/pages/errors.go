@@ -50,11 +50,11 @@ func japanese(err error) string {
 		return "お探しのものは見つかりませんでした。"
 	case policy.EINVALID:
 		return "リクエストの内容を読み取れませんでした。アドレスをお確かめください。"
-	case "COMPLEXITY_LIMIT_EXCEEDED", "DEPTH_LIMIT_EXCEEDED":
+	case policy.ECOMPLEXITY, policy.EDEPTH:
 		return "このリクエストは大きすぎて処理できません。"
 	case policy.EUNAVAILABLE:
 		return "検索の索引を準備しています。しばらくしてからもう一度お試しください。"
-	case "TIMEOUT":
+	case policy.ETIMEOUT:
 		return "処理に時間がかかりすぎたため中断しました。しばらくしてからもう一度お試しください。"
 	}
 	return "サーバーで問題が起きました。時間をおいてもう一度お試しください。"
@@ -69,6 +69,9 @@ func searchServiceError(err error, in searchInput) error {
 	if policy.ErrorCode(err) != policy.EINVALID {
 		return err
 	}
+	if noWord(in.Q) {
+		return inJapanese(err, policy.EINVALID, "検索語に探す語がありません。引用符や「-」だけでは検索できません。語を一つ以上入れてください。")
+	}
 	if onlyExcluded(in.Q) {
 		return inJapanese(err, policy.EINVALID, "この検索語では検索できません。除外する語（-語）のほかに、探す語を一つ以上入れてください。")
 	}
@@ -76,6 +79,12 @@ func searchServiceError(err error, in searchInput) error {
 		return inJapanese(err, policy.EINVALID, "検索結果の続きを読めません（after の値が正しくありません）。最初のページからお試しください。")
 	}
 	return inJapanese(err, policy.EINVALID, "この条件では検索できません。検索語と絞り込みをお確かめください。")
+}
+
+// noWord reports whether a query holds nothing but quotes, dashes and
+// blanks, which the query language reads as no word at all.
+func noWord(q string) bool {
+	return strings.Trim(q, " \t\r\n　\"“”＂-－−") == ""
 }
 
 // onlyExcluded reports whether every word of a query is excluded (-word).

@@ -36,6 +36,7 @@ func TestJapaneseErrors(t *testing.T) {
 		{"/?format=xml", 400, "format には html か json を指定してください。", "BAD_USER_INPUT", ""},
 		{"/search?q=-" + url.QueryEscape("予算"), 400, "この検索語では検索できません。除外する語（-語）のほかに、探す語を一つ以上入れてください。", "BAD_USER_INPUT",
 			"a search query needs at least one word that is not excluded"},
+		{"/search?q=" + url.QueryEscape(`"`), 400, "検索語に探す語がありません。引用符や「-」だけでは検索できません。語を一つ以上入れてください。", "BAD_USER_INPUT", ""},
 		{"/search?q=" + url.QueryEscape(long), 400, "検索語は256文字までです（いまは300文字）。短くしてお試しください。", "BAD_USER_INPUT",
 			"search query of 300 characters; at most 256"},
 		{"/search?q=a&after=zzz", 400, "検索結果の続きを読めません（after の値が正しくありません）。最初のページからお試しください。", "BAD_USER_INPUT", ""},

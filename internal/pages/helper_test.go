@@ -1,20 +1,18 @@
 package pages
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 
 	"github.com/policykb/policykb/graph"
-	"github.com/policykb/policykb/internal/ingest"
 	"github.com/policykb/policykb/internal/pages/graphiql"
 	"github.com/policykb/policykb/internal/search"
 	"github.com/policykb/policykb/internal/server"
 	"github.com/policykb/policykb/internal/sqlite"
+	"github.com/policykb/policykb/internal/testfixture"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -27,23 +25,8 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "policykb.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	in, err := ingest.New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := in.Corpus(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	idx, err := search.Open(context.Background(), "", db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { idx.Close() })
+	db := testfixture.Store(t)
+	idx := testfixture.Index(t, search.Store(db), search.Open)
 	return &fixture{db: db, res: &graph.Resolver{Documents: db, Provisions: db, References: db, Search: idx}}
 }
 

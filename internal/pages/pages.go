@@ -29,12 +29,14 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/internal/policy"
+	"github.com/policykb/policykb/internal/server"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -190,22 +192,13 @@ func acceptQ(accept string) (html, js float64) {
 	return html, js
 }
 
-// status maps a policy error code to an HTTP status.
+// status is the HTTP status of err: that of its code (see server.Status),
+// and 503 for a request that took too long or was cancelled.
 func status(err error) int {
-	switch policy.ErrorCode(err) {
-	case policy.ENOTFOUND:
-		return http.StatusNotFound
-	case policy.EINVALID, "COMPLEXITY_LIMIT_EXCEEDED", "DEPTH_LIMIT_EXCEEDED":
-		return http.StatusBadRequest
-	case "UNAVAILABLE":
-		return http.StatusServiceUnavailable
-	case "TIMEOUT":
-		return http.StatusServiceUnavailable
-	}
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return http.StatusServiceUnavailable
+		return server.Status(policy.ETIMEOUT)
 	}
-	return http.StatusInternalServerError
+	return server.Status(policy.ErrorCode(err))
 }
 
 // fail answers with an error page, or a GraphQL-shaped error in JSON.
@@ -218,7 +211,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, f format, err err
 	} else if code == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "1")
 		if ecode == policy.EINTERNAL {
-			ecode, msg = "TIMEOUT", "the request took too long or was cancelled"
+			ecode, msg = policy.ETIMEOUT, "the request took too long or was cancelled"
 		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -387,7 +380,7 @@ func validSegment(s string) bool {
 func pageParams(r *http.Request, allowed ...string) (version int, err error) {
 	q := r.URL.Query()
 	for k, vs := range q {
-		if k != "format" && !contains(allowed, k) {
+		if k != "format" && !slices.Contains(allowed, k) {
 			names := strings.Join(append([]string{"format"}, allowed...), ", ")
 			return 0, userError(policy.EINVALID, "このページはパラメーター「"+clip(k)+"」を受け付けません（使えるのは "+names+"）。",
 				"unknown parameter %q: this page takes %s", clip(k), names)

@@ -66,6 +66,16 @@ var funcs = template.FuncMap{
 	"title":         provisionTitle,
 	"excerpt":       excerpt,
 	"quote":         quote,
+	"searchBox":     newSearchBox,
+}
+
+// searchBox is the search form of the home and error pages.
+type searchBox struct{ ID, Query, Placeholder string }
+
+// newSearchBox is a search form whose field has the id id, holding query
+// or showing placeholder.
+func newSearchBox(id, query, placeholder string) searchBox {
+	return searchBox{ID: id, Query: query, Placeholder: placeholder}
 }
 
 func parseTemplates() *templates {

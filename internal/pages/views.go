@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -868,31 +869,13 @@ func (h *Handler) searchForm(r *http.Request, v *searchView) error {
 	sort.SliceStable(v.References, func(i, j int) bool { return v.References[i].Title < v.References[j].Title })
 	v.Under = append(d.Sections, d.Areas...)
 	sort.SliceStable(v.Under, func(i, j int) bool { return idLess(v.Under[i].ID, v.Under[j].ID) })
-	if in := v.In.Under; in != "" && !containsID(v.Under, in) {
+	if in := v.In.Under; in != "" && !slices.ContainsFunc(v.Under, func(p provisionData) bool { return p.ID == in }) {
 		v.Under = append(v.Under, provisionData{ID: in, Label: localID(in)})
 	}
 	for _, k := range policy.Kinds {
-		v.Kinds = append(v.Kinds, kindChoice{Kind: string(k), Checked: contains(v.In.Kinds, string(k))})
+		v.Kinds = append(v.Kinds, kindChoice{Kind: string(k), Checked: slices.Contains(v.In.Kinds, string(k))})
 	}
 	return nil
-}
-
-func containsID(ps []provisionData, id string) bool {
-	for _, p := range ps {
-		if p.ID == id {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // idLess orders provision IDs in document order: by document, then by the
@@ -956,7 +939,7 @@ func parseSearch(q url.Values) (searchInput, error) {
 			return in, userError(policy.EINVALID, "項目の種類「"+clip(k)+"」はありません（"+kindList(", ", ", ")+" のいずれか）。",
 				"unknown kind %q: use %s", clip(k), kindList(", ", " or "))
 		}
-		if !contains(in.Kinds, string(kind)) {
+		if !slices.Contains(in.Kinds, string(kind)) {
 			in.Kinds = append(in.Kinds, string(kind))
 		}
 	}

@@ -5,14 +5,32 @@ import (
 	"fmt"
 )
 
-// Error codes. They are the values of extensions.code in GraphQL errors.
+// Error codes: the one list of them. They are the values of
+// extensions.code in GraphQL errors; package server maps them onto HTTP
+// statuses, also in one place.
 const (
 	ENOTFOUND = "NOT_FOUND"
 	EINVALID  = "BAD_USER_INPUT"
 	EINTERNAL = "INTERNAL"
 	// EUNAVAILABLE: the search index is not ready (being built, or its
-	// build failed and is being retried); the request may succeed later.
+	// build failed and is being retried), or the server is busy; the
+	// request may succeed later.
 	EUNAVAILABLE = "UNAVAILABLE"
+	// ETIMEOUT: the request took too long or was cancelled.
+	ETIMEOUT = "TIMEOUT"
+
+	// Limits of a GraphQL operation, checked before it runs, and of its
+	// answer.
+	ECOMPLEXITY    = "COMPLEXITY_LIMIT_EXCEEDED"
+	EDEPTH         = "DEPTH_LIMIT_EXCEEDED"
+	EINTROSPECTION = "INTROSPECTION_DISABLED"
+	ETOOLARGE      = "ANSWER_TOO_LARGE"
+
+	// Requests that are not GraphQL requests at all.
+	EBADREQUEST      = "BAD_REQUEST"            // unreadable JSON or query string, a batch
+	EMEDIATYPE       = "UNSUPPORTED_MEDIA_TYPE" // a POST that is not application/json
+	EMETHOD          = "METHOD_NOT_ALLOWED"     // neither GET nor POST
+	EREQUESTTOOLARGE = "REQUEST_TOO_LARGE"      // a body or query text over its limit
 )
 
 // Error is an error meant for the user: its Message is safe to show and its

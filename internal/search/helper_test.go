@@ -2,31 +2,18 @@ package search
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
-	"github.com/policykb/policykb/internal/ingest"
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/sqlite"
+	"github.com/policykb/policykb/internal/testfixture"
 )
 
 // corpusIndex returns the store holding the corpus and an index over it.
 func corpusIndex(t testing.TB, path string) (*sqlite.DB, *Index) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "policykb.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	in, err := ingest.New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := in.Corpus(ctx); err != nil {
-		t.Fatal(err)
-	}
-	x, err := Open(ctx, path, db)
+	db := testfixture.Store(t)
+	x, err := Open(context.Background(), path, db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,7 +43,13 @@ const (
 	Morphology Strategy = iota // kagome words, their variants and readings, thesaurus, partial matches
 	Bigrams                    // bleve's cjk analyzer: overlapping character bigrams
 	Both                       // kagome written forms, or bigrams with a lower boost
-	Legacy                     // the first analysis: kagome words ANDed, base forms of verbs
+	Legacy                     // the first analysis: kagome words ANDed, base forms of verbs; with -tags legacy only
+)
+
+// The tokenizer and analyzer of the Legacy strategy (see legacy.go).
+const (
+	legacyTokenizerName = "policykb_kagome_ipa"
+	legacyAnalyzerName  = "policykb_ja"
 )
 
 // Index is a search index over the provisions of a store.
@@ -100,6 +106,9 @@ func OpenWith(ctx context.Context, path string, store Store, strategy Strategy) 
 
 // OpenOptions is Open with options.
 func OpenOptions(ctx context.Context, path string, store Store, opt Options) (*Index, error) {
+	if opt.Strategy == Legacy && !legacyAvailable {
+		return nil, errors.New("the Legacy strategy is built only with -tags legacy")
+	}
 	if err := LoadDictionary(ctx); err != nil {
 		return nil, err
 	}

@@ -1,3 +1,5 @@
+//go:build legacy
+
 package search
 
 import (
@@ -9,11 +11,11 @@ import (
 
 // The first analysis, kept to measure the current one against (see the
 // Legacy strategy and BENCHMARKS.md): kagome words after folding, verbs and
-// adjectives by their base form, one term per word.
-const (
-	legacyTokenizerName = "policykb_kagome_ipa"
-	legacyAnalyzerName  = "policykb_ja"
-)
+// adjectives by their base form, one term per word. Only benchmarks and
+// tests use it, so it is built only with -tags legacy: the binary leaves
+// it out.
+
+const legacyAvailable = true
 
 func init() {
 	if err := registry.RegisterTokenizer(legacyTokenizerName, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -204,7 +205,7 @@ func phraseOf(ws []word, terms func(word) []string) [][]string {
 			}
 		}
 		for _, t := range ts {
-			if !contains(out[i], t) {
+			if !slices.Contains(out[i], t) {
 				out[i] = append(out[i], t)
 			}
 		}
@@ -266,7 +267,7 @@ func pairsOf(ws []word) [][]string {
 			l := []string{w.written, w.variant}
 			r := []string{ws[i+1].written, ws[i+1].variant}
 			for _, t := range pairTerms(l, r) {
-				if !contains(out[at], t) {
+				if !slices.Contains(out[at], t) {
 					out[at] = append(out[at], t)
 				}
 			}
@@ -751,15 +752,6 @@ var englishStopwords = map[string]bool{
 func hasHan(s string) bool {
 	for _, r := range s {
 		if unicode.Is(unicode.Han, r) {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(s []string, x string) bool {
-	for _, y := range s {
-		if y == x {
 			return true
 		}
 	}

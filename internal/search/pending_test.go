@@ -18,10 +18,10 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/policykb/policykb/graph"
-	"github.com/policykb/policykb/internal/ingest"
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/server"
 	"github.com/policykb/policykb/internal/sqlite"
+	"github.com/policykb/policykb/internal/testfixture"
 )
 
 var quietLog = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -92,19 +92,7 @@ func TestPendingFollowsStore(t *testing.T) {
 // corpusStore returns a store holding the corpus.
 func corpusStore(t *testing.T) *sqlite.DB {
 	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "policykb.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	in, err := ingest.New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := in.Corpus(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return testfixture.Store(t)
 }
 
 // failingBuilder fails as a full disk or a refused write would, when the

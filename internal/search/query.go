@@ -18,8 +18,10 @@ type clause struct {
 
 // parseQuery reads the query language: words are ANDed, "…" is a phrase,
 // OR between two clauses makes either do, and -word excludes. It never
-// fails on odd input: an unclosed quote runs to the end, a lone "-" or "OR"
-// at the edges is ignored.
+// fails on odd input that holds a word: an unclosed quote runs to the end,
+// a "-" or "OR" at the edges is ignored, and an OR alone is the word. It
+// refuses a query with no word (empty, or quotes and dashes only) and one
+// whose words are all excluded.
 func parseQuery(q string) ([]clause, error) {
 	if strings.TrimFunc(q, unicode.IsSpace) == "" {
 		return nil, policy.Errorf(policy.EINVALID, "empty search query")
@@ -89,12 +91,22 @@ func parseQuery(q string) ([]clause, error) {
 		}
 		out = append(out, group)
 	}
-	positive := false
+	positive, negative := false, false
 	for _, c := range out {
 		positive = positive || !c.negate
+		negative = negative || c.negate
 	}
-	if !positive {
+	switch {
+	case positive:
+		return out, nil
+	case negative:
 		return nil, policy.Errorf(policy.EINVALID, "a search query needs at least one word that is not excluded")
 	}
-	return out, nil
+	// Nothing but OR is the word OR, read leniently.
+	for _, c := range raw {
+		if c.text == "OR" && !c.phrase {
+			return []clause{{text: "OR"}}, nil
+		}
+	}
+	return nil, policy.Errorf(policy.EINVALID, "search query %s holds no word: give at least one", policy.Quote(q))
 }

@@ -411,6 +411,10 @@ func foldKey(s string) string {
 
 const cursorPrefix = "policykb:search:"
 
+// CursorAfter returns the cursor of the hit at offset n (from 0): a page
+// asked for after it starts with hit n+1.
+func CursorAfter(n int) string { return encodeCursor(n) }
+
 func encodeCursor(n int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + strconv.Itoa(n)))
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/golang-lru/v2/simplelru"
+	"github.com/policykb/policykb/internal/policy"
 	"golang.org/x/sync/semaphore"
 )
 
@@ -164,11 +165,8 @@ func (a *answers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err := a.budget.Acquire(r.Context(), a.reserve); err != nil {
-		h.Set("Cache-Control", "no-store")
 		h.Set("Retry-After", "1")
-		h.Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusServiceUnavailable)
-		io.WriteString(w, `{"errors":[{"message":"the server is busy: try again in a moment","extensions":{"code":"UNAVAILABLE"}}],"data":null}`)
+		WriteError(w, Status(policy.EUNAVAILABLE), policy.EUNAVAILABLE, "the server is busy: try again in a moment")
 		return
 	}
 	held := a.reserve
@@ -180,7 +178,8 @@ func (a *answers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusOK
 	}
 	if rec.over {
-		status, body = http.StatusOK, []byte(`{"errors":[{"message":"the answer is too large","extensions":{"code":"ANSWER_TOO_LARGE"}}],"data":null}`)
+		// An answer, as GraphQL answers the errors of an operation: 200.
+		status, body = http.StatusOK, errorJSON(policy.ETOOLARGE, "the answer is too large")
 		h.Set("Content-Type", "application/json")
 	}
 	if n := int64(len(body)); n < held {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/gzhttp"
+	"github.com/policykb/policykb/internal/policy"
 )
 
 // MemoryLimit is the soft memory limit a server process sets for the Go
@@ -132,10 +133,7 @@ func New(c Config) http.Handler {
 func limit(c Config, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > c.MaxBody {
-			w.Header().Set("Content-Type", "application/json")
-			w.Header().Set("Cache-Control", "no-store")
-			w.WriteHeader(http.StatusRequestEntityTooLarge)
-			fmt.Fprintf(w, `{"errors":[{"message":"the request body is larger than %d bytes","extensions":{"code":"REQUEST_TOO_LARGE"}}],"data":null}`, c.MaxBody)
+			WriteError(w, Status(policy.EREQUESTTOOLARGE), policy.EREQUESTTOOLARGE, fmt.Sprintf("the request body is larger than %d bytes", c.MaxBody))
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, c.MaxBody)
@@ -234,9 +232,7 @@ func recoverer(log *slog.Logger, next http.Handler) http.Handler {
 					panic(v)
 				}
 				log.ErrorContext(r.Context(), "panic", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(http.StatusInternalServerError)
-				fmt.Fprint(w, `{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
+				WriteError(w, Status(policy.EINTERNAL), policy.EINTERNAL, "internal error")
 			}
 		}()
 		next.ServeHTTP(w, r)

@@ -91,6 +91,14 @@ func (db *DB) Backup(ctx context.Context, dest string, overwrite bool) (err erro
 	}
 	f, err := os.CreateTemp(filepath.Dir(dest), ".policykb-backup-*.tmp")
 	if err != nil {
+		// Say it of dest: the temporary name is no name the user gave.
+		if dir := filepath.Dir(dest); errors.Is(err, fs.ErrNotExist) {
+			return policy.Errorf(policy.EINVALID, "cannot write %s: no directory %s", policy.Name(dest), policy.Name(dir))
+		}
+		var perr *fs.PathError
+		if errors.As(err, &perr) {
+			return fmt.Errorf("cannot write %s: %w", policy.Name(dest), perr.Err)
+		}
 		return err
 	}
 	tmp := f.Name()

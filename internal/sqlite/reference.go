@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/policykb/policykb/internal/policy"
@@ -122,7 +123,7 @@ func (db *DB) references(ctx context.Context, query string, args ...any) ([]*pol
 			return nil, err
 		}
 		r := byID[id]
-		if !contains(r.Aliases, term) {
+		if !slices.Contains(r.Aliases, term) {
 			r.Aliases = append(r.Aliases, term)
 		}
 	}
@@ -157,15 +158,6 @@ func scanReference(rows *sql.Rows) (*policy.Reference, error) {
 		return nil, err
 	}
 	return r, nil
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // citationWhere builds the WHERE clause of a citation filter.

@@ -3,36 +3,26 @@ package sqlite_test
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"reflect"
 	"sync"
 	"testing"
 
-	"github.com/policykb/policykb/internal/parse"
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/sqlite"
+	"github.com/policykb/policykb/internal/testfixture/parsed"
 )
 
-func corpus(t testing.TB) *policy.Document {
+func corpus(t testing.TB) *policy.Document { return parsed.Corpus(t) }
+
+// ingested returns a new store holding the parsed corpus, and the document.
+func ingested(t testing.TB) (*sqlite.DB, *policy.Document) {
 	t.Helper()
-	src, err := os.ReadFile("../../corpus/cs-budget-policy-fy2020.txt")
-	if err != nil {
+	db, doc := open(t), corpus(t)
+	if err := db.Ingest(context.Background(), doc); err != nil {
 		t.Fatal(err)
 	}
-	doc, err := parse.Document(context.Background(), "corpus", src, parse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The levels, where the parser leaves them out (the one being
-	// rewritten fills them): the store reads a level it is not given from
-	// the ID.
-	for _, p := range doc.Provisions {
-		if p.Level == 0 && p.Kind != policy.KindPreamble {
-			p.Level = policy.LevelOf(p.ID)
-		}
-	}
-	return doc
+	return db, doc
 }
 
 func open(t testing.TB) *sqlite.DB {
@@ -55,11 +45,7 @@ func ids(ps []*policy.Provision) []string {
 
 func TestRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	db := open(t)
-	doc := corpus(t)
-	if err := db.Ingest(ctx, doc); err != nil {
-		t.Fatal(err)
-	}
+	db, doc := ingested(t)
 	got, err := db.Provisions(ctx, policy.ProvisionFilter{DocumentID: doc.ID})
 	if err != nil {
 		t.Fatal(err)
@@ -88,11 +74,7 @@ func TestRoundTrip(t *testing.T) {
 
 func TestFilters(t *testing.T) {
 	ctx := context.Background()
-	db := open(t)
-	doc := corpus(t)
-	if err := db.Ingest(ctx, doc); err != nil {
-		t.Fatal(err)
-	}
+	db, doc := ingested(t)
 	tests := []struct {
 		name string
 		f    policy.ProvisionFilter
@@ -120,11 +102,7 @@ func TestFilters(t *testing.T) {
 
 func TestLabels(t *testing.T) {
 	ctx := context.Background()
-	db := open(t)
-	doc := corpus(t)
-	if err := db.Ingest(ctx, doc); err != nil {
-		t.Fatal(err)
-	}
+	db, doc := ingested(t)
 	tests := []struct{ label, want string }{
 		{"(2)③ⅰ", ":2.2.3.1"}, {"２（２）③ⅰ）", ":2.2.3.1"}, {"(2)3i", ":2.2.3.1"}, {"２(2)③ⅰ）", ":2.2.3.1"},
 		{"(2)⑤", ":2.2.5"}, {"(4)", ":2.4"}, {"１", ":1"}, {"3", ":3"}, {"前文", ":preamble"}, {"preamble", ":preamble"},
@@ -149,11 +127,7 @@ func TestLabels(t *testing.T) {
 
 func TestReingestReplaces(t *testing.T) {
 	ctx := context.Background()
-	db := open(t)
-	doc := corpus(t)
-	if err := db.Ingest(ctx, doc); err != nil {
-		t.Fatal(err)
-	}
+	db, doc := ingested(t)
 	g1, _ := db.Generation(ctx)
 	// A shorter version of the same document replaces the first wholly.
 	short := *doc
@@ -173,11 +147,7 @@ func TestReingestReplaces(t *testing.T) {
 
 func TestFailedIngestChangesNothing(t *testing.T) {
 	ctx := context.Background()
-	db := open(t)
-	doc := corpus(t)
-	if err := db.Ingest(ctx, doc); err != nil {
-		t.Fatal(err)
-	}
+	db, doc := ingested(t)
 	g1, _ := db.Generation(ctx)
 	// A document whose last provision repeats an ID fails half-way through.
 	bad := *doc
@@ -201,11 +171,7 @@ func TestFailedIngestChangesNothing(t *testing.T) {
 // replaces the document over and over: every read sees a whole document.
 func TestReadWhileIngesting(t *testing.T) {
 	ctx := context.Background()
-	db := open(t)
-	doc := corpus(t)
-	if err := db.Ingest(ctx, doc); err != nil {
-		t.Fatal(err)
-	}
+	db, doc := ingested(t)
 	var wg sync.WaitGroup
 	done := make(chan struct{})
 	wg.Add(1)

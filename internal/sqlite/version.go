@@ -29,13 +29,9 @@ func (db *DB) Ingest(ctx context.Context, doc *policy.Document) error {
 // the current version is refused with a *policy.LossError. On error the
 // store is left as it was.
 func (db *DB) IngestVersion(ctx context.Context, doc *policy.Document, opt policy.IngestOptions) (*policy.IngestResult, error) {
-	rw, err := db.writer()
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, err
-	}
-	tx, err := rw.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, writeError(db.path, err)
 	}
 	defer tx.Rollback()
 	res, err := storeVersion(ctx, tx, doc, opt)
@@ -45,9 +41,8 @@ func (db *DB) IngestVersion(ctx context.Context, doc *policy.Document, opt polic
 	return res, writeError(db.path, tx.Commit())
 }
 
-// Revert makes version number of a document current again, as a new
-// version equal to it. Reverting to the current version changes nothing.
-func (db *DB) Revert(ctx context.Context, documentID string, number int) (*policy.IngestResult, error) {
+// begin starts a write transaction.
+func (db *DB) begin(ctx context.Context) (*sql.Tx, error) {
 	rw, err := db.writer()
 	if err != nil {
 		return nil, err
@@ -55,6 +50,16 @@ func (db *DB) Revert(ctx context.Context, documentID string, number int) (*polic
 	tx, err := rw.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, writeError(db.path, err)
+	}
+	return tx, nil
+}
+
+// Revert makes version number of a document current again, as a new
+// version equal to it. Reverting to the current version changes nothing.
+func (db *DB) Revert(ctx context.Context, documentID string, number int) (*policy.IngestResult, error) {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return nil, err
 	}
 	defer tx.Rollback()
 	doc, _, err := loadSnapshot(ctx, tx, documentID, number)

@@ -1,5 +1,9 @@
 package ingest
 
+// The data directory of a store: the ingest lock that keeps two ingests
+// from interleaving, the paths of the store and its index, and the
+// creation of a store with the embedded corpus.
+
 import (
 	"context"
 	"errors"
@@ -12,6 +16,7 @@ import (
 
 	"github.com/gofrs/flock"
 	"github.com/policykb/policykb/internal/policy"
+	"github.com/policykb/policykb/internal/sqlite"
 )
 
 // LockFile is the name of the ingest lock in a data directory.
@@ -87,4 +92,82 @@ func lockError(dir, path string, err error) error {
 		return fmt.Errorf("no space left on the device of the data directory %s: the store cannot be written (%w)", policy.Name(dir), err)
 	}
 	return fmt.Errorf("ingest lock %s: %w", policy.Name(path), err)
+}
+
+// StorePath is the file of the store in data directory dir.
+func StorePath(dir string) string { return filepath.Join(dir, "policykb.db") }
+
+// IndexPath is the directory of the search index in data directory dir.
+func IndexPath(dir string) string { return filepath.Join(dir, "index") }
+
+// LockTimeout is how long a command waits by default for another
+// process's ingest to finish.
+const LockTimeout = 30 * time.Second
+
+// StoreOptions says how OpenStore opens a store.
+type StoreOptions struct {
+	// Locked: the caller holds the ingest lock of the data directory and
+	// means to write. Otherwise the store is opened for reading, read-only
+	// where it cannot be written, and the lock is taken only to create it.
+	Locked bool
+	// Waiting is called when another process holds the ingest lock that
+	// creating the store needs (with how long OpenStore waits for it).
+	Waiting func(timeout time.Duration)
+	// Created is called for each document loaded into a new store.
+	Created func(doc *policy.Document, path string)
+}
+
+// OpenStore opens the store of data directory dir. Where there is no store
+// yet, it first creates one under the ingest lock, with the embedded corpus
+// loaded into it; an existing store is never refilled.
+func OpenStore(ctx context.Context, dir string, opt StoreOptions) (*sqlite.DB, error) {
+	path := StorePath(dir)
+	if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+		if err := createStore(ctx, dir, opt); err != nil {
+			return nil, err
+		}
+	}
+	if opt.Locked {
+		return sqlite.Open(path)
+	}
+	// Commands that only read can read a store they cannot write.
+	return sqlite.OpenForReading(path)
+}
+
+// createStore creates the store of dir with the embedded corpus, under the
+// ingest lock, unless another process created it meanwhile.
+func createStore(ctx context.Context, dir string, opt StoreOptions) error {
+	if !opt.Locked {
+		var wait func()
+		if opt.Waiting != nil {
+			wait = func() { opt.Waiting(LockTimeout) }
+		}
+		unlock, err := Lock(ctx, dir, LockTimeout, wait)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
+	path := StorePath(dir)
+	if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
+		return nil // created meanwhile
+	}
+	var docs []*policy.Document
+	err := sqlite.Create(ctx, path, func(db *sqlite.DB) error {
+		in, err := New(db)
+		if err != nil {
+			return err
+		}
+		docs, err = in.Corpus(ctx)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("create the store in %s: %w", policy.Name(dir), err)
+	}
+	if opt.Created != nil {
+		for _, doc := range docs {
+			opt.Created(doc, path)
+		}
+	}
+	return nil
 }
