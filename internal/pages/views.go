@@ -549,6 +549,10 @@ func provisionPage(p *provisionData, xrefs []*policy.CrossReference) page {
 			}
 		}
 	}
+	v.Years = years(p)
+	for _, c := range p.Incoming {
+		v.Incoming = append(v.Incoming, citingView{C: c, Sentence: sentence(c.Source.Text, c.Start, c.End, citationPath(c.ID))})
+	}
 	pg := page{Title: provisionTitle(p) + " — " + p.Document.Title, Canonical: provisionPath(p.ID), Body: v}
 	if v.Prev != nil {
 		pg.Prev = provisionPath(v.Prev.ID)
@@ -612,6 +616,11 @@ type provisionView struct {
 	Closing          []template.HTML // those after the children
 	Prev, Next       *provisionData
 	Cited            []citedRef
+	// Years are the documents of its series, each with the provision
+	// that continues it there; Incoming, the citations of other
+	// documents that name it.
+	Years    []yearView
+	Incoming []citingView
 }
 
 type citedRef struct {
@@ -722,6 +731,8 @@ func (h *Handler) id(w http.ResponseWriter, r *http.Request) {
 		to = referencePath(d.Node.ID)
 	case "Citation":
 		to = citationPath(d.Node.ID)
+	case "Series":
+		to = seriesPath(d.Node.ID)
 	default:
 		h.fail(w, r, f, userError(policy.ENOTFOUND, "ID「"+clip(id)+"」のページはありません。", "no page for the ID %q", clip(id)))
 		return
