@@ -42,6 +42,12 @@ type fanOut struct {
 	terms, uses, scope, meaningBytes                          int
 	sourceBytes                                               int // longest document source
 	versions                                                  int // most versions of one document
+
+	series      int // series in the store
+	seriesDocs  int // most documents of one series
+	seriesLines int // most provisions of the documents of one series together: the most lines it can have
+	pinned      int // citations with a pinpoint: the most that can lead to one provision
+	linkedRefs  int // references: the most that can be one document
 }
 
 // levelSet is the levels a provision can be at, as far as a query tells:
@@ -218,6 +224,16 @@ func measureFanOut(ctx context.Context, res *Resolver) (*fanOut, error) {
 	// An older version, read through document(id:, version:), may hold
 	// more provisions than the current one.
 	f.perDoc = max(f.perDoc, versionProvisions)
+	series := policy.GroupSeries(docs)
+	f.series = len(series)
+	for _, s := range series {
+		f.seriesDocs = max(f.seriesDocs, len(s.Documents))
+		lines := 0
+		for _, d := range s.Documents {
+			lines += docAll[d.ID]
+		}
+		f.seriesLines = max(f.seriesLines, lines)
+	}
 
 	refs, err := res.References.References(ctx, policy.ReferenceFilter{})
 	if err != nil {
@@ -233,10 +249,14 @@ func measureFanOut(ctx context.Context, res *Resolver) (*fanOut, error) {
 		return nil, err
 	}
 	f.citationTotal = len(cits)
+	f.linkedRefs = f.referenceTotal
 	bySource, byTarget := map[string]int{}, map[string]int{}
 	distinct := map[[2]string]bool{}
 	refsOf, citedBy := map[string]int{}, map[string]int{}
 	for _, c := range cits {
+		if c.Pinpoint != "" {
+			f.pinned++
+		}
 		f.citationBytes = max(f.citationBytes, len(c.Text)+len(c.Pinpoint))
 		bySource[c.SourceID]++
 		byTarget[c.TargetID]++

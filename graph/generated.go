@@ -30,13 +30,16 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Citation() CitationResolver
+	Comparison() ComparisonResolver
 	DefinedTerm() DefinedTermResolver
 	Document() DocumentResolver
 	DocumentVersion() DocumentVersionResolver
+	LineCell() LineCellResolver
 	Provision() ProvisionResolver
 	Query() QueryResolver
 	Reference() ReferenceResolver
 	SearchHit() SearchHitResolver
+	Series() SeriesResolver
 }
 
 type DirectiveRoot struct {
@@ -44,14 +47,21 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Citation struct {
-		End           func(childComplexity int) int
-		Form          func(childComplexity int) int
-		ID            func(childComplexity int) int
-		PinpointOrNil func(childComplexity int) int
-		Source        func(childComplexity int) int
-		Start         func(childComplexity int) int
-		Target        func(childComplexity int) int
-		Text          func(childComplexity int) int
+		End             func(childComplexity int) int
+		Form            func(childComplexity int) int
+		ID              func(childComplexity int) int
+		PinpointOrNil   func(childComplexity int) int
+		Source          func(childComplexity int) int
+		Start           func(childComplexity int) int
+		Target          func(childComplexity int) int
+		TargetProvision func(childComplexity int) int
+		Text            func(childComplexity int) int
+	}
+
+	Comparison struct {
+		From  func(childComplexity int) int
+		Pairs func(childComplexity int, kinds []policy.PairKind) int
+		To    func(childComplexity int) int
 	}
 
 	DefinedTerm struct {
@@ -64,15 +74,19 @@ type ComplexityRoot struct {
 	}
 
 	Document struct {
+		CitedAs         func(childComplexity int) int
 		DecidedByOrNil  func(childComplexity int) int
 		DecidedOn       func(childComplexity int) int
 		Encoding        func(childComplexity int) int
 		FiscalYearOrNil func(childComplexity int) int
 		ID              func(childComplexity int) int
+		Next            func(childComplexity int) int
 		PageCount       func(childComplexity int) int
 		Partial         func(childComplexity int) int
+		Previous        func(childComplexity int) int
 		Provisions      func(childComplexity int, kind *policy.Kind) int
 		SHA256          func(childComplexity int) int
+		Series          func(childComplexity int) int
 		Source          func(childComplexity int) int
 		Title           func(childComplexity int) int
 		Version         func(childComplexity int) int
@@ -86,6 +100,13 @@ type ComplexityRoot struct {
 		Number         func(childComplexity int) int
 		ProvisionCount func(childComplexity int) int
 		SHA256         func(childComplexity int) int
+	}
+
+	LineCell struct {
+		Document   func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Provision  func(childComplexity int) int
+		Similarity func(childComplexity int) int
 	}
 
 	Match struct {
@@ -110,10 +131,13 @@ type ComplexityRoot struct {
 		Ancestors         func(childComplexity int) int
 		Children          func(childComplexity int) int
 		Citations         func(childComplexity int) int
+		CitedBy           func(childComplexity int) int
+		Counterparts      func(childComplexity int) int
 		CrossReferences   func(childComplexity int) int
 		Document          func(childComplexity int) int
 		HeadingOrNil      func(childComplexity int) int
 		ID                func(childComplexity int) int
+		IncomingCitations func(childComplexity int) int
 		Kind              func(childComplexity int) int
 		Label             func(childComplexity int) int
 		LeadingParagraphs func(childComplexity int) int
@@ -137,8 +161,16 @@ type ComplexityRoot struct {
 		Kind   func(childComplexity int) int
 	}
 
+	ProvisionPair struct {
+		From       func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Similarity func(childComplexity int) int
+		To         func(childComplexity int) int
+	}
+
 	Query struct {
 		Citations  func(childComplexity int, document *string, target *string) int
+		Compare    func(childComplexity int, from string, to string) int
 		Document   func(childComplexity int, id string, version *int) int
 		Documents  func(childComplexity int) int
 		Node       func(childComplexity int, id string) int
@@ -148,6 +180,7 @@ type ComplexityRoot struct {
 		Reference  func(childComplexity int, id string) int
 		References func(childComplexity int, kind *policy.ReferenceKind, document *string) int
 		Search     func(childComplexity int, query string, first *int, after *string, filter *model.SearchFilter) int
+		Series     func(childComplexity int) int
 		Terms      func(childComplexity int, document *string) int
 	}
 
@@ -155,6 +188,7 @@ type ComplexityRoot struct {
 		Aliases        func(childComplexity int) int
 		Citations      func(childComplexity int, kinds []policy.Kind) int
 		CitedBy        func(childComplexity int, kinds []policy.Kind) int
+		Document       func(childComplexity int) int
 		EGovLawIDOrNil func(childComplexity int) int
 		ID             func(childComplexity int) int
 		IssuedOn       func(childComplexity int) int
@@ -185,6 +219,17 @@ type ComplexityRoot struct {
 		Provision  func(childComplexity int) int
 		Score      func(childComplexity int) int
 	}
+
+	Series struct {
+		Documents func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Lines     func(childComplexity int) int
+		Title     func(childComplexity int) int
+	}
+
+	SeriesLine struct {
+		Cells func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -194,6 +239,11 @@ type ComplexityRoot struct {
 type CitationResolver interface {
 	Source(ctx context.Context, obj *policy.Citation) (*policy.Provision, error)
 	Target(ctx context.Context, obj *policy.Citation) (*policy.Reference, error)
+
+	TargetProvision(ctx context.Context, obj *policy.Citation) (*policy.Provision, error)
+}
+type ComparisonResolver interface {
+	Pairs(ctx context.Context, obj *policy.Comparison, kinds []policy.PairKind) ([]*policy.ProvisionPair, error)
 }
 type DefinedTermResolver interface {
 	Reference(ctx context.Context, obj *policy.DefinedTerm) (*policy.Reference, error)
@@ -207,9 +257,17 @@ type DocumentResolver interface {
 	Source(ctx context.Context, obj *policy.Document) (string, error)
 
 	Versions(ctx context.Context, obj *policy.Document) ([]*policy.Version, error)
+	Series(ctx context.Context, obj *policy.Document) (*policy.Series, error)
+	Previous(ctx context.Context, obj *policy.Document) (*policy.Document, error)
+	Next(ctx context.Context, obj *policy.Document) (*policy.Document, error)
+	CitedAs(ctx context.Context, obj *policy.Document) ([]*policy.Reference, error)
 }
 type DocumentVersionResolver interface {
 	Changes(ctx context.Context, obj *policy.Version) ([]*policy.ProvisionChange, error)
+}
+type LineCellResolver interface {
+	Kind(ctx context.Context, obj *policy.LineCell) (*policy.PairKind, error)
+	Similarity(ctx context.Context, obj *policy.LineCell) (*float64, error)
 }
 type ProvisionResolver interface {
 	Document(ctx context.Context, obj *policy.Provision) (*policy.Document, error)
@@ -223,6 +281,9 @@ type ProvisionResolver interface {
 	References(ctx context.Context, obj *policy.Provision) ([]*policy.Reference, error)
 	CrossReferences(ctx context.Context, obj *policy.Provision) ([]*policy.Provision, error)
 	ReferencedBy(ctx context.Context, obj *policy.Provision) ([]*policy.Provision, error)
+	Counterparts(ctx context.Context, obj *policy.Provision) ([]*policy.Provision, error)
+	IncomingCitations(ctx context.Context, obj *policy.Provision) ([]*policy.Citation, error)
+	CitedBy(ctx context.Context, obj *policy.Provision) ([]*policy.Provision, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -236,13 +297,20 @@ type QueryResolver interface {
 	Terms(ctx context.Context, document *string) ([]*policy.DefinedTerm, error)
 	Citations(ctx context.Context, document *string, target *string) ([]*policy.Citation, error)
 	Search(ctx context.Context, query string, first *int, after *string, filter *model.SearchFilter) (*model.SearchConnection, error)
+	Series(ctx context.Context) ([]*policy.Series, error)
+	Compare(ctx context.Context, from string, to string) (*policy.Comparison, error)
 }
 type ReferenceResolver interface {
 	Citations(ctx context.Context, obj *policy.Reference, kinds []policy.Kind) ([]*policy.Citation, error)
 	CitedBy(ctx context.Context, obj *policy.Reference, kinds []policy.Kind) ([]*policy.Provision, error)
+
+	Document(ctx context.Context, obj *policy.Reference) (*policy.Document, error)
 }
 type SearchHitResolver interface {
 	Provision(ctx context.Context, obj *policy.SearchHit) (*policy.Provision, error)
+}
+type SeriesResolver interface {
+	Lines(ctx context.Context, obj *policy.Series) ([]*policy.Line, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -305,12 +373,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Citation.Target(childComplexity), true
+	case "Citation.targetProvision":
+		if e.ComplexityRoot.Citation.TargetProvision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.TargetProvision(childComplexity), true
 	case "Citation.text":
 		if e.ComplexityRoot.Citation.Text == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Citation.Text(childComplexity), true
+
+	case "Comparison.from":
+		if e.ComplexityRoot.Comparison.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.From(childComplexity), true
+	case "Comparison.pairs":
+		if e.ComplexityRoot.Comparison.Pairs == nil {
+			break
+		}
+
+		args, err := ec.field_Comparison_pairs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Comparison.Pairs(childComplexity, args["kinds"].([]policy.PairKind)), true
+	case "Comparison.to":
+		if e.ComplexityRoot.Comparison.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Comparison.To(childComplexity), true
 
 	case "DefinedTerm.definedIn":
 		if e.ComplexityRoot.DefinedTerm.DefinedIn == nil {
@@ -349,6 +447,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DefinedTerm.Uses(childComplexity), true
 
+	case "Document.citedAs":
+		if e.ComplexityRoot.Document.CitedAs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.CitedAs(childComplexity), true
 	case "Document.decidedBy":
 		if e.ComplexityRoot.Document.DecidedByOrNil == nil {
 			break
@@ -379,6 +483,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.ID(childComplexity), true
+	case "Document.next":
+		if e.ComplexityRoot.Document.Next == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Next(childComplexity), true
 	case "Document.pageCount":
 		if e.ComplexityRoot.Document.PageCount == nil {
 			break
@@ -391,6 +501,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.Partial(childComplexity), true
+	case "Document.previous":
+		if e.ComplexityRoot.Document.Previous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Previous(childComplexity), true
 	case "Document.provisions":
 		if e.ComplexityRoot.Document.Provisions == nil {
 			break
@@ -408,6 +524,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.SHA256(childComplexity), true
+	case "Document.series":
+		if e.ComplexityRoot.Document.Series == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Series(childComplexity), true
 	case "Document.source":
 		if e.ComplexityRoot.Document.Source == nil {
 			break
@@ -469,6 +591,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DocumentVersion.SHA256(childComplexity), true
+
+	case "LineCell.document":
+		if e.ComplexityRoot.LineCell.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineCell.Document(childComplexity), true
+	case "LineCell.kind":
+		if e.ComplexityRoot.LineCell.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineCell.Kind(childComplexity), true
+	case "LineCell.provision":
+		if e.ComplexityRoot.LineCell.Provision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineCell.Provision(childComplexity), true
+	case "LineCell.similarity":
+		if e.ComplexityRoot.LineCell.Similarity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineCell.Similarity(childComplexity), true
 
 	case "Match.matched":
 		if e.ComplexityRoot.Match.Matched == nil {
@@ -545,6 +692,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Provision.Citations(childComplexity), true
+	case "Provision.citedBy":
+		if e.ComplexityRoot.Provision.CitedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provision.CitedBy(childComplexity), true
+	case "Provision.counterparts":
+		if e.ComplexityRoot.Provision.Counterparts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provision.Counterparts(childComplexity), true
 	case "Provision.crossReferences":
 		if e.ComplexityRoot.Provision.CrossReferences == nil {
 			break
@@ -569,6 +728,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Provision.ID(childComplexity), true
+	case "Provision.incomingCitations":
+		if e.ComplexityRoot.Provision.IncomingCitations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provision.IncomingCitations(childComplexity), true
 	case "Provision.kind":
 		if e.ComplexityRoot.Provision.Kind == nil {
 			break
@@ -679,6 +844,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProvisionChange.Kind(childComplexity), true
 
+	case "ProvisionPair.from":
+		if e.ComplexityRoot.ProvisionPair.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProvisionPair.From(childComplexity), true
+	case "ProvisionPair.kind":
+		if e.ComplexityRoot.ProvisionPair.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProvisionPair.Kind(childComplexity), true
+	case "ProvisionPair.similarity":
+		if e.ComplexityRoot.ProvisionPair.Similarity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProvisionPair.Similarity(childComplexity), true
+	case "ProvisionPair.to":
+		if e.ComplexityRoot.ProvisionPair.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProvisionPair.To(childComplexity), true
+
 	case "Query.citations":
 		if e.ComplexityRoot.Query.Citations == nil {
 			break
@@ -690,6 +880,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Citations(childComplexity, args["document"].(*string), args["target"].(*string)), true
+	case "Query.compare":
+		if e.ComplexityRoot.Query.Compare == nil {
+			break
+		}
+
+		args, err := ec.field_Query_compare_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Compare(childComplexity, args["from"].(string), args["to"].(string)), true
 	case "Query.document":
 		if e.ComplexityRoot.Query.Document == nil {
 			break
@@ -785,6 +986,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["first"].(*int), args["after"].(*string), args["filter"].(*model.SearchFilter)), true
+	case "Query.series":
+		if e.ComplexityRoot.Query.Series == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Series(childComplexity), true
 	case "Query.terms":
 		if e.ComplexityRoot.Query.Terms == nil {
 			break
@@ -825,6 +1032,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Reference.CitedBy(childComplexity, args["kinds"].([]policy.Kind)), true
+	case "Reference.document":
+		if e.ComplexityRoot.Reference.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reference.Document(childComplexity), true
 	case "Reference.eGovLawId":
 		if e.ComplexityRoot.Reference.EGovLawIDOrNil == nil {
 			break
@@ -948,6 +1161,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchHit.Score(childComplexity), true
+
+	case "Series.documents":
+		if e.ComplexityRoot.Series.Documents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Series.Documents(childComplexity), true
+	case "Series.id":
+		if e.ComplexityRoot.Series.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Series.ID(childComplexity), true
+	case "Series.lines":
+		if e.ComplexityRoot.Series.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Series.Lines(childComplexity), true
+	case "Series.title":
+		if e.ComplexityRoot.Series.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Series.Title(childComplexity), true
+
+	case "SeriesLine.cells":
+		if e.ComplexityRoot.SeriesLine.Cells == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeriesLine.Cells(childComplexity), true
 
 	}
 	return 0, false
@@ -1086,6 +1331,15 @@ type Query {
   queries are at most 256 characters.
   """
   search(query: String!, first: Int = 10, after: String, filter: SearchFilter): SearchConnection!
+  "Every series of documents decided year after year under one title, by ID."
+  series: [Series!]!
+  """
+  Two documents side by side: every provision of both, once, paired with
+  the provision that continues it, by content (headings, text and place),
+  never by ID alone. The documents need not be of one series; a document
+  compared with itself is all SAME. NOT_FOUND for an unknown document.
+  """
+  compare(from: ID!, to: ID!): Comparison!
 }
 
 "Narrows a search."
@@ -1193,6 +1447,113 @@ type Document implements Node {
   partial: Boolean!
   "Every version of the document, oldest first; none is ever removed."
   versions: [DocumentVersion!]!
+  """
+  The series it belongs to: the documents whose titles are equal to its own
+  but for the fiscal year. Null for a title that names no fiscal year.
+  """
+  series: Series
+  "The document of the year before in its series; null for the first."
+  previous: Document
+  "The document of the year after in its series; null for the last."
+  next: Document
+  """
+  The references that are this document: those whose title (or an alias)
+  and date match its own, or that were named for it at ingest. Their
+  citations lead here.
+  """
+  citedAs: [Reference!]!
+}
+
+"""
+Documents decided year after year under one title: their titles are equal
+but for the fiscal year (平成 and 令和 alike), as the yearly budget-priority
+policies are.
+"""
+type Series implements Node {
+  """
+  ` + "`" + `series:<slug>` + "`" + `: the documents' IDs without their ` + "`" + `-fyNNNN` + "`" + ` suffix where
+  they share one (` + "`" + `series:cs-budget-policy` + "`" + `), else the first document's ID.
+  """
+  id: ID!
+  "The title with the fiscal year as 〇年度."
+  title: String!
+  "Its documents in fiscal-year order."
+  documents: [Document!]!
+  """
+  Each provision followed through the documents, year by year: a line
+  starts where a provision is first seen and ends after the year it is
+  REMOVED. Lines follow the order of the documents.
+  """
+  lines: [SeriesLine!]!
+}
+
+"A provision followed through the documents of its series."
+type SeriesLine {
+  "One cell per document of the series, in its order."
+  cells: [LineCell!]!
+}
+
+"One year of a provision's line through its series."
+type LineCell {
+  document: Document!
+  "The provision of that year; null where the line has none."
+  provision: Provision
+  """
+  How it came from the year before: ADDED where the line starts, REMOVED in
+  the year after its last provision; null in the first document of the
+  series and after the line has ended.
+  """
+  kind: PairKind
+  "The similarity to the provision of the year before, where there is one."
+  similarity: Float
+}
+
+"Two documents side by side."
+type Comparison {
+  from: Document!
+  to: Document!
+  """
+  Every provision of both, once: in the order of ` + "`" + `to` + "`" + `, each REMOVED
+  provision after the pair of the provision before it in ` + "`" + `from` + "`" + `. Only the
+  pairs of the given kinds, where there are any.
+  """
+  pairs(kinds: [PairKind!]): [ProvisionPair!]!
+}
+
+"A provision and the provision that continues it in the other document."
+type ProvisionPair {
+  kind: PairKind!
+  "Null for an ADDED provision."
+  from: Provision
+  "Null for a REMOVED provision."
+  to: Provision
+  """
+  How alike their texts are, 0 to 1: 1 exactly for the same text (heading,
+  paragraphs and footnotes, NFKC-normalised, blanks removed), else the Dice
+  coefficient of their character bigrams, to three decimals, at most 0.999;
+  0 for ADDED and REMOVED. A pair below 0.5 is made only where at least half
+  of their children continue each other, or where they have the same
+  heading. A split or merged provision is paired with its larger part: its
+  similarity says how much of it that is.
+  """
+  similarity: Float!
+}
+
+"""
+How a provision continues in another document. Its place is its parent (as
+paired) and its number.
+"""
+enum PairKind {
+  "The same text in the same place."
+  SAME
+  "The same place; the text changed."
+  CHANGED
+  "Another place (parent or number); its text may have changed too."
+  MOVED
+  "Only in the later document."
+  ADDED
+  "Only in the earlier document."
+  REMOVED
 }
 
 """
@@ -1308,6 +1669,17 @@ type Provision implements Node {
   crossReferences: [Provision!]!
   "The provisions that point to it: the reverse of crossReferences."
   referencedBy: [Provision!]!
+  """
+  The provisions that continue it in the other documents of its series, in
+  the series' order: followed year by year through the comparisons of
+  consecutive documents (Query.compare), as far as it goes on. Empty for a
+  provision of no series, and for one read from an older version.
+  """
+  counterparts: [Provision!]!
+  "The citations of other documents whose pinpoint names this provision (Citation.targetProvision), in document order."
+  incomingCitations: [Citation!]!
+  "The distinct provisions that cite it so: the sources of incomingCitations, in document order."
+  citedBy: [Provision!]!
 }
 
 "What a reference is."
@@ -1347,6 +1719,13 @@ type Reference implements Node {
   citedBy(kinds: [ProvisionKind!]): [Provision!]!
   "True when the reference registry knows it."
   resolved: Boolean!
+  """
+  The ingested document this reference is, where the store holds one: the
+  one named for it at ingest, else the one whose title is its title or an
+  alias and whose date of decision agrees with its date of issue (or of a
+  revision), else the only one of that title where a date is unknown.
+  """
+  document: Document
 }
 
 "How a citation names its target."
@@ -1375,6 +1754,13 @@ type Citation implements Node {
   "A part of the target: ` + "`" + `第26条第１項第５号` + "`" + `, ` + "`" + `目標達成のための施策` + "`" + `."
   pinpoint: String
   form: CitationForm!
+  """
+  The provision the pinpoint names within the document target.document: the
+  provision with that heading (目標達成のための施策), that label, or that
+  article (第26条第１項第５号: article 26, its paragraph 1, its item 5, as far
+  as the document numbers them). Null without a pinpoint or such a document.
+  """
+  targetProvision: Provision
 }
 
 "An abbreviation a document defines, with the scope where it applies: from its definition to the end of the document."
@@ -1415,8 +1801,22 @@ func (ec *executionContext) childFields_Citation(ctx context.Context, field grap
 		return ec.fieldContext_Citation_pinpoint(ctx, field)
 	case "form":
 		return ec.fieldContext_Citation_form(ctx, field)
+	case "targetProvision":
+		return ec.fieldContext_Citation_targetProvision(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Citation", field.Name)
+}
+
+func (ec *executionContext) childFields_Comparison(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_Comparison_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Comparison_to(ctx, field)
+	case "pairs":
+		return ec.fieldContext_Comparison_pairs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Comparison", field.Name)
 }
 
 func (ec *executionContext) childFields_DefinedTerm(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1465,6 +1865,14 @@ func (ec *executionContext) childFields_Document(ctx context.Context, field grap
 		return ec.fieldContext_Document_partial(ctx, field)
 	case "versions":
 		return ec.fieldContext_Document_versions(ctx, field)
+	case "series":
+		return ec.fieldContext_Document_series(ctx, field)
+	case "previous":
+		return ec.fieldContext_Document_previous(ctx, field)
+	case "next":
+		return ec.fieldContext_Document_next(ctx, field)
+	case "citedAs":
+		return ec.fieldContext_Document_citedAs(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Document", field.Name)
 }
@@ -1485,6 +1893,20 @@ func (ec *executionContext) childFields_DocumentVersion(ctx context.Context, fie
 		return ec.fieldContext_DocumentVersion_changes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DocumentVersion", field.Name)
+}
+
+func (ec *executionContext) childFields_LineCell(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "document":
+		return ec.fieldContext_LineCell_document(ctx, field)
+	case "provision":
+		return ec.fieldContext_LineCell_provision(ctx, field)
+	case "kind":
+		return ec.fieldContext_LineCell_kind(ctx, field)
+	case "similarity":
+		return ec.fieldContext_LineCell_similarity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LineCell", field.Name)
 }
 
 func (ec *executionContext) childFields_Match(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1567,6 +1989,12 @@ func (ec *executionContext) childFields_Provision(ctx context.Context, field gra
 		return ec.fieldContext_Provision_crossReferences(ctx, field)
 	case "referencedBy":
 		return ec.fieldContext_Provision_referencedBy(ctx, field)
+	case "counterparts":
+		return ec.fieldContext_Provision_counterparts(ctx, field)
+	case "incomingCitations":
+		return ec.fieldContext_Provision_incomingCitations(ctx, field)
+	case "citedBy":
+		return ec.fieldContext_Provision_citedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Provision", field.Name)
 }
@@ -1583,6 +2011,20 @@ func (ec *executionContext) childFields_ProvisionChange(ctx context.Context, fie
 		return ec.fieldContext_ProvisionChange_after(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProvisionChange", field.Name)
+}
+
+func (ec *executionContext) childFields_ProvisionPair(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_ProvisionPair_kind(ctx, field)
+	case "from":
+		return ec.fieldContext_ProvisionPair_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ProvisionPair_to(ctx, field)
+	case "similarity":
+		return ec.fieldContext_ProvisionPair_similarity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProvisionPair", field.Name)
 }
 
 func (ec *executionContext) childFields_Reference(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1613,6 +2055,8 @@ func (ec *executionContext) childFields_Reference(ctx context.Context, field gra
 		return ec.fieldContext_Reference_citedBy(ctx, field)
 	case "resolved":
 		return ec.fieldContext_Reference_resolved(ctx, field)
+	case "document":
+		return ec.fieldContext_Reference_document(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Reference", field.Name)
 }
@@ -1653,6 +2097,28 @@ func (ec *executionContext) childFields_SearchHit(ctx context.Context, field gra
 		return ec.fieldContext_SearchHit_matches(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchHit", field.Name)
+}
+
+func (ec *executionContext) childFields_Series(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Series_id(ctx, field)
+	case "title":
+		return ec.fieldContext_Series_title(ctx, field)
+	case "documents":
+		return ec.fieldContext_Series_documents(ctx, field)
+	case "lines":
+		return ec.fieldContext_Series_lines(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Series", field.Name)
+}
+
+func (ec *executionContext) childFields_SeriesLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cells":
+		return ec.fieldContext_SeriesLine_cells(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SeriesLine", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1771,6 +2237,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Comparison_pairs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]policy.PairKind, error) {
+			return ec.unmarshalOPairKind2ᚕgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐPairKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Document_provisions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1818,6 +2298,28 @@ func (ec *executionContext) field_Query_citations_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["target"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_compare_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
 	return args, nil
 }
 
@@ -2323,6 +2825,146 @@ func (ec *executionContext) fieldContext_Citation_form(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Citation", field, false, false, "CitationForm")
 }
 
+func (ec *executionContext) _Citation_targetProvision(ctx context.Context, field graphql.CollectedField, obj *policy.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_targetProvision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Citation().TargetProvision(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *policy.Provision) graphql.Marshaler {
+			return ec.marshalOProvision2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐProvision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_targetProvision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Citation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Comparison_from(ctx context.Context, field graphql.CollectedField, obj *policy.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *policy.Document) graphql.Marshaler {
+			return ec.marshalNDocument2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐDocument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Comparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Document(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Comparison_to(ctx context.Context, field graphql.CollectedField, obj *policy.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *policy.Document) graphql.Marshaler {
+			return ec.marshalNDocument2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐDocument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Comparison",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Document(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Comparison_pairs(ctx context.Context, field graphql.CollectedField, obj *policy.Comparison) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Comparison_pairs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Comparison().Pairs(ctx, obj, fc.Args["kinds"].([]policy.PairKind))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*policy.ProvisionPair) graphql.Marshaler {
+			return ec.marshalNProvisionPair2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐProvisionPairᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Comparison_pairs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Comparison",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProvisionPair(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Comparison_pairs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DefinedTerm_term(ctx context.Context, field graphql.CollectedField, obj *policy.DefinedTerm) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2826,6 +3468,134 @@ func (ec *executionContext) fieldContext_Document_versions(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Document_series(ctx context.Context, field graphql.CollectedField, obj *policy.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_series(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Document().Series(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *policy.Series) graphql.Marshaler {
+			return ec.marshalOSeries2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐSeries(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Document_series(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Document",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Series(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Document_previous(ctx context.Context, field graphql.CollectedField, obj *policy.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_previous(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Document().Previous(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *policy.Document) graphql.Marshaler {
+			return ec.marshalODocument2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐDocument(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Document_previous(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Document",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Document(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Document_next(ctx context.Context, field graphql.CollectedField, obj *policy.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_next(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Document().Next(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *policy.Document) graphql.Marshaler {
+			return ec.marshalODocument2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐDocument(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Document_next(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Document",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Document(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Document_citedAs(ctx context.Context, field graphql.CollectedField, obj *policy.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_citedAs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Document().CitedAs(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*policy.Reference) graphql.Marshaler {
+			return ec.marshalNReference2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐReferenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Document_citedAs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Document",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reference(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DocumentVersion_number(ctx context.Context, field graphql.CollectedField, obj *policy.Version) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2971,6 +3741,116 @@ func (ec *executionContext) fieldContext_DocumentVersion_changes(_ context.Conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _LineCell_document(ctx context.Context, field graphql.CollectedField, obj *policy.LineCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LineCell_document(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Document, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *policy.Document) graphql.Marshaler {
+			return ec.marshalNDocument2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐDocument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LineCell_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LineCell",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Document(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LineCell_provision(ctx context.Context, field graphql.CollectedField, obj *policy.LineCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LineCell_provision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *policy.Provision) graphql.Marshaler {
+			return ec.marshalOProvision2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐProvision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LineCell_provision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LineCell",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LineCell_kind(ctx context.Context, field graphql.CollectedField, obj *policy.LineCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LineCell_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LineCell().Kind(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *policy.PairKind) graphql.Marshaler {
+			return ec.marshalOPairKind2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐPairKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LineCell_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LineCell", field, true, true, "PairKind")
+}
+
+func (ec *executionContext) _LineCell_similarity(ctx context.Context, field graphql.CollectedField, obj *policy.LineCell) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LineCell_similarity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LineCell().Similarity(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LineCell_similarity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LineCell", field, true, true, "Float")
 }
 
 func (ec *executionContext) _Match_query(ctx context.Context, field graphql.CollectedField, obj *policy.Match) (ret graphql.Marshaler) {
@@ -3744,6 +4624,102 @@ func (ec *executionContext) fieldContext_Provision_referencedBy(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Provision_counterparts(ctx context.Context, field graphql.CollectedField, obj *policy.Provision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provision_counterparts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Provision().Counterparts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*policy.Provision) graphql.Marshaler {
+			return ec.marshalNProvision2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐProvisionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provision_counterparts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Provision",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Provision_incomingCitations(ctx context.Context, field graphql.CollectedField, obj *policy.Provision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provision_incomingCitations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Provision().IncomingCitations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*policy.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provision_incomingCitations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Provision",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Provision_citedBy(ctx context.Context, field graphql.CollectedField, obj *policy.Provision) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provision_citedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Provision().CitedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*policy.Provision) graphql.Marshaler {
+			return ec.marshalNProvision2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐProvisionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Provision_citedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Provision",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ProvisionChange_kind(ctx context.Context, field graphql.CollectedField, obj *policy.ProvisionChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3852,6 +4828,116 @@ func (ec *executionContext) fieldContext_ProvisionChange_after(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ProvisionPair_kind(ctx context.Context, field graphql.CollectedField, obj *policy.ProvisionPair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProvisionPair_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v policy.PairKind) graphql.Marshaler {
+			return ec.marshalNPairKind2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐPairKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProvisionPair_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProvisionPair", field, false, false, "PairKind")
+}
+
+func (ec *executionContext) _ProvisionPair_from(ctx context.Context, field graphql.CollectedField, obj *policy.ProvisionPair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProvisionPair_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *policy.Provision) graphql.Marshaler {
+			return ec.marshalOProvision2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐProvision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProvisionPair_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProvisionPair",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProvisionPair_to(ctx context.Context, field graphql.CollectedField, obj *policy.ProvisionPair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProvisionPair_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *policy.Provision) graphql.Marshaler {
+			return ec.marshalOProvision2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐProvision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProvisionPair_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProvisionPair",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProvisionPair_similarity(ctx context.Context, field graphql.CollectedField, obj *policy.ProvisionPair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProvisionPair_similarity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Similarity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProvisionPair_similarity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProvisionPair", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -4326,6 +5412,82 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_series(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_series(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Series(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*policy.Series) graphql.Marshaler {
+			return ec.marshalNSeries2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐSeriesᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_series(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Series(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_compare(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_compare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Compare(ctx, fc.Args["from"].(string), fc.Args["to"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *policy.Comparison) graphql.Marshaler {
+			return ec.marshalNComparison2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐComparison(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_compare(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Comparison(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_compare_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4743,6 +5905,38 @@ func (ec *executionContext) fieldContext_Reference_resolved(_ context.Context, f
 	return graphql.NewScalarFieldContext("Reference", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _Reference_document(ctx context.Context, field graphql.CollectedField, obj *policy.Reference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reference_document(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Reference().Document(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *policy.Document) graphql.Marshaler {
+			return ec.marshalODocument2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐDocument(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Reference_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Reference",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Document(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5013,6 +6207,148 @@ func (ec *executionContext) fieldContext_SearchHit_matches(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Match(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Series_id(ctx context.Context, field graphql.CollectedField, obj *policy.Series) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Series_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Series_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Series", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Series_title(ctx context.Context, field graphql.CollectedField, obj *policy.Series) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Series_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Series_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Series", field, false, false, "String")
+}
+
+func (ec *executionContext) _Series_documents(ctx context.Context, field graphql.CollectedField, obj *policy.Series) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Series_documents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Documents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*policy.Document) graphql.Marshaler {
+			return ec.marshalNDocument2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐDocumentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Series_documents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Series",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Document(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Series_lines(ctx context.Context, field graphql.CollectedField, obj *policy.Series) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Series_lines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Series().Lines(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*policy.Line) graphql.Marshaler {
+			return ec.marshalNSeriesLine2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐLineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Series_lines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Series",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SeriesLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SeriesLine_cells(ctx context.Context, field graphql.CollectedField, obj *policy.Line) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeriesLine_cells(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cells, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []policy.LineCell) graphql.Marshaler {
+			return ec.marshalNLineCell2ᚕgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐLineCellᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeriesLine_cells(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SeriesLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LineCell(ctx, field)
 		},
 	}
 	return fc, nil
@@ -6162,6 +7498,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case policy.Series:
+		return ec._Series(ctx, sel, &obj)
+	case *policy.Series:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Series(ctx, sel, obj)
 	case policy.Reference:
 		return ec._Reference(ctx, sel, &obj)
 	case *policy.Reference:
@@ -6256,6 +7599,56 @@ func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "targetProvision":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Citation_targetProvision(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var comparisonImplementors = []string{"Comparison"}
+
+func (ec *executionContext) _Comparison(ctx context.Context, sel ast.SelectionSet, obj *policy.Comparison) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, comparisonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Comparison")
+		case "from":
+			out.Values[i] = ec._Comparison_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._Comparison_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pairs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Comparison_pairs(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6414,6 +7807,30 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_versions(ctx, field, obj)
 				})
+		case "series":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Document_series(ctx, field, obj)
+				})
+		case "previous":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Document_previous(ctx, field, obj)
+				})
+		case "next":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Document_next(ctx, field, obj)
+				})
+		case "citedAs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Document_citedAs(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6472,6 +7889,56 @@ func (ec *executionContext) _DocumentVersion(ctx context.Context, sel ast.Select
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._DocumentVersion_changes(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var lineCellImplementors = []string{"LineCell"}
+
+func (ec *executionContext) _LineCell(ctx context.Context, sel ast.SelectionSet, obj *policy.LineCell) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lineCellImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LineCell")
+		case "document":
+			out.Values[i] = ec._LineCell_document(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "provision":
+			out.Values[i] = ec._LineCell_provision(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LineCell_kind(ctx, field, obj)
+				})
+		case "similarity":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LineCell_similarity(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -6744,6 +8211,24 @@ func (ec *executionContext) _Provision(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Provision_referencedBy(ctx, field, obj)
 				})
+		case "counterparts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Provision_counterparts(ctx, field, obj)
+				})
+		case "incomingCitations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Provision_incomingCitations(ctx, field, obj)
+				})
+		case "citedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Provision_citedBy(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6790,6 +8275,54 @@ func (ec *executionContext) _ProvisionChange(ctx context.Context, sel ast.Select
 		case "after":
 			out.Values[i] = ec._ProvisionChange_after(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var provisionPairImplementors = []string{"ProvisionPair"}
+
+func (ec *executionContext) _ProvisionPair(ctx context.Context, sel ast.SelectionSet, obj *policy.ProvisionPair) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, provisionPairImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProvisionPair")
+		case "kind":
+			out.Values[i] = ec._ProvisionPair_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._ProvisionPair_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._ProvisionPair_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "similarity":
+			out.Values[i] = ec._ProvisionPair_similarity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -6893,6 +8426,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_search(ctx, field)
+				})
+		case "series":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_series(ctx, field)
+				})
+		case "compare":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_compare(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -7003,6 +8548,12 @@ func (ec *executionContext) _Reference(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "document":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Reference_document(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -7137,6 +8688,88 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 			out.Values[i] = ec._SearchHit_matches(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var seriesImplementors = []string{"Series", "Node"}
+
+func (ec *executionContext) _Series(ctx context.Context, sel ast.SelectionSet, obj *policy.Series) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, seriesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Series")
+		case "id":
+			out.Values[i] = ec._Series_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.Values[i] = ec._Series_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "documents":
+			out.Values[i] = ec._Series_documents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lines":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Series_lines(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var seriesLineImplementors = []string{"SeriesLine"}
+
+func (ec *executionContext) _SeriesLine(ctx context.Context, sel ast.SelectionSet, obj *policy.Line) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, seriesLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SeriesLine")
+		case "cells":
+			out.Values[i] = ec._SeriesLine_cells(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -7600,6 +9233,14 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalNComparison2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐComparison(ctx context.Context, sel ast.SelectionSet, v *policy.Comparison) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Comparison!")
+		return graphql.Null
+	}
+	return ec._Comparison(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDate2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐDate(ctx context.Context, v any) (policy.Date, error) {
 	res, err := model.UnmarshalDate(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -7815,6 +9456,26 @@ func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.S
 	return ret
 }
 
+func (ec *executionContext) marshalNLineCell2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐLineCell(ctx context.Context, sel ast.SelectionSet, v policy.LineCell) graphql.Marshaler {
+	return ec._LineCell(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLineCell2ᚕgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐLineCellᚄ(ctx context.Context, sel ast.SelectionSet, v []policy.LineCell) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLineCell2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐLineCell(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNMatch2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐMatch(ctx context.Context, sel ast.SelectionSet, v policy.Match) graphql.Marshaler {
 	return ec._Match(ctx, sel, &v)
 }
@@ -7887,6 +9548,38 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋpolicykbᚋpolicy
 	}
 	return ec._PageInfo(ctx, sel, v)
 }
+
+func (ec *executionContext) unmarshalNPairKind2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐPairKind(ctx context.Context, v any) (policy.PairKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNPairKind2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐPairKind[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPairKind2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐPairKind(ctx context.Context, sel ast.SelectionSet, v policy.PairKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNPairKind2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐPairKind[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PairKind!")
+	}
+	return res
+}
+
+var (
+	unmarshalNPairKind2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐPairKind = map[string]policy.PairKind{
+		"SAME":    policy.PairSame,
+		"CHANGED": policy.PairChanged,
+		"MOVED":   policy.PairMoved,
+		"ADDED":   policy.PairAdded,
+		"REMOVED": policy.PairRemoved,
+	}
+	marshalNPairKind2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐPairKind = map[policy.PairKind]string{
+		policy.PairSame:    "SAME",
+		policy.PairChanged: "CHANGED",
+		policy.PairMoved:   "MOVED",
+		policy.PairAdded:   "ADDED",
+		policy.PairRemoved: "REMOVED",
+	}
+)
 
 func (ec *executionContext) marshalNProvision2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐProvisionᚄ(ctx context.Context, sel ast.SelectionSet, v []*policy.Provision) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
@@ -7969,6 +9662,30 @@ var (
 		policy.KindPoint:    "POINT",
 	}
 )
+
+func (ec *executionContext) marshalNProvisionPair2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐProvisionPairᚄ(ctx context.Context, sel ast.SelectionSet, v []*policy.ProvisionPair) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProvisionPair2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐProvisionPair(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProvisionPair2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐProvisionPair(ctx context.Context, sel ast.SelectionSet, v *policy.ProvisionPair) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProvisionPair!")
+		return graphql.Null
+	}
+	return ec._ProvisionPair(ctx, sel, v)
+}
 
 func (ec *executionContext) marshalNReference2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐReferenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*policy.Reference) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
@@ -8076,6 +9793,54 @@ func (ec *executionContext) marshalNSearchHit2ᚖgithubᚗcomᚋpolicykbᚋpolic
 		return graphql.Null
 	}
 	return ec._SearchHit(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSeries2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐSeriesᚄ(ctx context.Context, sel ast.SelectionSet, v []*policy.Series) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSeries2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐSeries(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSeries2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐSeries(ctx context.Context, sel ast.SelectionSet, v *policy.Series) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Series!")
+		return graphql.Null
+	}
+	return ec._Series(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSeriesLine2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*policy.Line) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSeriesLine2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐLine(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSeriesLine2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐLine(ctx context.Context, sel ast.SelectionSet, v *policy.Line) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SeriesLine!")
+		return graphql.Null
+	}
+	return ec._SeriesLine(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -8312,6 +10077,23 @@ func (ec *executionContext) marshalODocument2ᚖgithubᚗcomᚋpolicykbᚋpolicy
 	return ec._Document(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -8354,6 +10136,78 @@ func (ec *executionContext) marshalONode2githubᚗcomᚋpolicykbᚋpolicykbᚋgr
 	}
 	return ec._Node(ctx, sel, v)
 }
+
+func (ec *executionContext) unmarshalOPairKind2ᚕgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐPairKindᚄ(ctx context.Context, v any) ([]policy.PairKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]policy.PairKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPairKind2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐPairKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOPairKind2ᚕgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐPairKindᚄ(ctx context.Context, sel ast.SelectionSet, v []policy.PairKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPairKind2githubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐPairKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOPairKind2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐPairKind(ctx context.Context, v any) (*policy.PairKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOPairKind2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐPairKind[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPairKind2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐPairKind(ctx context.Context, sel ast.SelectionSet, v *policy.PairKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOPairKind2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐPairKind[*v])
+	return res
+}
+
+var (
+	unmarshalOPairKind2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐPairKind = map[string]policy.PairKind{
+		"SAME":    policy.PairSame,
+		"CHANGED": policy.PairChanged,
+		"MOVED":   policy.PairMoved,
+		"ADDED":   policy.PairAdded,
+		"REMOVED": policy.PairRemoved,
+	}
+	marshalOPairKind2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐPairKind = map[policy.PairKind]string{
+		policy.PairSame:    "SAME",
+		policy.PairChanged: "CHANGED",
+		policy.PairMoved:   "MOVED",
+		policy.PairAdded:   "ADDED",
+		policy.PairRemoved: "REMOVED",
+	}
+)
 
 func (ec *executionContext) marshalOProvision2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐProvision(ctx context.Context, sel ast.SelectionSet, v *policy.Provision) graphql.Marshaler {
 	if v == nil {
@@ -8497,6 +10351,13 @@ func (ec *executionContext) unmarshalOSearchFilter2ᚖgithubᚗcomᚋpolicykbᚋ
 	}
 	res, err := ec.unmarshalInputSearchFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSeries2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐSeries(ctx context.Context, sel ast.SelectionSet, v *policy.Series) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Series(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

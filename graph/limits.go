@@ -468,6 +468,21 @@ func (w *walker) fanOut(parent, name string, args map[string]any, levels levelSe
 	case "DocumentVersion.changes":
 		// Each provision of the two versions compared changes at most once.
 		return 2 * f.perDoc, allLevels, true
+	case "Comparison.pairs":
+		// Each provision of the two documents is in one pair.
+		return 2 * f.perDoc, allLevels, true
+	case "Query.series":
+		return f.series, allLevels, true
+	case "Series.documents", "SeriesLine.cells":
+		return f.seriesDocs, allLevels, true
+	case "Series.lines":
+		return f.seriesLines, allLevels, true
+	case "Provision.counterparts":
+		return max(f.seriesDocs-1, 0), allLevels, true
+	case "Provision.incomingCitations", "Provision.citedBy":
+		return f.pinned, allLevels, true
+	case "Document.citedAs":
+		return f.linkedRefs, allLevels, true
 	}
 	// A field added later: as long as its longest list argument (nodes(ids:)),
 	// else 100.
@@ -495,6 +510,7 @@ var conservative = func() *fanOut {
 	f.paragraphs, f.pages, f.citations, f.references, f.crossRefs, f.refBy, f.notes = n, n, n, n, n, n, n
 	f.referenceTotal, f.refCitations, f.citedBy, f.aliases, f.revisedOn = n, n, n, n, n
 	f.citationTotal, f.terms, f.uses, f.scope = n, n, n, n
+	f.series, f.seriesDocs, f.seriesLines, f.pinned, f.linkedRefs = n, n, n, n, n
 	f.paragraphBytes, f.textBytes, f.headingBytes, f.citationBytes, f.meaningBytes, f.sourceBytes = 4096, 16384, 1024, 1024, 1024, 1<<20
 	f.noteBytes = 4096
 	return f

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/policykb/policykb/internal/policy"
@@ -29,6 +30,14 @@ type loaders struct {
 	citationsByTarget *dataloadgen.Loader[string, []*policy.Citation]       // by reference ID
 	xrefsBySource     *dataloadgen.Loader[string, []*policy.CrossReference] // by provision ID
 	xrefsByTarget     *dataloadgen.Loader[string, []*policy.CrossReference] // by provision ID
+
+	counterparts       *dataloadgen.Loader[string, []*policy.Provision] // by provision ID
+	referenceDocument  *dataloadgen.Loader[string, string]              // document ID by reference ID
+	documentReferences *dataloadgen.Loader[string, []string]            // reference IDs by document ID
+	targetProvision    *dataloadgen.Loader[string, string]              // provision ID by citation ID
+	incomingCitations  *dataloadgen.Loader[string, []*policy.Citation]  // by provision ID
+	// series reads the series of the store once per operation.
+	series func() ([]*policy.Series, error)
 }
 
 type loadersKey struct{}
@@ -78,6 +87,23 @@ func (r *Resolver) withLoaders(ctx context.Context) context.Context {
 		xs, err := r.References.CrossReferences(ctx, policy.CitationFilter{TargetIDs: ids})
 		return groupBy(xs, func(x *policy.CrossReference) string { return x.TargetID }), err
 	})
+	years, links := r.services()
+	l.counterparts = newLoader(func(ctx context.Context, ids []string) (map[string][]*policy.Provision, error) {
+		return years.Counterparts(ctx, ids)
+	})
+	l.referenceDocument = newLoader(func(ctx context.Context, ids []string) (map[string]string, error) {
+		return links.ReferenceDocuments(ctx, ids)
+	})
+	l.documentReferences = newLoader(func(ctx context.Context, ids []string) (map[string][]string, error) {
+		return links.DocumentReferences(ctx, ids)
+	})
+	l.targetProvision = newLoader(func(ctx context.Context, ids []string) (map[string]string, error) {
+		return links.TargetProvisions(ctx, ids)
+	})
+	l.incomingCitations = newLoader(func(ctx context.Context, ids []string) (map[string][]*policy.Citation, error) {
+		return links.IncomingCitations(ctx, ids)
+	})
+	l.series = sync.OnceValues(func() ([]*policy.Series, error) { return years.Series(ctx) })
 	return context.WithValue(ctx, loadersKey{}, l)
 }
 

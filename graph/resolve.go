@@ -20,10 +20,13 @@ const (
 	provisionNode
 	referenceNode
 	citationNode
+	seriesNode
 )
 
 func kindOfID(id string) nodeKind {
 	switch {
+	case isSeriesID(id):
+		return seriesNode
 	case strings.HasPrefix(id, policy.ReferenceIDPrefix):
 		return referenceNode
 	case strings.Contains(id, "~c"):
@@ -37,6 +40,12 @@ func kindOfID(id string) nodeKind {
 
 func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 	switch kindOfID(id) {
+	case seriesNode:
+		s, err := r.seriesByID(ctx, id)
+		if s == nil {
+			return nil, err
+		}
+		return s, nil
 	case referenceNode:
 		ref, err := r.referenceByID(ctx, id)
 		if ref == nil {
@@ -71,6 +80,17 @@ func (r *Resolver) nodes(ctx context.Context, ids []string) ([]model.Node, error
 	wait := make([]func() (model.Node, error), len(ids))
 	for i, id := range ids {
 		switch kindOfID(id) {
+		case seriesNode:
+			wait[i] = func() (model.Node, error) {
+				s, err := r.seriesByID(ctx, id)
+				if policy.ErrorCode(err) == policy.ENOTFOUND {
+					return nil, nil // null, as for any unknown ID
+				}
+				if err != nil {
+					return nil, err
+				}
+				return s, nil
+			}
 		case referenceNode:
 			wait[i] = asNode(l.reference.LoadThunk(ctx, id))
 		case citationNode:

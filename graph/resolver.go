@@ -6,6 +6,7 @@ package graph
 
 import (
 	"context"
+	"sync"
 
 	"github.com/policykb/policykb/internal/policy"
 )
@@ -19,8 +20,19 @@ type Resolver struct {
 	// Versions reads older versions of documents; when nil, Documents is
 	// used if it is a policy.VersionService.
 	Versions policy.VersionService
+	// Years puts documents side by side (series, compare, counterparts);
+	// when nil, an align.Service over Documents and Provisions.
+	Years policy.YearService
+	// Links links references to the documents they are and citations to
+	// the provisions they pinpoint; when nil, a cite.Links over the
+	// services, with the references named at ingest where Documents reads
+	// them (policy.NamedReferenceReader).
+	Links policy.LinkService
 
 	versionCache versionCache
+	defaults     sync.Once
+	years        policy.YearService
+	links        policy.LinkService
 }
 
 // DocumentReader reads documents and their source texts.

@@ -22,6 +22,16 @@ func (r *citationResolver) Target(ctx context.Context, obj *policy.Citation) (*p
 	return r.referenceByID(ctx, obj.TargetID)
 }
 
+// TargetProvision is the resolver for the targetProvision field.
+func (r *citationResolver) TargetProvision(ctx context.Context, obj *policy.Citation) (*policy.Provision, error) {
+	return r.targetProvision(ctx, obj)
+}
+
+// Pairs is the resolver for the pairs field.
+func (r *comparisonResolver) Pairs(ctx context.Context, obj *policy.Comparison, kinds []policy.PairKind) ([]*policy.ProvisionPair, error) {
+	return pairs(obj, kinds), nil
+}
+
 // Reference is the resolver for the reference field.
 func (r *definedTermResolver) Reference(ctx context.Context, obj *policy.DefinedTerm) (*policy.Reference, error) {
 	if obj.ReferenceID == "" {
@@ -77,9 +87,45 @@ func (r *documentResolver) Versions(ctx context.Context, obj *policy.Document) (
 	return r.versions(ctx, obj)
 }
 
+// Series is the resolver for the series field.
+func (r *documentResolver) Series(ctx context.Context, obj *policy.Document) (*policy.Series, error) {
+	return r.seriesOf(ctx, obj)
+}
+
+// Previous is the resolver for the previous field.
+func (r *documentResolver) Previous(ctx context.Context, obj *policy.Document) (*policy.Document, error) {
+	return r.neighbour(ctx, obj, -1)
+}
+
+// Next is the resolver for the next field.
+func (r *documentResolver) Next(ctx context.Context, obj *policy.Document) (*policy.Document, error) {
+	return r.neighbour(ctx, obj, 1)
+}
+
+// CitedAs is the resolver for the citedAs field.
+func (r *documentResolver) CitedAs(ctx context.Context, obj *policy.Document) ([]*policy.Reference, error) {
+	return r.citedAs(ctx, obj)
+}
+
 // Changes is the resolver for the changes field.
 func (r *documentVersionResolver) Changes(ctx context.Context, obj *policy.Version) ([]*policy.ProvisionChange, error) {
 	return r.changes(ctx, obj)
+}
+
+// Kind is the resolver for the kind field.
+func (r *lineCellResolver) Kind(ctx context.Context, obj *policy.LineCell) (*policy.PairKind, error) {
+	if obj.Kind == "" {
+		return nil, nil
+	}
+	return &obj.Kind, nil
+}
+
+// Similarity is the resolver for the similarity field.
+func (r *lineCellResolver) Similarity(ctx context.Context, obj *policy.LineCell) (*float64, error) {
+	if obj.Kind == "" || obj.Provision == nil {
+		return nil, nil
+	}
+	return &obj.Similarity, nil
 }
 
 // Document is the resolver for the document field.
@@ -179,6 +225,25 @@ func (r *provisionResolver) ReferencedBy(ctx context.Context, obj *policy.Provis
 	return distinctProvisions(ctx, xs, func(x *policy.CrossReference) string { return x.SourceID })
 }
 
+// Counterparts is the resolver for the counterparts field.
+func (r *provisionResolver) Counterparts(ctx context.Context, obj *policy.Provision) ([]*policy.Provision, error) {
+	return r.counterparts(ctx, obj)
+}
+
+// IncomingCitations is the resolver for the incomingCitations field.
+func (r *provisionResolver) IncomingCitations(ctx context.Context, obj *policy.Provision) ([]*policy.Citation, error) {
+	return r.incomingCitations(ctx, obj)
+}
+
+// CitedBy is the resolver for the citedBy field.
+func (r *provisionResolver) CitedBy(ctx context.Context, obj *policy.Provision) ([]*policy.Provision, error) {
+	cs, err := r.incomingCitations(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return distinctProvisions(ctx, cs, func(c *policy.Citation) string { return c.SourceID })
+}
+
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
 	return r.node(ctx, id)
@@ -235,6 +300,17 @@ func (r *queryResolver) Search(ctx context.Context, query string, first *int, af
 	return r.search(ctx, query, first, after, filter)
 }
 
+// Series is the resolver for the series field.
+func (r *queryResolver) Series(ctx context.Context) ([]*policy.Series, error) {
+	ss, err := r.allSeries(ctx)
+	return orEmpty(ss), err
+}
+
+// Compare is the resolver for the compare field.
+func (r *queryResolver) Compare(ctx context.Context, from string, to string) (*policy.Comparison, error) {
+	return r.compare(ctx, from, to)
+}
+
 // Citations is the resolver for the citations field.
 func (r *referenceResolver) Citations(ctx context.Context, obj *policy.Reference, kinds []policy.Kind) ([]*policy.Citation, error) {
 	return r.referenceCitations(ctx, obj, kinds)
@@ -249,13 +325,26 @@ func (r *referenceResolver) CitedBy(ctx context.Context, obj *policy.Reference, 
 	return distinctProvisions(ctx, cs, func(c *policy.Citation) string { return c.SourceID })
 }
 
+// Document is the resolver for the document field.
+func (r *referenceResolver) Document(ctx context.Context, obj *policy.Reference) (*policy.Document, error) {
+	return r.referenceDocument(ctx, obj)
+}
+
 // Provision is the resolver for the provision field.
 func (r *searchHitResolver) Provision(ctx context.Context, obj *policy.SearchHit) (*policy.Provision, error) {
 	return r.provisionByID(ctx, obj.ProvisionID)
 }
 
+// Lines is the resolver for the lines field.
+func (r *seriesResolver) Lines(ctx context.Context, obj *policy.Series) ([]*policy.Line, error) {
+	return r.lines(ctx, obj)
+}
+
 // Citation returns CitationResolver implementation.
 func (r *Resolver) Citation() CitationResolver { return &citationResolver{r} }
+
+// Comparison returns ComparisonResolver implementation.
+func (r *Resolver) Comparison() ComparisonResolver { return &comparisonResolver{r} }
 
 // DefinedTerm returns DefinedTermResolver implementation.
 func (r *Resolver) DefinedTerm() DefinedTermResolver { return &definedTermResolver{r} }
@@ -265,6 +354,9 @@ func (r *Resolver) Document() DocumentResolver { return &documentResolver{r} }
 
 // DocumentVersion returns DocumentVersionResolver implementation.
 func (r *Resolver) DocumentVersion() DocumentVersionResolver { return &documentVersionResolver{r} }
+
+// LineCell returns LineCellResolver implementation.
+func (r *Resolver) LineCell() LineCellResolver { return &lineCellResolver{r} }
 
 // Provision returns ProvisionResolver implementation.
 func (r *Resolver) Provision() ProvisionResolver { return &provisionResolver{r} }
@@ -278,13 +370,19 @@ func (r *Resolver) Reference() ReferenceResolver { return &referenceResolver{r} 
 // SearchHit returns SearchHitResolver implementation.
 func (r *Resolver) SearchHit() SearchHitResolver { return &searchHitResolver{r} }
 
+// Series returns SeriesResolver implementation.
+func (r *Resolver) Series() SeriesResolver { return &seriesResolver{r} }
+
 type (
 	citationResolver        struct{ *Resolver }
+	comparisonResolver      struct{ *Resolver }
 	definedTermResolver     struct{ *Resolver }
 	documentResolver        struct{ *Resolver }
 	documentVersionResolver struct{ *Resolver }
+	lineCellResolver        struct{ *Resolver }
 	provisionResolver       struct{ *Resolver }
 	queryResolver           struct{ *Resolver }
 	referenceResolver       struct{ *Resolver }
 	searchHitResolver       struct{ *Resolver }
+	seriesResolver          struct{ *Resolver }
 )

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
+	"strings"
 
 	"github.com/policykb/policykb/internal/pdf"
 
@@ -51,6 +53,11 @@ type Options struct {
 	Replace bool
 	// Note says how the version came about, for its history.
 	Note string
+	// References names the references the text is ("ref:<slug>", or the
+	// slug alone), so that their citations lead to it: what policykb
+	// ingest --reference gives. A reference is one document at a time:
+	// naming it again for another document moves it.
+	References []string
 
 	// The fields below, where set, override what the text prints (see
 	// parse.Options).
@@ -71,6 +78,22 @@ func (opt Options) parseOptions() parse.Options {
 	}
 }
 
+// ReferenceID returns the reference ID that s names: s itself where it is
+// "ref:" and a lower-case kebab slug, "ref:"+s for the slug alone. Anything
+// else is a BAD_USER_INPUT error.
+func ReferenceID(s string) (string, error) {
+	id := s
+	if !strings.HasPrefix(id, policy.ReferenceIDPrefix) {
+		id = policy.ReferenceIDPrefix + id
+	}
+	if !referenceSlug.MatchString(strings.TrimPrefix(id, policy.ReferenceIDPrefix)) {
+		return "", policy.Errorf(policy.EINVALID, "%s is not a reference ID: want ref: and a slug of lower-case letters, digits and single hyphens, such as ref:cybersecurity-strategy-2018", policy.Quote(s))
+	}
+	return id, nil
+}
+
+var referenceSlug = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
 // Result is what an ingest did.
 type Result struct {
 	Doc *policy.Document
@@ -83,6 +106,14 @@ type Result struct {
 // store left as it was.
 func (in *Ingester) Ingest(ctx context.Context, name string, src []byte, opt Options) (*Result, error) {
 	shown := policy.Name(name)
+	refs := make([]string, 0, len(opt.References))
+	for _, r := range opt.References {
+		id, err := ReferenceID(r)
+		if err != nil {
+			return nil, err
+		}
+		refs = append(refs, id)
+	}
 	if limit := maxSize(src); len(src) > limit {
 		return nil, &parse.Error{File: shown, Line: 1, Msg: fmt.Sprintf("file larger than %d MiB; not a policy text", limit>>20)}
 	}
@@ -97,7 +128,7 @@ func (in *Ingester) Ingest(ctx context.Context, name string, src []byte, opt Opt
 	if err != nil {
 		return nil, err
 	}
-	res, err := in.store.IngestVersion(ctx, doc, policy.IngestOptions{Replace: opt.Replace, Note: opt.Note})
+	res, err := in.store.IngestVersion(ctx, doc, policy.IngestOptions{Replace: opt.Replace, Note: opt.Note, References: refs})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

@@ -13,6 +13,43 @@ type documentData struct {
 	Version    int             `json:"version"`
 	Versions   []versionData   `json:"versions"`
 	Provisions []provisionData `json:"provisions"`
+	Series     *seriesData     `json:"series"`
+	Previous   *documentData   `json:"previous"`
+	Next       *documentData   `json:"next"`
+	CitedAs    []referenceData `json:"citedAs"`
+}
+
+// seriesData is a series of documents, with the line of each provision
+// through them.
+type seriesData struct {
+	ID        string         `json:"id"`
+	Title     string         `json:"title"`
+	Documents []documentData `json:"documents"`
+	Lines     []struct {
+		Cells []lineCellData `json:"cells"`
+	} `json:"lines"`
+}
+
+// lineCellData is one year of a provision's line.
+type lineCellData struct {
+	Provision  *provisionData `json:"provision"`
+	Kind       string         `json:"kind"`
+	Similarity float64        `json:"similarity"`
+}
+
+// comparisonData is two documents side by side.
+type comparisonData struct {
+	From  documentData `json:"from"`
+	To    documentData `json:"to"`
+	Pairs []pairData   `json:"pairs"`
+}
+
+// pairData is a provision and the one that continues it.
+type pairData struct {
+	Kind       string         `json:"kind"`
+	Similarity float64        `json:"similarity"`
+	From       *provisionData `json:"from"`
+	To         *provisionData `json:"to"`
 }
 
 // versionData is one version of a document.
@@ -41,6 +78,8 @@ type provisionData struct {
 	Citations       []citationData  `json:"citations"`
 	CrossReferences []provisionData `json:"crossReferences"`
 	ReferencedBy    []provisionData `json:"referencedBy"`
+	Counterparts    []provisionData `json:"counterparts"`
+	Incoming        []citationData  `json:"incomingCitations"`
 }
 
 // noteData is a footnote of a provision.
@@ -58,6 +97,9 @@ type citationData struct {
 	Form     string         `json:"form"`
 	Target   *referenceData `json:"target"`
 	Source   *provisionData `json:"source"`
+	// TargetProvision is the provision of the cited document that the
+	// pinpoint names, where the document is in the store.
+	TargetProvision *provisionData `json:"targetProvision"`
 }
 
 // matchData says how one word of a query was found in a hit.
@@ -79,6 +121,7 @@ type referenceData struct {
 	EGovLawID string         `json:"eGovLawId"`
 	Aliases   []string       `json:"aliases"`
 	Resolved  bool           `json:"resolved"`
+	Document  *documentData  `json:"document"`
 	Citations []citationData `json:"citations"`
 	CitedBy   []struct {
 		ID string `json:"id"`
@@ -114,9 +157,13 @@ const (
 	document(id: $id, version: $version) {
 		id title fiscalYear decidedOn decidedBy pageCount partial version
 		versions { number ingestedAt provisionCount current }
+		series { id title }
+		previous { id title fiscalYear }
+		next { id title fiscalYear }
+		citedAs { id title }
 		provisions {
 			id kind level label marker heading paragraphs leadingParagraphs pages notes { marker text }
-			citations { id text start end pinpoint form target { id title kind } }
+			citations { id text start end pinpoint form target { id title kind } targetProvision { id label heading } }
 		}
 	}
 }`
@@ -128,8 +175,13 @@ const (
 	provisionQuery = `query($id: ID!) {
 	provision(id: $id) {
 		id kind level label marker heading paragraphs leadingParagraphs text pages notes { marker text }
-		document { id title partial provisions { id kind level label heading text } }
-		citations { id text start end pinpoint form target { id title kind } }
+		document {
+			id title partial fiscalYear provisions { id kind level label heading text }
+			series { id title documents { id title fiscalYear } }
+		}
+		citations { id text start end pinpoint form target { id title kind } targetProvision { id label heading document { id title } } }
+		counterparts { id label heading document { id } }
+		incomingCitations { id text start end pinpoint form source { id label heading text document { id title } } }
 	}
 }`
 
@@ -150,9 +202,11 @@ const (
 	referenceQuery = `query($id: ID!) {
 	reference(id: $id) {
 		id title titleEn kind issuedOn revisedOn issuer lawNumber eGovLawId aliases resolved
+		document { id title decidedOn }
 		citations {
 			id text start end pinpoint form
 			source { id kind label heading text document { id title } }
+			targetProvision { id label heading }
 		}
 	}
 }`
@@ -182,6 +236,30 @@ const (
 		... on Citation { source { id } }
 	}
 }`
+
+	// compareQuery reads two documents side by side.
+	compareQuery = `query($from: ID!, $to: ID!) {
+	compare(from: $from, to: $to) {
+		from { id title fiscalYear partial previous { id } next { id } }
+		to { id title fiscalYear partial previous { id } next { id } }
+		pairs {
+			kind similarity
+			from { id kind level label heading paragraphs text }
+			to { id kind level label heading paragraphs text }
+		}
+	}
+}`
+
+	// seriesQuery reads a series and the lines of its provisions.
+	seriesQuery = `query($id: ID!) {
+	node(id: $id) {
+		... on Series {
+			id title
+			documents { id title fiscalYear decidedOn partial }
+			lines { cells { provision { id label heading } kind similarity } }
+		}
+	}
+}`
 )
 
 // The queries of the JSON answers: the object of each page with its fields,
@@ -189,8 +267,9 @@ const (
 const (
 	provisionFields = `id kind level number label marker heading paragraphs leadingParagraphs text pages line notes { marker text }
 		document { id } parent { id } children { id } ancestors { id }
-		citations { id target { id } text start end pinpoint form }
-		references { id } crossReferences { id } referencedBy { id }`
+		citations { id target { id } text start end pinpoint form targetProvision { id } }
+		references { id } crossReferences { id } referencedBy { id }
+		counterparts { id } incomingCitations { id } citedBy { id }`
 
 	homeJSON = `{
 	documents { id title fiscalYear decidedOn decidedBy pageCount partial }
@@ -206,6 +285,7 @@ const (
 	documentJSON = `query($id: ID!, $version: Int) {
 	document(id: $id, version: $version) {
 		id title fiscalYear decidedOn decidedBy pageCount encoding sha256 partial version
+		series { id } previous { id } next { id } citedAs { id }
 		provisions { ` + provisionFields + ` }
 	}
 }`
@@ -219,8 +299,26 @@ const (
 	referenceJSON = `query($id: ID!) {
 	reference(id: $id) {
 		id title titleEn kind issuedOn revisedOn issuer lawNumber eGovLawId aliases resolved
-		citations { id source { id } text start end pinpoint form }
+		document { id }
+		citations { id source { id } text start end pinpoint form targetProvision { id } }
 		citedBy { id }
+	}
+}`
+
+	// compareJSON and seriesJSON are the objects of /compare and /series.
+	compareJSON = `query($from: ID!, $to: ID!) {
+	compare(from: $from, to: $to) {
+		from { id } to { id }
+		pairs { kind similarity from { id } to { id } }
+	}
+}`
+
+	seriesJSON = `query($id: ID!) {
+	node(id: $id) {
+		... on Series {
+			id title documents { id title fiscalYear }
+			lines { cells { document { id } provision { id } kind similarity } }
+		}
 	}
 }`
 

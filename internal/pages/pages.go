@@ -14,6 +14,8 @@
 //	/documents/{doc}               a document: contents, citation graph, full text
 //	/documents/{doc}/{n1.n2…}      one provision (also …/preamble)
 //	/references/{slug}             a referenced document and every citation of it
+//	/compare/{from}/{to}           two documents side by side, aligned, changes marked
+//	/series/{slug}                 a series: its documents, each provision's line through them
 //	/search?q=…                    search, with the filters of SearchFilter
 //	/id/{ID}                       303 to the page of any canonical ID
 //	/assets/…                      the style sheet and the script of the copy button
@@ -87,6 +89,8 @@ func New(res *graph.Resolver, opt Options) *Handler {
 	})
 	mux.HandleFunc("GET /documents/{doc}/{local}", h.provision)
 	mux.HandleFunc("GET /references/{slug}", h.reference)
+	mux.HandleFunc("GET /compare/{from}/{to}", h.compare)
+	mux.HandleFunc("GET /series/{slug}", h.series)
 	mux.HandleFunc("GET /search", h.search)
 	mux.HandleFunc("GET /id/{id...}", h.id)
 	mux.HandleFunc("GET /assets/{name}", serveAsset)

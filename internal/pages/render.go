@@ -67,6 +67,10 @@ var funcs = template.FuncMap{
 	"excerpt":       excerpt,
 	"quote":         quote,
 	"searchBox":     newSearchBox,
+	"comparePath":   comparePath,
+	"seriesPath":    seriesPath,
+	"pairKindName":  pairKindName,
+	"lower":         strings.ToLower,
 }
 
 // searchBox is the search form of the home and error pages.
@@ -142,6 +146,14 @@ func richProvision(p *provisionData, xrefs []*policy.CrossReference, onDocument 
 		}
 		spans = append(spans, span{start: c.Start, end: c.End, href: referencePath(c.Target.ID), class: "cite",
 			id: localID(c.ID), title: title})
+		if t := c.TargetProvision; t != nil {
+			// The pinpoint, where it follows the citation (戦略に定める
+			// 「目標達成のための施策」), links to the provision it names.
+			if at := pinpointAt(fullText(p), c.End, c.Pinpoint); at >= 0 {
+				spans = append(spans, span{start: at, end: at + utf8.RuneCountInString(c.Pinpoint), href: provisionPath(t.ID),
+					class: "pinpoint", title: provisionTitle(t)})
+			}
+		}
 	}
 	for _, x := range xrefs {
 		href := provisionPath(x.TargetID)
@@ -175,6 +187,37 @@ func richProvision(p *provisionData, xrefs []*policy.CrossReference, onDocument 
 		offset += utf8.RuneCountInString(para) + 1
 	}
 	return heading, paras
+}
+
+// fullText is a provision's text, its heading and paragraphs joined with
+// "\n", where the query left it out.
+func fullText(p *provisionData) string {
+	if p.Text != "" {
+		return p.Text
+	}
+	parts := p.Paragraphs
+	if p.Heading != "" {
+		parts = append([]string{p.Heading}, parts...)
+	}
+	return strings.Join(parts, "\n")
+}
+
+// pinpointAt returns the code-point offset in text of the pinpoint of a
+// citation that ends at end, where it stands within a few characters after
+// it; -1 where it does not.
+func pinpointAt(text string, end int, pinpoint string) int {
+	const near = 12
+	runes := []rune(text)
+	pin := []rune(pinpoint)
+	if pinpoint == "" || end < 0 || end > len(runes) {
+		return -1
+	}
+	for i := end; i <= min(end+near, len(runes)-len(pin)); i++ {
+		if string(runes[i:i+len(pin)]) == pinpoint {
+			return i
+		}
+	}
+	return -1
 }
 
 // linkSpans renders text, which starts at code point base of the

@@ -550,6 +550,10 @@ func provisionPage(p *provisionData, xrefs []*policy.CrossReference) page {
 			}
 		}
 	}
+	v.Years = years(p)
+	for _, c := range p.Incoming {
+		v.Incoming = append(v.Incoming, citingView{C: c, Sentence: sentence(c.Source.Text, c.Start, c.End, citationPath(c.ID))})
+	}
 	pg := page{Title: provisionTitle(p) + " — " + p.Document.Title, Canonical: provisionPath(p.ID), Body: v}
 	if v.Prev != nil {
 		pg.Prev = provisionPath(v.Prev.ID)
@@ -613,6 +617,11 @@ type provisionView struct {
 	Closing          []template.HTML // those after the children
 	Prev, Next       *provisionData
 	Cited            []citedRef
+	// Years are the documents of its series, each with the provision
+	// that continues it there; Incoming, the citations of other
+	// documents that name it.
+	Years    []yearView
+	Incoming []citingView
 }
 
 type citedRef struct {
@@ -723,6 +732,8 @@ func (h *Handler) id(w http.ResponseWriter, r *http.Request) {
 		to = referencePath(d.Node.ID)
 	case "Citation":
 		to = citationPath(d.Node.ID)
+	case "Series":
+		to = seriesPath(d.Node.ID)
 	default:
 		h.fail(w, r, f, userError(policy.ENOTFOUND, "ID「"+clip(id)+"」のページはありません。", "no page for the ID %q", clip(id)))
 		return

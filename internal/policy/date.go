@@ -49,3 +49,16 @@ func ParseDate(s string) (Date, error) {
 	}
 	return d, nil
 }
+
+// Agrees reports whether d and e can be the same day: both known and equal
+// to the precision of the less precise of them (2018-07 agrees with
+// 2018-07-27, 2018 with 2018-03; 2018-07-27 not with 2018-07-28).
+func (d Date) Agrees(e Date) bool {
+	if d.IsZero() || e.IsZero() || d.Year != e.Year {
+		return false
+	}
+	if d.Month == 0 || e.Month == 0 || d.Month != e.Month {
+		return d.Month == 0 || e.Month == 0
+	}
+	return d.Day == 0 || e.Day == 0 || d.Day == e.Day
+}

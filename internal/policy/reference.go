@@ -123,3 +123,30 @@ type ReferenceService interface {
 	// Terms returns the terms defined in a document, or in all for "".
 	Terms(ctx context.Context, documentID string) ([]*DefinedTerm, error)
 }
+
+// LinkService links what documents cite to the documents the store holds:
+// a reference whose document has been ingested, and the provision of it
+// that a citation's pinpoint names (戦略に定める「目標達成のための施策」).
+type LinkService interface {
+	// ReferenceDocuments returns, for each of the given references that is
+	// a document of the store, that document's ID.
+	ReferenceDocuments(ctx context.Context, referenceIDs []string) (map[string]string, error)
+	// DocumentReferences returns, for each of the given documents, the IDs
+	// of the references that are it, by ID.
+	DocumentReferences(ctx context.Context, documentIDs []string) (map[string][]string, error)
+	// TargetProvisions returns, for each of the citations with the given
+	// IDs whose pinpoint names a provision of its reference's document, the
+	// ID of that provision, by citation ID.
+	TargetProvisions(ctx context.Context, citationIDs []string) (map[string]string, error)
+	// IncomingCitations returns, for each of the given provisions, the
+	// citations whose target provision it is, in document order.
+	IncomingCitations(ctx context.Context, provisionIDs []string) (map[string][]*Citation, error)
+}
+
+// NamedReferenceReader reads what ingest was told: which document a
+// reference is (policykb ingest --reference).
+type NamedReferenceReader interface {
+	// NamedReferences returns the reference IDs named at ingest and the ID
+	// of the document each was named for.
+	NamedReferences(ctx context.Context) (map[string]string, error)
+}

@@ -115,6 +115,10 @@ type IngestOptions struct {
 	// version when what it holds differs (a document built or changed by a
 	// program rather than parsed); otherwise the same bytes change nothing.
 	Rebuilt bool
+	// References names the references ("ref:…") the document is, as the
+	// user says at ingest: a citation of any of them then leads to it. They
+	// are kept until an ingest names the reference for another document.
+	References []string
 }
 
 // IngestResult says what an ingest did.

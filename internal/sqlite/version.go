@@ -35,10 +35,49 @@ func (db *DB) IngestVersion(ctx context.Context, doc *policy.Document, opt polic
 	}
 	defer tx.Rollback()
 	res, err := storeVersion(ctx, tx, doc, opt)
-	if err != nil || res.Unchanged {
+	if err != nil || res.Unchanged && len(opt.References) == 0 {
 		return res, writeError(db.path, err)
 	}
+	if err := nameReferences(ctx, tx, doc.ID, opt.References, res.Unchanged); err != nil {
+		return nil, writeError(db.path, err)
+	}
 	return res, writeError(db.path, tx.Commit())
+}
+
+// nameReferences records that the document id is each of refs, inside the
+// ingest transaction tx; where the ingest stored no new version, it bumps
+// the generation itself, as what is served changes.
+func nameReferences(ctx context.Context, tx *sql.Tx, id string, refs []string, bump bool) error {
+	for _, ref := range refs {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO reference_documents (reference_id, document_id) VALUES (?, ?)
+			ON CONFLICT (reference_id) DO UPDATE SET document_id = excluded.document_id`, ref, id); err != nil {
+			return err
+		}
+	}
+	if bump && len(refs) > 0 {
+		_, err := tx.ExecContext(ctx, `UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'`)
+		return err
+	}
+	return nil
+}
+
+// NamedReferences returns the references named at ingest as documents of
+// the store, and the document each is.
+func (db *DB) NamedReferences(ctx context.Context) (map[string]string, error) {
+	rows, err := db.ro.QueryContext(ctx, `SELECT reference_id, document_id FROM reference_documents`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var ref, doc string
+		if err := rows.Scan(&ref, &doc); err != nil {
+			return nil, err
+		}
+		out[ref] = doc
+	}
+	return out, rows.Err()
 }
 
 // begin starts a write transaction.

@@ -309,7 +309,7 @@ func TestUnsoundStores(t *testing.T) {
 		{"truncated", whole[:len(whole)/2], "is damaged"},
 		{"garbled pages", garbled, "is damaged"},
 		{"another program's", otherBytes, "another program"},
-		{"newer schema", newerBytes, "newer policykb (schema 99; this one knows schemas up to 4)"},
+		{"newer schema", newerBytes, "newer policykb (schema 99; this one knows schemas up to 5)"},
 		{"directory", nil, "is not a regular file (a directory)"},
 	}
 	for _, tt := range tests {

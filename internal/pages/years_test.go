@@ -1,0 +1,288 @@
+package pages
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"html"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/policykb/policykb/graph"
+	"github.com/policykb/policykb/internal/ingest"
+	"github.com/policykb/policykb/internal/pages/graphiql"
+	"github.com/policykb/policykb/internal/policy"
+	"github.com/policykb/policykb/internal/server"
+	"github.com/policykb/policykb/internal/sqlite"
+)
+
+// The made-up years of internal/corpusgen and the made-up Strategy of
+// internal/cite.
+const (
+	yearsData    = "../corpusgen/testdata/years"
+	strategyFile = "../cite/testdata/strategy-2018.txt"
+	strategyID   = "cybersecurity-strategy-2018"
+)
+
+// yearsServer serves the embedded policy and the texts given (file →
+// ingest options) from a fresh store, without search.
+func yearsServer(t *testing.T, files map[string]ingest.Options) *httptest.Server {
+	t.Helper()
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "policykb.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	in, err := ingest.New(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := in.Corpus(ctx); err != nil {
+		t.Fatal(err)
+	}
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if _, err := in.File(ctx, name, files[name]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := &graph.Resolver{Documents: db, Provisions: db, References: db}
+	srv := httptest.NewServer(server.New(server.Config{
+		API: graph.NewHandler(res, graph.Options{Logger: quiet}), IDE: graphiql.Handler("/graphiql", "/graphql"),
+		Pages: New(res, Options{Logger: quiet}), Generation: db.Generation, Ready: func() error { return nil }, Logger: quiet,
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// expectedLines reads an expected file of internal/corpusgen: its lines
+// but for comments.
+func expectedLines(t *testing.T, path string) []string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, l := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
+		if !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func localOf(id string) string {
+	_, l, _ := policy.SplitID(id)
+	return l
+}
+
+var pairRowRe = regexp.MustCompile(`<tr id="([^"]*)" class="pair pair-[a-z]+" data-kind="([A-Z]+)" data-from="([^"]*)" data-to="([^"]*)">`)
+
+// TestComparePage shows the shipped policy and each made-up next year side
+// by side: every pair the edits imply is a row, in the order of the later
+// year, with the words that changed marked; the page's JSON is the
+// GraphQL answer.
+func TestComparePage(t *testing.T) {
+	for _, name := range []string{"split-merged", "subitems", "renumbered"} {
+		t.Run(name, func(t *testing.T) {
+			srv := yearsServer(t, map[string]ingest.Options{filepath.Join(yearsData, name, "to.txt"): {}})
+			path := "/compare/" + doc + "/cs-budget-policy-fy2021"
+			a := get(t, srv.URL, path, "Accept", htmlAccept)
+			if a.status != http.StatusOK || !strings.Contains(a.body, `<html lang="ja">`) {
+				t.Fatalf("%s: %d %.300s", path, a.status, a.body)
+			}
+			if c, _ := canonical(a.body); c != path {
+				t.Errorf("canonical %q", c)
+			}
+			var got []string
+			for _, m := range pairRowRe.FindAllStringSubmatch(a.body, -1) {
+				got = append(got, m[2]+"\t"+localOf(html.UnescapeString(m[3]))+"\t"+localOf(html.UnescapeString(m[4])))
+			}
+			slices.Sort(got)
+			if want := expectedLines(t, filepath.Join(yearsData, name, "pairs.tsv")); !slices.Equal(got, want) {
+				t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			// The year in the preamble, marked word by word on each side.
+			if !strings.Contains(a.body, "令和<del>２</del>年度の概算要求") || !strings.Contains(a.body, "令和<ins>３</ins>年度の概算要求") {
+				t.Errorf("the changed year is not marked")
+			}
+			only := get(t, srv.URL, path+"?only=changes")
+			if strings.Contains(only.body, `data-kind="SAME"`) || !strings.Contains(only.body, `data-kind="CHANGED"`) {
+				t.Errorf("?only=changes shows SAME rows, or no CHANGED one")
+			}
+			sameAsGraphQL(t, srv, path, compareJSON, map[string]any{"from": doc, "to": "cs-budget-policy-fy2021"}, "compare")
+		})
+	}
+	srv := yearsServer(t, nil)
+	for path, status := range map[string]int{
+		"/compare/" + doc + "/nosuch":                404,
+		"/compare/nosuch/" + doc:                     404,
+		"/compare/" + doc + "/" + doc + "?only=all":  400,
+		"/compare/" + doc + "/" + doc + "?kind=SAME": 400,
+		"/compare/" + doc + "/" + doc:                200,
+	} {
+		if a := get(t, srv.URL, path); a.status != status {
+			t.Errorf("%s: %d, want %d", path, a.status, status)
+		}
+	}
+}
+
+// sameAsGraphQL checks that the JSON of the page at path is the field of
+// the answer of /graphql to query with vars.
+func sameAsGraphQL(t *testing.T, srv *httptest.Server, path, query string, vars map[string]any, field string) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	resp, err := http.Post(srv.URL+"/graphql", "application/json", strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gq struct {
+		Data   map[string]json.RawMessage
+		Errors []any
+	}
+	json.NewDecoder(resp.Body).Decode(&gq)
+	resp.Body.Close()
+	if len(gq.Errors) > 0 {
+		t.Fatalf("%s: GraphQL errors %v", path, gq.Errors)
+	}
+	page := get(t, srv.URL, path, "Accept", "application/json")
+	var a, b any
+	json.Unmarshal(gq.Data[field], &a)
+	json.Unmarshal([]byte(page.body), &b)
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	if string(ja) != string(jb) || len(ja) < 10 {
+		t.Errorf("%s: JSON differs from GraphQL:\n%.500s\n%.500s", path, jb, ja)
+	}
+}
+
+var lineRowRe = regexp.MustCompile(`(?s)<tr class="line">(.*?)</tr>`)
+var lineCellRe = regexp.MustCompile(`<td(?: class="[^"]*")? data-provision="([^"]*)" data-kind="([A-Z]*)">`)
+
+// TestSeriesPage shows five made-up years as a series: each provision's
+// line through the years is a row of the page, as the edits of each year
+// imply (lines.tsv); the page's JSON is the GraphQL answer, and /id/ of
+// the series leads to it.
+func TestSeriesPage(t *testing.T) {
+	files := map[string]ingest.Options{}
+	for fy := 2021; fy <= 2024; fy++ {
+		files[filepath.Join(yearsData, "series", fmt.Sprintf("cs-budget-policy-fy%d.txt", fy))] = ingest.Options{}
+	}
+	srv := yearsServer(t, files)
+	const path = "/series/cs-budget-policy"
+	a := get(t, srv.URL, path, "Accept", htmlAccept)
+	if a.status != http.StatusOK {
+		t.Fatalf("%s: %d %.300s", path, a.status, a.body)
+	}
+	if c, _ := canonical(a.body); c != path {
+		t.Errorf("canonical %q", c)
+	}
+	var got []string
+	for _, row := range lineRowRe.FindAllStringSubmatch(a.body, -1) {
+		var cells []string
+		for k, c := range lineCellRe.FindAllStringSubmatch(row[1], -1) {
+			id, kind := localOf(html.UnescapeString(c[1])), c[2]
+			switch {
+			case k == 0 && id != "":
+				cells = append(cells, id)
+			case kind == "" && id == "":
+				cells = append(cells, "·")
+			case id == "":
+				cells = append(cells, kind)
+			default:
+				cells = append(cells, kind+" "+id)
+			}
+			// Each provision is a link to its page.
+			if id != "" && !strings.Contains(row[1], `href="`+provisionPath(html.UnescapeString(c[1]))+`"`) {
+				t.Errorf("%s is not linked", c[1])
+			}
+		}
+		got = append(got, strings.Join(cells, "\t"))
+	}
+	slices.Sort(got)
+	if want := expectedLines(t, filepath.Join(yearsData, "series", "lines.tsv")); !slices.Equal(got, want) {
+		t.Errorf("lines:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for fy := 2020; fy < 2024; fy++ {
+		if cmp := fmt.Sprintf(`href="/compare/cs-budget-policy-fy%d/cs-budget-policy-fy%d"`, fy, fy+1); !strings.Contains(a.body, cmp) {
+			t.Errorf("no link %s", cmp)
+		}
+	}
+	sameAsGraphQL(t, srv, path, seriesJSON, map[string]any{"id": "series:cs-budget-policy"}, "node")
+	if r := get(t, srv.URL, "/id/series:cs-budget-policy"); r.status != http.StatusSeeOther || r.header.Get("Location") != path {
+		t.Errorf("/id/series:cs-budget-policy: %d %s", r.status, r.header.Get("Location"))
+	}
+	if r := get(t, srv.URL, "/series/series:cs-budget-policy"); r.status != http.StatusMovedPermanently || r.header.Get("Location") != path {
+		t.Errorf("/series/series:cs-budget-policy: %d %s", r.status, r.header.Get("Location"))
+	}
+	for _, p := range []string{"/series/nosuch", "/series/nosuch?format=json"} {
+		if r := get(t, srv.URL, p); r.status != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", p, r.status)
+		}
+	}
+	// A document's page links to its series and to the years beside it;
+	// a provision's page to its counterparts in the other years.
+	d := get(t, srv.URL, "/documents/cs-budget-policy-fy2022").body
+	for _, want := range []string{`href="/series/cs-budget-policy"`, `href="/compare/cs-budget-policy-fy2021/cs-budget-policy-fy2022"`,
+		`href="/compare/cs-budget-policy-fy2022/cs-budget-policy-fy2023"`} {
+		if !strings.Contains(d, want) {
+			t.Errorf("document page: no %s", want)
+		}
+	}
+	// ２(2)⑥ of FY2020 is ２(3)④ from FY2022 on.
+	pv := get(t, srv.URL, "/documents/cs-budget-policy-fy2022/2.3.4").body
+	for _, want := range []string{`href="/documents/cs-budget-policy-fy2020/2.2.6"`, `href="/documents/cs-budget-policy-fy2021/2.2.6"`,
+		`href="/documents/cs-budget-policy-fy2023/2.3.4"`, `href="/documents/cs-budget-policy-fy2024/2.3.4"`,
+		`href="/compare/cs-budget-policy-fy2021/cs-budget-policy-fy2022#p-2.3.4"`} {
+		if !strings.Contains(pv, want) {
+			t.Errorf("provision page: no %s", want)
+		}
+	}
+	// ２(1)③, removed in FY2022, has no counterpart there.
+	if r := get(t, srv.URL, "/documents/cs-budget-policy-fy2021/2.1.3").body; !strings.Contains(r, "対応する項目なし") {
+		t.Errorf("the page of a provision removed the year after does not say so")
+	}
+}
+
+// TestCitingDocumentPages ingests a made-up Strategy beside the policy:
+// the policy's pinpoint 「目標達成のための施策」 links to the Strategy's
+// section of that name, whose page lists the citing provision, and the
+// reference's page leads to the Strategy.
+func TestCitingDocumentPages(t *testing.T) {
+	srv := yearsServer(t, map[string]ingest.Options{strategyFile: {ID: strategyID}})
+	section := "/documents/" + strategyID + "/4"
+	policyPage := get(t, srv.URL, "/documents/"+doc+"/2").body
+	if !strings.Contains(policyPage, `<a class="pinpoint" href="`+section+`" title="4　目標達成のための施策">目標達成のための施策</a>`) {
+		t.Errorf("the pinpoint is not a link to %s", section)
+	}
+	docPage := get(t, srv.URL, "/documents/"+doc).body
+	if !strings.Contains(docPage, `<a class="pinpoint" href="`+section+`"`) {
+		t.Errorf("the pinpoint is not a link on the document page")
+	}
+	s := get(t, srv.URL, section).body
+	if !strings.Contains(s, "この項目を引用している他の文書の項目") || !strings.Contains(s, `href="/documents/`+doc+`/2"`) ||
+		!strings.Contains(s, `<mark>戦略</mark>`) {
+		t.Errorf("the section's page does not list the citing provision")
+	}
+	ref := get(t, srv.URL, "/references/cybersecurity-strategy-2018").body
+	if !strings.Contains(ref, `href="/documents/`+strategyID+`"`) || !strings.Contains(ref, `<a class="pinpoint" href="`+section+`"`) {
+		t.Errorf("the reference's page does not lead to the Strategy")
+	}
+	st := get(t, srv.URL, "/documents/"+strategyID).body
+	if !strings.Contains(st, `href="/references/cybersecurity-strategy-2018"`) {
+		t.Errorf("the Strategy's page does not say it is cited")
+	}
+	sameAsGraphQL(t, srv, section, `query($id: ID!) { provision(id: $id) { `+provisionFields+` } }`, map[string]any{"id": strategyID + ":4"}, "provision")
+}
