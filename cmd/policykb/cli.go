@@ -61,7 +61,7 @@ func newApp(stdout, stderr io.Writer) *app {
 	a.root.SetHelpCommand(a.helpCmd())
 	helpFlag(a.root)
 	a.root.AddCommand(a.serveCmd(), a.ingestCmd(), a.searchCmd(), a.exportCmd(), a.historyCmd(),
-		a.revertCmd(), a.backupCmd(), a.versionCmd(), a.completionCmd())
+		a.revertCmd(), a.backupCmd(), a.compareCmd(), a.seriesCmd(), a.versionCmd(), a.completionCmd())
 	return a
 }
 

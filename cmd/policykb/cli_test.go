@@ -485,6 +485,13 @@ func TestREADMETranscripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	years, err := filepath.Abs("../../internal/corpusgen/testdata/years")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(years, filepath.Join(work, "years")); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.Symlink(corpus, filepath.Join(work, "corpus")); err != nil {
 		t.Fatal(err)
 	}

@@ -56,6 +56,8 @@ file that cannot be parsed leaves the store as it was. The options --title,
 	decidedBy := textOption(fs, "decided-by", "", "`WHO` decided it, without 決定 (サイバーセキュリティ戦略本部)")
 	fiscalYear := intOption(fs, "fiscal-year", 0, 1900, 2200, "the Gregorian fiscal year `N` (2020 for 令和２年度)")
 	partial := boolOption(fs, "partial", "the text is an excerpt: its numbering may start at any number and level, and it needs no title line (then --title)")
+	refs := listOption(fs, "reference", "the text is the document that reference `REF` is (ref:cybersecurity-strategy-2018, or the slug alone); may be given more than once",
+		func(s string) error { _, err := ingest.ReferenceID(s); return err })
 	cmd.Args = args(func(cmd *cobra.Command, files []string) error {
 		if err := checkLockTimeout(cmd, *wait); err != nil {
 			return err
@@ -64,7 +66,7 @@ file that cannot be parsed leaves the store as it was. The options --title,
 			return usagef(cmd, "give one or more files, and --id only with one")
 		}
 		if len(files) > 1 {
-			for _, name := range []string{"title", "decided-on", "decided-by", "fiscal-year"} {
+			for _, name := range []string{"title", "decided-on", "decided-by", "fiscal-year", "reference"} {
 				if fs.Changed(name) {
 					return usagef(cmd, "--%s describes one document: give it with one file", name)
 				}
@@ -76,6 +78,7 @@ file that cannot be parsed leaves the store as it was. The options --title,
 		opt := ingest.Options{
 			ID: *id, Replace: *replace,
 			Title: *title, DecidedOn: *decidedOn, DecidedBy: *decidedBy, FiscalYear: *fiscalYear, Partial: *partial,
+			References: *refs,
 		}
 		// One ingest at a time: a second waits for the first, for a while.
 		return a.writing(cmd.Context(), *data, "ingesting", *wait, func(db *sqlite.DB) error {

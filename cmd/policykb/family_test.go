@@ -51,3 +51,40 @@ func TestIngestExcerpt(t *testing.T) {
 		t.Errorf("provisions %s, want %s", got, want)
 	}
 }
+
+// TestCompareCommand: compare and series print, and refuse an unknown
+// document (exit 1) and an unknown --format (exit 2).
+func TestCompareCommand(t *testing.T) {
+	data := t.TempDir()
+	mustRun(t, "ingest", "--data", data, "../../internal/corpusgen/testdata/years/series/cs-budget-policy-fy2021.txt")
+	out := mustRun(t, "compare", "--data", data, "cs-budget-policy-fy2020", "cs-budget-policy-fy2021")
+	if !strings.Contains(out, "35 → 36 provisions: 33 same, 2 changed, 0 moved, 1 added, 0 removed") {
+		t.Errorf("compare printed %q", out)
+	}
+	var answer struct {
+		Compare struct {
+			Pairs []struct{ Kind string }
+		}
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, "compare", "--data", data, "--format", "json", "cs-budget-policy-fy2020", "cs-budget-policy-fy2021")), &answer); err != nil || len(answer.Compare.Pairs) != 36 {
+		t.Errorf("compare --format json: %d pairs, %v; want 36", len(answer.Compare.Pairs), err)
+	}
+	if out := mustRun(t, "series", "--data", data); !strings.Contains(out, "series:cs-budget-policy") {
+		t.Errorf("series printed %q", out)
+	}
+	for _, tt := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"compare", "--data", data, "cs-budget-policy-fy2020", "nosuch"}, 1, `no document "nosuch"`},
+		{[]string{"compare", "--data", data, "--format", "xml", "cs-budget-policy-fy2020", "cs-budget-policy-fy2021"}, 2, `--format "xml": want text or json`},
+		{[]string{"compare", "--data", data, "cs-budget-policy-fy2020"}, 2, "give two document IDs"},
+		{[]string{"series", "--data", data, "series:nosuch"}, 1, "series:nosuch"},
+	} {
+		code, _, errs := policykb(t, tt.args...)
+		if code != tt.code || !strings.Contains(errs, tt.want) {
+			t.Errorf("%v: exit %d, %q; want %d and …%s…", tt.args, code, errs, tt.code, tt.want)
+		}
+	}
+}

@@ -74,6 +74,25 @@ func (v *textValue) Set(s string) error { v.s = s; return nil }
 func (v *textValue) String() string     { return v.s }
 func (v *textValue) Type() string       { return v.typ }
 
+// listValue is an option that may be given more than once; each value is
+// checked by check.
+type listValue struct {
+	vals  []string
+	check func(string) error
+}
+
+func (v *listValue) Set(s string) error {
+	if v.check != nil {
+		if err := v.check(s); err != nil {
+			return err
+		}
+	}
+	v.vals = append(v.vals, s)
+	return nil
+}
+func (v *listValue) String() string { return strings.Join(v.vals, ",") }
+func (v *listValue) Type() string   { return "stringList" }
+
 // dateValue is a date as ISO 8601 (2019-05-23, 2019-05, 2019) or in 和暦
 // (令和元年５月２３日).
 type dateValue policy.Date
@@ -117,6 +136,13 @@ func textOption(fs *pflag.FlagSet, name, value, usage string) *string {
 	v := &textValue{s: value, typ: "string"}
 	fs.Var(v, name, usage)
 	return &v.s
+}
+
+// listOption adds an option that may be given more than once.
+func listOption(fs *pflag.FlagSet, name, usage string, check func(string) error) *[]string {
+	v := &listValue{check: check}
+	fs.Var(v, name, usage)
+	return &v.vals
 }
 
 func dateOption(fs *pflag.FlagSet, name, usage string) *policy.Date {
