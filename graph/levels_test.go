@@ -6,18 +6,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/policykb/policykb/graph"
-	"github.com/policykb/policykb/internal/ingest"
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/policytest"
 	"github.com/policykb/policykb/internal/search"
 	"github.com/policykb/policykb/internal/server"
-	"github.com/policykb/policykb/internal/sqlite"
+	"github.com/policykb/policykb/internal/testfixture"
 )
 
 // newDocsServer serves the embedded corpus and docs from a fresh store over
@@ -25,18 +23,7 @@ import (
 func newDocsServer(t *testing.T, docs ...*policy.Document) (*httptest.Server, *graph.Resolver) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "policykb.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	in, err := ingest.New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := in.Corpus(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := testfixture.Store(t)
 	for _, d := range docs {
 		if err := db.Ingest(ctx, d); err != nil {
 			t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/server"
 	"github.com/policykb/policykb/internal/sqlite"
+	"github.com/policykb/policykb/internal/testfixture"
 )
 
 // yearsData holds the made-up years of internal/corpusgen (see
@@ -31,19 +32,8 @@ const (
 // given (name → ingest options), served over HTTP without search.
 func yearStore(t *testing.T, files map[string]ingest.Options) (*httptest.Server, *sqlite.DB) {
 	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "policykb.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	in, err := ingest.New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, in := testfixture.Ingester(t)
 	ctx := context.Background()
-	if _, err := in.Corpus(ctx); err != nil {
-		t.Fatal(err)
-	}
 	names := make([]string, 0, len(files))
 	for name := range files {
 		names = append(names, name)

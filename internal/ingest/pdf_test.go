@@ -1,4 +1,4 @@
-package ingest
+package ingest_test
 
 import (
 	"context"
@@ -10,10 +10,11 @@ import (
 	"testing"
 
 	"github.com/policykb/policykb/corpus"
+	"github.com/policykb/policykb/internal/ingest"
 	"github.com/policykb/policykb/internal/parse"
 	"github.com/policykb/policykb/internal/pdf/pdftest"
 	"github.com/policykb/policykb/internal/policy"
-	"github.com/policykb/policykb/internal/sqlite"
+	"github.com/policykb/policykb/internal/testfixture"
 )
 
 // TestIngestPDF ingests the policy printed to a PDF by headless Chromium in
@@ -22,15 +23,7 @@ import (
 // a message saying why, naming the file.
 func TestIngestPDF(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "policykb.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	in, err := New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, in := testfixture.Ingester(t)
 	src := corpus.Files()[0].Data
 	want, err := parse.Document(ctx, "policy.txt", src, parse.Options{})
 	if err != nil {
@@ -44,12 +37,12 @@ func TestIngestPDF(t *testing.T) {
 		if err := os.WriteFile(file, pdfs["policy"], 0o644); err != nil {
 			t.Fatal(err)
 		}
-		res, err := in.File(ctx, file, Options{})
+		res, err := in.File(ctx, file, ingest.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got, w := tree(res.Doc), tree(want); got != w {
-			t.Errorf("the PDF's tree differs from the text's:\n%s", firstLineDiff(w, got))
+			t.Errorf("the PDF's tree differs from the text's:\n%s\nwant\n%s", got, w)
 		}
 		if res.Doc.PageCount < 2 {
 			t.Errorf("%d pages, want the PDF's pages", res.Doc.PageCount)
@@ -73,7 +66,7 @@ func TestIngestPDF(t *testing.T) {
 			if err := os.WriteFile(file, tt.data, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			_, err := in.File(ctx, file, Options{ID: "x"})
+			_, err := in.File(ctx, file, ingest.Options{ID: "x"})
 			var pe *parse.Error
 			if !errors.As(err, &pe) || pe.Line != 1 || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %v, want …%s…", err, tt.want)
@@ -97,21 +90,4 @@ func tree(doc *policy.Document) string {
 		}
 	}
 	return b.String()
-}
-
-func firstLineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := range max(len(w), len(g)) {
-		var a, c string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			c = g[i]
-		}
-		if a != c {
-			return fmt.Sprintf("line %d:\nwant %q\ngot  %q", i+1, a, c)
-		}
-	}
-	return ""
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -19,21 +18,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/policykb/policykb/internal/browsertest"
 )
-
-// findBrowser returns the path of a Chromium or Chrome: $POLICYKB_CHROME,
-// else the first one on $PATH.
-func findBrowser() string {
-	if p := os.Getenv("POLICYKB_CHROME"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "headless-shell"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
 
 // screenshotDir is where the browser tests keep their screenshots:
 // $POLICYKB_SCREENSHOTS if set (CI keeps them as artefacts), else a
@@ -52,7 +38,7 @@ func screenshotDir(t *testing.T) string {
 // needBrowser returns the path of the browser to test with, or skips the
 // test where there is none, unless $POLICYKB_REQUIRE_BROWSER is set (CI).
 func needBrowser(t *testing.T) string {
-	path := findBrowser()
+	path := browsertest.Find()
 	if path == "" {
 		if os.Getenv("POLICYKB_REQUIRE_BROWSER") != "" {
 			t.Fatal("no Chromium or Chrome found, and POLICYKB_REQUIRE_BROWSER is set")

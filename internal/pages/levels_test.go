@@ -5,18 +5,16 @@ import (
 	"encoding/json"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
 
 	"github.com/policykb/policykb/graph"
-	"github.com/policykb/policykb/internal/ingest"
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/policytest"
 	"github.com/policykb/policykb/internal/search"
-	"github.com/policykb/policykb/internal/sqlite"
+	"github.com/policykb/policykb/internal/testfixture"
 )
 
 // newDocsServer serves the embedded corpus and docs, indexed for search,
@@ -24,18 +22,7 @@ import (
 func newDocsServer(t *testing.T, docs ...*policy.Document) *httptest.Server {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "policykb.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	in, err := ingest.New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := in.Corpus(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := testfixture.Store(t)
 	for _, d := range docs {
 		if err := db.Ingest(ctx, d); err != nil {
 			t.Fatal(err)

@@ -19,7 +19,7 @@ import (
 	"github.com/policykb/policykb/internal/pages/graphiql"
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/server"
-	"github.com/policykb/policykb/internal/sqlite"
+	"github.com/policykb/policykb/internal/testfixture"
 )
 
 // The made-up years of internal/corpusgen and the made-up Strategy of
@@ -34,19 +34,8 @@ const (
 // ingest options) from a fresh store, without search.
 func yearsServer(t *testing.T, files map[string]ingest.Options) *httptest.Server {
 	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "policykb.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	in, err := ingest.New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, in := testfixture.Ingester(t)
 	ctx := context.Background()
-	if _, err := in.Corpus(ctx); err != nil {
-		t.Fatal(err)
-	}
 	names := make([]string, 0, len(files))
 	for name := range files {
 		names = append(names, name)

@@ -2,13 +2,12 @@ package search
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/policykb/policykb/internal/ingest"
 	"github.com/policykb/policykb/internal/policy"
-	"github.com/policykb/policykb/internal/sqlite"
+	"github.com/policykb/policykb/internal/testfixture"
 )
 
 // TestNotesFound: a word that stands only in a footnote finds the
@@ -16,15 +15,7 @@ import (
 // still fragments of the provision's text.
 func TestNotesFound(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "policykb.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	in, err := ingest.New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, in := testfixture.Ingester(t)
 	text := "政府機関の監視に関する方針\n１　監視\n政府機関の通信はGSOC1により常時監視される。\n1 Government Security Operation Coordination team\n- 1 -\n"
 	if _, err := in.Ingest(ctx, "notes.txt", []byte(text), ingest.Options{ID: "notes"}); err != nil {
 		t.Fatal(err)
@@ -38,8 +29,10 @@ func TestNotesFound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := ids(r); strings.Join(got, " ") != "notes:1" {
-		t.Fatalf("hits %v, want notes:1", got)
+	// The policy beside it holds words the thesaurus relates to
+	// Coordination (連携); the provision whose note holds it comes first.
+	if got := ids(r); len(got) == 0 || got[0] != "notes:1" {
+		t.Fatalf("hits %v, want notes:1 first", got)
 	}
 	for _, h := range r.Hits[0].Highlights {
 		if strings.Contains(h, "Coordination") || !strings.Contains(h, "GSOC") {

@@ -10,32 +10,18 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/policykb/policykb/internal/browsertest"
 )
-
-// findBrowser returns the path of a Chromium or Chrome: $POLICYKB_CHROME,
-// else the first one on $PATH.
-func findBrowser() string {
-	if p := os.Getenv("POLICYKB_CHROME"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "headless-shell"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
 
 // NeedBrowser returns the path of the browser to print PDFs with, or skips
 // the test where there is none, unless $POLICYKB_REQUIRE_BROWSER is set (CI).
 func NeedBrowser(t testing.TB) string {
-	path := findBrowser()
+	path := browsertest.Find()
 	if path == "" {
 		if os.Getenv("POLICYKB_REQUIRE_BROWSER") != "" {
 			t.Fatal("no Chromium or Chrome found, and POLICYKB_REQUIRE_BROWSER is set")
