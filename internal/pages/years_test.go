@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/internal/ingest"
 	"github.com/policykb/policykb/internal/pages/graphiql"
@@ -274,4 +275,53 @@ func TestCitingDocumentPages(t *testing.T) {
 		t.Errorf("the Strategy's page does not say it is cited")
 	}
 	sameAsGraphQL(t, srv, section, `query($id: ID!) { provision(id: $id) { `+provisionFields+` } }`, map[string]any{"id": strategyID + ":4"}, "provision")
+}
+
+// TestBrowserYears reads a series and a comparison in a headless Chromium,
+// as a reader does: the line of each provision through five years, a
+// comparison reached from the series page with the changed words marked
+// side by side, and the counterparts of a provision, linked.
+func TestBrowserYears(t *testing.T) {
+	path := needBrowser(t)
+	files := map[string]ingest.Options{}
+	for fy := 2021; fy <= 2024; fy++ {
+		files[filepath.Join(yearsData, "series", fmt.Sprintf("cs-budget-policy-fy%d.txt", fy))] = ingest.Options{}
+	}
+	srv := yearsServer(t, files)
+	ctx := newBrowser(t, path, srv.URL)
+	dir := screenshotDir(t)
+
+	do(t, ctx, chromedp.Navigate(srv.URL+"/series/cs-budget-policy"), chromedp.WaitVisible(chromedp.CSS(`tr.line`)))
+	rows := run(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("tr.line")].map(tr =>
+		[...tr.querySelectorAll("td[data-provision]")].map((td, k) => {
+			const id = td.dataset.provision.replace(/^.*:/, ""), kind = td.dataset.kind;
+			if (k === 0 && id) return id;
+			if (!id) return kind || "·";
+			return kind ? kind + " " + id : id;
+		}).join("\t"))`))
+	slices.Sort(rows)
+	if want := expectedLines(t, filepath.Join(yearsData, "series", "lines.tsv")); !slices.Equal(rows, want) {
+		t.Errorf("the series page shows the lines\n%s\nwant\n%s", strings.Join(rows, "\n"), strings.Join(want, "\n"))
+	}
+	save(t, ctx, dir, "series", chromedp.CaptureScreenshot())
+
+	do(t, ctx, chromedp.Click(chromedp.CSS(`.series-compares a`)), chromedp.WaitVisible(chromedp.CSS(`table.side-by-side`)))
+	if loc := run(t, ctx, chromedp.Location()); loc != srv.URL+"/compare/cs-budget-policy-fy2020/cs-budget-policy-fy2021" {
+		t.Errorf("the first comparison of the series led to %s", loc)
+	}
+	marked := run(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("table.side-by-side del, table.side-by-side ins")].map(e => e.tagName + " " + e.textContent)`))
+	for _, want := range []string{"DEL ２", "INS ３", "DEL 新たな", "INS 一層の"} {
+		if !slices.Contains(marked, want) {
+			t.Errorf("the comparison does not mark %q (marked: %v)", want, marked)
+		}
+	}
+	save(t, ctx, dir, "compare", chromedp.CaptureScreenshot())
+
+	do(t, ctx, chromedp.Navigate(srv.URL+"/documents/cs-budget-policy-fy2020/2.1.1"), chromedp.WaitVisible(chromedp.CSS(`main`)))
+	links := run(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("a[href^='/documents/cs-budget-policy-fy202']")].map(a => a.getAttribute("href"))`))
+	for fy := 2021; fy <= 2024; fy++ {
+		if want := fmt.Sprintf("/documents/cs-budget-policy-fy%d/2.1.1", fy); !slices.Contains(links, want) {
+			t.Errorf("the provision's page does not link its counterpart %s (links: %v)", want, links)
+		}
+	}
 }
