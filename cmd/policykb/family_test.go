@@ -2,6 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -86,5 +89,53 @@ func TestCompareCommand(t *testing.T) {
 		if code != tt.code || !strings.Contains(errs, tt.want) {
 			t.Errorf("%v: exit %d, %q; want %d and …%s…", tt.args, code, errs, tt.code, tt.want)
 		}
+	}
+}
+
+// TestSeriesCommand: policykb series prints each provision's line through
+// five made-up years as the script that made them says it runs (lines.tsv).
+func TestSeriesCommand(t *testing.T) {
+	data := t.TempDir()
+	years := "../../internal/corpusgen/testdata/years/series/"
+	for fy := 2021; fy <= 2024; fy++ {
+		mustRun(t, "ingest", "--data", data, years+"cs-budget-policy-fy"+strconv.Itoa(fy)+".txt")
+	}
+	out := mustRun(t, "series", "--data", data, "series:cs-budget-policy")
+	_, rows, ok := strings.Cut(out, " lines:\n")
+	if !ok {
+		t.Fatalf("series printed no lines:\n%s", out)
+	}
+	var got []string
+	for row := range strings.Lines(rows) {
+		var cells []string
+		for k, cell := range strings.Split(strings.TrimSpace(row), " | ") {
+			id, kind := strings.Fields(cell)[0], "SAME"
+			for _, k := range []string{"changed", "moved", "added"} {
+				if strings.HasSuffix(cell, " ("+k+")") {
+					kind = strings.ToUpper(k)
+				}
+			}
+			switch {
+			case cell == "—":
+				cells = append(cells, "·")
+			case cell == "removed":
+				cells = append(cells, "REMOVED")
+			case k == 0:
+				cells = append(cells, id)
+			default:
+				cells = append(cells, kind+" "+id)
+			}
+		}
+		got = append(got, strings.Join(cells, "\t"))
+	}
+	wantFile, err := os.ReadFile(years + "lines.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Split(strings.TrimSpace(string(wantFile)), "\n")
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("lines:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
