@@ -5,6 +5,7 @@ import (
 	"github.com/policykb/policykb/internal/sqlite"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"strings"
 )
 
 // compareCmd is 'policykb compare'.
@@ -52,7 +53,11 @@ func (a *app) seriesCmd() *cobra.Command {
 		ctx := cmd.Context()
 		id := ""
 		if len(args) == 1 {
+			// The series ID, or its slug alone.
 			id = args[0]
+			if !strings.HasPrefix(id, "series:") {
+				id = "series:" + id
+			}
 		}
 		return a.reading(ctx, *data, func(db *sqlite.DB) error {
 			return graph.PrintSeries(ctx, resolver(db), a.stdout, id, *format)

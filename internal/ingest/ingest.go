@@ -117,7 +117,8 @@ func (in *Ingester) Ingest(ctx context.Context, name string, src []byte, opt Opt
 	if limit := maxSize(src); len(src) > limit {
 		return nil, &parse.Error{File: shown, Line: 1, Msg: fmt.Sprintf("file larger than %d MiB; not a policy text", limit>>20)}
 	}
-	if pdf.IsPDF(src) {
+	isPDF := pdf.IsPDF(src)
+	if isPDF {
 		text, err := readPDF(ctx, shown, src)
 		if err != nil {
 			return nil, err
@@ -127,6 +128,9 @@ func (in *Ingester) Ingest(ctx context.Context, name string, src []byte, opt Opt
 	doc, err := in.parse(ctx, shown, src, opt.parseOptions())
 	if err != nil {
 		return nil, err
+	}
+	if isPDF {
+		doc.Encoding = "PDF"
 	}
 	res, err := in.store.IngestVersion(ctx, doc, policy.IngestOptions{Replace: opt.Replace, Note: opt.Note, References: refs})
 	if err != nil {

@@ -44,6 +44,9 @@ func TestIngestPDF(t *testing.T) {
 		if got, w := tree(res.Doc), tree(want); got != w {
 			t.Errorf("the PDF's tree differs from the text's:\n%s\nwant\n%s", got, w)
 		}
+		if res.Doc.Encoding != "PDF" {
+			t.Errorf("encoding %q, want PDF", res.Doc.Encoding)
+		}
 		if res.Doc.PageCount < 2 {
 			t.Errorf("%d pages, want the PDF's pages", res.Doc.PageCount)
 		}

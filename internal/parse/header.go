@@ -63,7 +63,7 @@ func header(lines []srcLine, opt Options) (int, *Error) {
 		last = i
 		i = next(lines, i)
 	}
-	if !title && !opt.Partial {
+	if !title && !opt.Partial && opt.Title == "" {
 		first := next(lines, -1)
 		return 0, &Error{Line: lines[first].no, Msg: "no title: the first line is not the Japanese title of a policy (an excerpt without one: --partial --title)"}
 	}

@@ -55,6 +55,21 @@ func TestHeaders(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "--id") {
 		t.Errorf("err = %v, want one that asks for --id", err)
 	}
+	// An excerpt is not the document its title names: it needs an ID of its
+	// own.
+	_, err = parse.Document(context.Background(), "h.txt", []byte("サイバーセキュリティ関係施策に関する令和２年度予算重点化方針（抜粋）\n"+body), parse.Options{Partial: true})
+	if err == nil || !strings.Contains(err.Error(), "h.txt:1: an excerpt needs an ID of its own") {
+		t.Errorf("err = %v, want one that asks an excerpt for an ID of its own", err)
+	}
+	// An excerpt ends mid-page: no footer needs to close its last page.
+	doc, err := parse.Document(context.Background(), "h.txt", []byte("（１）　範囲\n範囲を定める。\n4\n（２）　手続\n手続を定める。\n"), parse.Options{ID: "x", Partial: true, Title: "抜粋"})
+	if err != nil || len(doc.Provisions) != 2 {
+		t.Errorf("an excerpt ending mid-page: %v", err)
+	}
+	// A whole text without a title line takes --title.
+	if doc, err := parse.Document(context.Background(), "h.txt", []byte(body), parse.Options{ID: "x", Title: "方針"}); err != nil || doc.Title != "方針" {
+		t.Errorf("a text without a title line, given --title: %v", err)
+	}
 	// An excerpt without a title line needs --title.
 	_, err = parse.Document(context.Background(), "h.txt", []byte(body), parse.Options{ID: "x", Partial: true})
 	if err == nil || !strings.Contains(err.Error(), "--title") {

@@ -218,16 +218,21 @@ func document(c *canceller, src []byte, opt Options) (*policy.Document, *Error) 
 	if doc.Title == "" {
 		return nil, &Error{Line: 1, Msg: "no title: the text prints none; give one (--title)"}
 	}
+	titleLine := max(doc.TitleLineNo, 1)
 	switch {
 	case opt.ID != "":
 		if !IDPattern.MatchString(opt.ID) {
-			return nil, &Error{Line: doc.TitleLineNo, Msg: fmt.Sprintf("invalid document ID %s: use lower-case ASCII letters, digits, '.', '_' and '-'", policy.Quote(opt.ID))}
+			return nil, &Error{Line: titleLine, Msg: fmt.Sprintf("invalid document ID %s: use lower-case ASCII letters, digits, '.', '_' and '-'", policy.Quote(opt.ID))}
 		}
 		doc.ID = opt.ID
+	case opt.Partial:
+		// An excerpt is not the whole document its title names: under that
+		// document's ID it would replace it.
+		return nil, &Error{Line: titleLine, Msg: "an excerpt needs an ID of its own, not the one of the document it is taken from; give one (--id)"}
 	case doc.FiscalYear != 0 && strings.Contains(doc.Title, "サイバーセキュリティ") && strings.Contains(doc.Title, "予算重点化方針"):
 		doc.ID = fmt.Sprintf("cs-budget-policy-fy%d", doc.FiscalYear)
 	default:
-		return nil, &Error{Line: doc.TitleLineNo, Msg: "cannot derive a document ID from the title; give one (--id)"}
+		return nil, &Error{Line: titleLine, Msg: "cannot derive a document ID from the title; give one (--id)"}
 	}
 	doc.Provisions = w.build(doc.ID)
 	if c.err != nil {

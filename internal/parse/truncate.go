@@ -16,8 +16,9 @@ import (
 //   - it must end as this family's sentences and items end: with 。 or with
 //     the nominal こと (…ものであること); a text cut anywhere else ends
 //     mid-sentence (…する, …を), mid-word (…であるこ) or mid-bracket;
-//   - a text whose pages carry footers must end with the footer of its last
-//     page: pages are closed by their footers, the last one too.
+//   - a whole text (not an excerpt) whose pages carry footers must end with
+//     the footer of its last page: pages are closed by their footers, the
+//     last one too.
 //
 // The cut points it cannot see are the ones that leave a text ending, like a
 // sound one, after a sentence at the end of a provision on an unfooted page.
@@ -70,7 +71,9 @@ func truncated(lines []srcLine, doc *policy.Document) *Error {
 		return fail("its last paragraph ends inside brackets: %s", tail)
 	case !endsSentence(para):
 		return fail("its last paragraph ends inside a sentence (not with 。 or こと): %s", tail)
-	case footers && !lastFooter(lines, lastAny):
+	case footers && !lastFooter(lines, lastAny) && !doc.Partial:
+		// An excerpt ends where it was cut from its document, mid-page as
+		// often as not; its last sentence must still end.
 		return fail("it has page footers but its last page has none after %s", tail)
 	}
 	return nil

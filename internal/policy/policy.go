@@ -78,7 +78,8 @@ type Document struct {
 	// Source line numbers (1-based) of the header lines; 0 where absent.
 	TitleLineNo, DateLineNo, DecidedByLineNo int
 
-	// Encoding the source was decoded from: "UTF-8", "UTF-16LE", "UTF-16BE" or "Shift_JIS".
+	// Encoding the source was decoded from: "UTF-8", "UTF-16LE", "UTF-16BE" or
+	// "Shift_JIS"; "PDF" for the text read from a PDF.
 	Encoding string
 	// Source is the decoded text as ingested (UTF-8, line breaks as in the file).
 	Source string
