@@ -240,6 +240,7 @@ func dai(t string) (Marker, bool) {
 		s string
 		k Kind
 	}{{"部", Part}, {"章", Chapter}, {"節", Clause}} {
+		// Extraction may leave a blank before the word: 第 1 部.
 		if strings.HasPrefix(rest, k.s) {
 			kind, suffix = k.k, k.s
 		}
@@ -251,9 +252,6 @@ func dai(t string) (Marker, bool) {
 			return Marker{}, false
 		}
 		return Marker{Style: Style{Kind: Dai}, Number: n, Full: full, Raw: t[:len(t)-len(rest)], Rest: rest}, true
-	}
-	if b1 != "" {
-		return Marker{}, false
 	}
 	rest = rest[len(suffix):]
 	blank, rest := splitBlank(rest)
@@ -477,8 +475,11 @@ func romanUpper(t string) (Marker, bool) {
 	}
 	s := t[i:]
 	dot := false
-	if r, k := utf8.DecodeRuneInString(s); r == '.' || r == '．' {
-		s, dot = s[k:], true
+	// Extraction may leave a blank before the dot: Ⅱ ．
+	if _, after := splitBlank(s); after != "" {
+		if r, k := utf8.DecodeRuneInString(after); r == '.' || r == '．' {
+			s, dot = after[k:], true
+		}
 	}
 	blank, rest := splitBlank(s)
 	if !dot && blank == "" && rest != "" {

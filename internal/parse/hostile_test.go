@@ -53,6 +53,39 @@ func TestHostileLayouts(t *testing.T) {
 		{name: "a level that reappears where its parent is missing",
 			text: head + "第１　総論\n１　目的\n（１）　範囲\n範囲である。\n第２　各論\n（１）　手続\n手続である。\n",
 			err:  "x.txt:8: item （１） out of sequence: expected area １ before it"},
+		{name: "a list of letters that runs past (h) to (i) and (j)",
+			text:    head + "１　総論\n次の事項を定める。\n(a) 一\n(b) 二\n(c) 三\n(d) 四\n(e) 五\n(f) 六\n(g) 七\n(h) 八\n(i) 九\n(j) 十\n以上である。\n",
+			outline: "1 総論|1.1 一|1.2 二|1.3 三|1.4 四|1.5 五|1.6 六|1.7 七|1.8 八|1.9 九|1.10 十"},
+		{name: "a number skipped by three",
+			text: head + "１　総論\n総論である。\n２　各論\n各論である。\n６　雑則\n雑則である。\n",
+			err:  "x.txt:7: section ６ out of sequence: expected ３ after ２"},
+		{name: "an area skipped by three",
+			text: head + "１　総論\n(1) 目的\n目的である。\n(5) 範囲\n範囲である。\n",
+			err:  "x.txt:6: area (5) out of sequence: expected (2) after (1)"},
+		{name: "blanks inside the markers of parts and Roman numerals",
+			text:    head + "第 1 部　総論\nⅠ ．目的\n目的である。\nⅡ ．範囲\n範囲である。\n第 2 部　各論\n各論である。\n",
+			outline: "1 総論|1.1 目的|1.2 範囲|2 各論"},
+		{name: "counters after a number and a blank",
+			text:    head + "１　総論\n総論である。\n2 か年の計画とする。\n2 国間の協力を進める。\n2 つの柱からなる。\n２　各論\n各論である。\n",
+			outline: "1 総論|2 各論"},
+		{name: "a footnote followed by more sections on its page",
+			text:    head + "１　総則\n監視はGSOC1により行う。\n1 Government Security Operation Coordination team\n２　体制\n体制を整える。\n３　推進\n推進する。\n- 1 -\n",
+			outline: "1 総則 [1:Government Security Operation Coordination team]|2 体制|3 推進"},
+		{name: "ten footnotes at the foot of a page",
+			text: head + "１　総則\n" + func() string {
+				var b strings.Builder
+				for i := 1; i <= 10; i++ {
+					fmt.Fprintf(&b, "用語%s%dを用いる。\n", string(rune('A'+i-1)), i)
+				}
+				for i := 1; i <= 10; i++ {
+					fmt.Fprintf(&b, "%d 用語の説明その%d\n", i, i)
+				}
+				return b.String()
+			}() + "- 1 -\n",
+			outline: "1 総則 [1:用語の説明その1] [2:用語の説明その2] [3:用語の説明その3] [4:用語の説明その4] [5:用語の説明その5] [6:用語の説明その6] [7:用語の説明その7] [8:用語の説明その8] [9:用語の説明その9] [10:用語の説明その10]"},
+		{name: "a footnote marker in a heading",
+			text:    head + "１　GSOC1の運用\n運用する。\n1 政府機関の横断的な監視体制\n- 1 -\n",
+			outline: "1 GSOCの運用 [1:政府機関の横断的な監視体制]"},
 		{name: "decimal chains 300 levels deep",
 			text: deep(300),
 		},

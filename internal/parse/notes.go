@@ -44,7 +44,7 @@ func (w *walker) footnotes(i int) (last int, ok bool) {
 	}
 	// The block runs to the page's end, within a few lines.
 	end := -1
-	for j := i + 1; j < len(lines) && j <= i+12; j++ {
+	for j := i + 1; j < len(lines) && j <= i+maxNoteLines; j++ {
 		if lines[j].pageBreak {
 			end = j - 1
 			break
@@ -55,7 +55,7 @@ func (w *walker) footnotes(i int) (last int, ok bool) {
 		}
 	}
 	if end < 0 {
-		if next(lines, i+12) >= 0 && i+12 < len(lines) {
+		if next(lines, i+maxNoteLines) >= 0 && i+maxNoteLines < len(lines) {
 			return i, false
 		}
 		end = len(lines) - 1
@@ -71,7 +71,7 @@ func (w *walker) footnotes(i int) (last int, ok bool) {
 	var blocks []note
 	cur := note{}
 	num := n
-	if end-i > 8 {
+	if end-i > maxNoteLines {
 		return i, false
 	}
 	for j := i; j <= end; j++ {
@@ -89,6 +89,9 @@ func (w *walker) footnotes(i int) (last int, ok bool) {
 				if j == i {
 					return i, false
 				}
+				// A number whose marker stands nowhere on the page: the
+				// notes end before it, and the text goes on (2 体制).
+				end = j - 1
 				break
 			}
 			if j > i {
@@ -118,6 +121,10 @@ func (w *walker) footnotes(i int) (last int, ok bool) {
 	}
 	return blocks[len(blocks)-1].last, true
 }
+
+// maxNoteLines is how many lines the footnotes at the foot of one page may
+// take.
+const maxNoteLines = 24
 
 // noteStart reads the start of a footnote numbered n: "1 text", "※1 text",
 // "注1 text", "*1 text", "¹ text".
@@ -242,6 +249,11 @@ func removeRef(l *srcLine, mk string) {
 			size = len(fmt.Sprint(n))
 		}
 		l.text = l.text[:i] + l.text[i+size:]
+		// The note's marker may stand in what follows a provision's
+		// marker on its line (1 GSOC1の運用): its rest loses it too.
+		if l.class == clMarker && i >= len(l.m.Raw) {
+			l.m.Rest = l.text[len(l.m.Raw):]
+		}
 	}
 }
 

@@ -338,7 +338,7 @@ func (w *walker) walk(i int) *Error {
 			boundary, depth, tail, prev = true, 0, "", t
 			continue
 		}
-		cands := numbering.Read(t)
+		cands := w.continuingFirst(numbering.Read(t))
 		accepted := false
 		if boundary && depth == 0 {
 			for _, m := range cands {
@@ -361,9 +361,9 @@ func (w *walker) walk(i int) *Error {
 						continue
 					}
 					parent, want, lvl, missing := w.place(m)
-					if missing == "" && want >= 0 && m.Number > want+2 && !m.Full && digitKind(m) {
-						// A half-width number far ahead of the numbering is
-						// rather a year or a quantity ("2020 年") than a marker.
+					if missing == "" && want >= 0 && m.Number >= 1000 && !m.Full && m.Style.Kind == numbering.Arabic {
+						// A half-width number of four digits is rather a
+						// year ("2020 年") than a marker.
 						continue
 					}
 					return w.outOfSequence(l.no, m, parent, want, lvl, missing)
@@ -404,6 +404,23 @@ func (w *walker) walk(i int) *Error {
 	}
 	w.resolveHeadings()
 	return nil
+}
+
+// continuingFirst orders the readings of a line so that one that goes on
+// with an open level comes first: (i) after (h) is the ninth letter, not a
+// first small Roman numeral.
+func (w *walker) continuingFirst(ms []numbering.Marker) []numbering.Marker {
+	if len(ms) < 2 {
+		return ms
+	}
+	for i, m := range ms {
+		for _, l := range w.stack {
+			if l.style == key(m.Style) && l.number+1 == m.Number {
+				return append([]numbering.Marker{m}, append(ms[:i:i], ms[i+1:]...)...)
+			}
+		}
+	}
+	return ms
 }
 
 // prevText returns the index of the last text line before i, or -1.
@@ -500,7 +517,7 @@ func counter(m numbering.Marker) bool {
 		return false
 	}
 	r := m.Rest
-	for _, c := range []string{"年", "月", "か月", "ヶ月", "カ月", "件", "円", "万", "億", "千", "割", "回", "名", "倍", "時間", "%", "％", "箇", "歳", "社", "台", "個", "種類", "分の", "人当", "人程", "人以", "人を", "人が", "人に", "人の", "人は", "日間", "日の", "日に", "日ま", "日から"} {
+	for _, c := range []string{"年", "月", "か月", "ヶ月", "カ月", "件", "円", "万", "億", "千", "割", "回", "名", "倍", "時間", "%", "％", "箇", "歳", "社", "台", "個", "種類", "分の", "人当", "人程", "人以", "人を", "人が", "人に", "人の", "人は", "人体制", "日間", "日の", "日に", "日ま", "日から", "か年", "ヵ年", "カ年", "ヶ年", "国間", "者間", "つの", "つ目"} {
 		if strings.HasPrefix(r, c) {
 			return true
 		}
