@@ -11,6 +11,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/policykb/policykb/internal/pdf"
 
@@ -23,6 +24,12 @@ import (
 // MaxFileSize bounds an input file. The FY2020 policy is 16 KB; a policy of
 // this family a hundred times longer still fits.
 const MaxFileSize = 8 << 20
+
+// MaxPDFTime bounds the time the text of a PDF takes to read: the 60 MiB
+// PDF of a long text takes about 15 s; a PDF built to exhaust its reader
+// (objects that draw each other, a stream that inflates to gigabytes) is
+// stopped.
+const MaxPDFTime = 30 * time.Second
 
 // MaxPDFSize bounds an input file that is a PDF: its fonts and images make
 // it larger than its text.
@@ -158,12 +165,17 @@ func maxSize(head []byte) int {
 // readPDF returns the text of a PDF, its pages separated by form feeds, or
 // an error saying why it cannot be read.
 func readPDF(ctx context.Context, shown string, src []byte) ([]byte, error) {
-	text, err := pdf.Text(ctx, src)
+	rctx, cancel := context.WithTimeout(ctx, MaxPDFTime)
+	defer cancel()
+	text, err := pdf.Text(rctx, src)
 	if err == nil {
 		return []byte(text), nil
 	}
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
+	}
+	if rctx.Err() != nil {
+		return nil, &parse.Error{File: shown, Line: 1, Msg: fmt.Sprintf("a PDF too complex to read within %v: extract its text with another tool, or give its text", MaxPDFTime)}
 	}
 	var why string
 	switch {
