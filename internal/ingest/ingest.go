@@ -165,6 +165,13 @@ func maxSize(head []byte) int {
 // readPDF returns the text of a PDF, its pages separated by form feeds, or
 // an error saying why it cannot be read.
 func readPDF(ctx context.Context, shown string, src []byte) ([]byte, error) {
+	// The reader starts once a process, in seconds: not a document's time.
+	if err := pdf.Start(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("%s: reading the PDF: %w", shown, err)
+	}
 	rctx, cancel := context.WithTimeout(ctx, MaxPDFTime)
 	defer cancel()
 	text, err := pdf.Text(rctx, src)

@@ -35,6 +35,15 @@ var (
 	poolErr   error
 )
 
+// Start starts the reader, if it has not started yet, and returns when it
+// is ready or ctx is done. The first start in a process takes seconds of
+// CPU time (much more under the race detector): a caller that bounds the
+// time a document may take to read calls Start first, outside that bound.
+func Start(ctx context.Context) error {
+	_, err := start(ctx)
+	return err
+}
+
 // start returns the pool, making it at the first call. Making it takes
 // seconds: wazero compiles the module. It goes on when ctx is done, for the
 // next call.
