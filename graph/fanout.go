@@ -315,11 +315,12 @@ type generationer interface {
 
 // fanOuts keeps the measurement of the store's current generation.
 type fanOuts struct {
-	res     *Resolver
-	mu      sync.Mutex
-	gen     int64
-	checked time.Time // when gen was last read
-	f       *fanOut
+	res       *Resolver
+	mu        sync.Mutex
+	gen       int64
+	checked   time.Time // when gen was last read
+	f         *fanOut
+	measuring bool // a measurement of a later generation runs in the background
 }
 
 // recheck is how long a measurement is used before the store generation is
@@ -327,9 +328,15 @@ type fanOuts struct {
 // their cost says, and the answer limit still bounds them.
 const recheck = 100 * time.Millisecond
 
-// get returns the fan-out of the store as it is now, measuring it again
-// when the store has changed. A store that does not number its changes is
-// measured every time.
+// measureTimeout bounds a measurement made in the background.
+const measureTimeout = time.Minute
+
+// get returns the fan-out of the store, measuring it again when the store
+// has changed: the first time in the caller, later in the background, the
+// last measurement serving meanwhile (reading the whole store takes long in
+// a large one, and no query should wait for it after an ingest; as for an
+// ingest within recheck, the answer limit still bounds answers). A store
+// that does not number its changes is measured every time.
 func (c *fanOuts) get(ctx context.Context) (*fanOut, error) {
 	g, ok := c.res.Documents.(generationer)
 	if !ok {
@@ -351,13 +358,31 @@ func (c *fanOuts) get(ctx context.Context) (*fanOut, error) {
 	if c.f != nil && c.gen == gen {
 		return c.f, nil
 	}
+	if c.f != nil {
+		if !c.measuring {
+			c.measuring = true
+			go c.measure(gen)
+		}
+		return c.f, nil
+	}
 	f, err := measureFanOut(ctx, c.res)
 	if err != nil {
-		if c.f != nil {
-			return c.f, nil
-		}
 		return nil, err
 	}
 	c.f, c.gen = f, gen
 	return f, nil
+}
+
+// measure measures the store of generation gen (or later) in the
+// background and keeps the measurement.
+func (c *fanOuts) measure(gen int64) {
+	ctx, cancel := context.WithTimeout(context.Background(), measureTimeout)
+	defer cancel()
+	f, err := measureFanOut(ctx, c.res)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.measuring = false
+	if err == nil {
+		c.f, c.gen = f, gen
+	}
 }

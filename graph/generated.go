@@ -38,6 +38,7 @@ type ResolverRoot interface {
 	Provision() ProvisionResolver
 	Query() QueryResolver
 	Reference() ReferenceResolver
+	SearchFacet() SearchFacetResolver
 	SearchHit() SearchHitResolver
 	Series() SeriesResolver
 }
@@ -203,6 +204,7 @@ type ComplexityRoot struct {
 
 	SearchConnection struct {
 		Edges      func(childComplexity int) int
+		Facets     func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		Partial    func(childComplexity int) int
 		TotalCount func(childComplexity int) int
@@ -213,9 +215,16 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	SearchFacet struct {
+		Count    func(childComplexity int) int
+		Document func(childComplexity int) int
+	}
+
 	SearchHit struct {
+		AlsoIn     func(childComplexity int) int
 		Highlights func(childComplexity int) int
 		Matches    func(childComplexity int) int
+		Partial    func(childComplexity int) int
 		Provision  func(childComplexity int) int
 		Score      func(childComplexity int) int
 	}
@@ -306,8 +315,13 @@ type ReferenceResolver interface {
 
 	Document(ctx context.Context, obj *policy.Reference) (*policy.Document, error)
 }
+type SearchFacetResolver interface {
+	Document(ctx context.Context, obj *policy.SearchFacet) (*policy.Document, error)
+}
 type SearchHitResolver interface {
 	Provision(ctx context.Context, obj *policy.SearchHit) (*policy.Provision, error)
+
+	AlsoIn(ctx context.Context, obj *policy.SearchHit) ([]*policy.Provision, error)
 }
 type SeriesResolver interface {
 	Lines(ctx context.Context, obj *policy.Series) ([]*policy.Line, error)
@@ -1105,6 +1119,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchConnection.Edges(childComplexity), true
+	case "SearchConnection.facets":
+		if e.ComplexityRoot.SearchConnection.Facets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.Facets(childComplexity), true
 	case "SearchConnection.pageInfo":
 		if e.ComplexityRoot.SearchConnection.PageInfo == nil {
 			break
@@ -1137,6 +1157,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SearchEdge.Node(childComplexity), true
 
+	case "SearchFacet.count":
+		if e.ComplexityRoot.SearchFacet.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchFacet.Count(childComplexity), true
+	case "SearchFacet.document":
+		if e.ComplexityRoot.SearchFacet.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchFacet.Document(childComplexity), true
+
+	case "SearchHit.alsoIn":
+		if e.ComplexityRoot.SearchHit.AlsoIn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchHit.AlsoIn(childComplexity), true
 	case "SearchHit.highlights":
 		if e.ComplexityRoot.SearchHit.Highlights == nil {
 			break
@@ -1149,6 +1188,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchHit.Matches(childComplexity), true
+	case "SearchHit.partial":
+		if e.ComplexityRoot.SearchHit.Partial == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchHit.Partial(childComplexity), true
 	case "SearchHit.provision":
 		if e.ComplexityRoot.SearchHit.Provision == nil {
 			break
@@ -1325,9 +1370,16 @@ type Query {
   through a reading typed in kana (じんざい → 人材), the parts of a compound the
   text does not hold (デジタル人材), and the synonyms and English terms of the
   thesaurus (vulnerability → 脆弱性); each ranks below the word as written.
-  When no provision holds every word, the hits are those holding the most of
-  them, and ` + "`" + `partial` + "`" + ` is true. Each hit says how each word was found
-  (` + "`" + `matches` + "`" + `). Hits are ordered by score, then ID. ` + "`" + `first` + "`" + ` is 1 to 100;
+  Hits holding every word come first; then, for three words or more, those
+  holding most of them (for a compound word some provision holds, those
+  holding most of its parts written together), each marked ` + "`" + `partial` + "`" + `. When
+  no provision holds every word, the hits are those holding the most of
+  them, and the connection's ` + "`" + `partial` + "`" + ` is true. Each hit says how each word
+  was found (` + "`" + `matches` + "`" + `). Hits are ordered by score, then ID. A provision
+  that stands with the same text (equal after NFKC and blank removal) in
+  several documents of its series is one hit, shown in its latest document,
+  with the others in ` + "`" + `alsoIn` + "`" + ` (unless ` + "`" + `filter.collapse` + "`" + ` is false).
+  ` + "`" + `facets` + "`" + ` counts the provisions found per document. ` + "`" + `first` + "`" + ` is 1 to 100;
   queries are at most 256 characters.
   """
   search(query: String!, first: Int = 10, after: String, filter: SearchFilter): SearchConnection!
@@ -1350,6 +1402,21 @@ input SearchFilter {
   under: ID
   "Only provisions that cite this reference."
   cites: ID
+  "Only provisions of documents of these fiscal years."
+  fiscalYears: [Int!]
+  """
+  Only provisions of the documents of this series, by its ID
+  (` + "`" + `series:cs-budget-policy` + "`" + `: a document ID without its ` + "`" + `-fyNNNN` + "`" + `) or its key
+  (the title with its fiscal year taken out).
+  """
+  series: ID
+  """
+  One hit for a provision whose counterparts in other documents of its series
+  hold the same text (equal after NFKC and blank removal), shown in its latest
+  document (the highest fiscal year), the others in ` + "`" + `alsoIn` + "`" + `; changed text
+  stays a hit of its own. False: every document's provision is a hit.
+  """
+  collapse: Boolean = true
 }
 
 "A page of search hits (a Relay connection)."
@@ -1363,6 +1430,18 @@ type SearchConnection {
   holding the most of them, most first.
   """
   partial: Boolean!
+  """
+  The provisions found per document, before paging: those shown and those
+  standing in a hit's ` + "`" + `alsoIn` + "`" + `, so that narrowing the search to the document
+  finds as many. Most first, then by document ID.
+  """
+  facets: [SearchFacet!]!
+}
+
+"How many provisions of one document a search found."
+type SearchFacet {
+  document: Document!
+  count: Int!
 }
 
 type SearchEdge {
@@ -1378,6 +1457,18 @@ type SearchHit {
   highlights: [String!]!
   "How the words of the query were found in the provision, one entry per word and match, in query order."
   matches: [Match!]!
+  """
+  The provisions of other documents of the series that hold the same text and
+  were found too, latest document first: the hit stands for them. Empty
+  unless collapsed.
+  """
+  alsoIn: [Provision!]!
+  """
+  True when the provision holds only some of the words of the query (or of
+  the parts of its compound word): such hits come after all those holding
+  every word, those holding more first.
+  """
+  partial: Boolean!
 }
 
 "How one word of a query was found in a provision."
@@ -2071,6 +2162,8 @@ func (ec *executionContext) childFields_SearchConnection(ctx context.Context, fi
 		return ec.fieldContext_SearchConnection_totalCount(ctx, field)
 	case "partial":
 		return ec.fieldContext_SearchConnection_partial(ctx, field)
+	case "facets":
+		return ec.fieldContext_SearchConnection_facets(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchConnection", field.Name)
 }
@@ -2085,6 +2178,16 @@ func (ec *executionContext) childFields_SearchEdge(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type SearchEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_SearchFacet(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "document":
+		return ec.fieldContext_SearchFacet_document(ctx, field)
+	case "count":
+		return ec.fieldContext_SearchFacet_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchFacet", field.Name)
+}
+
 func (ec *executionContext) childFields_SearchHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "provision":
@@ -2095,6 +2198,10 @@ func (ec *executionContext) childFields_SearchHit(ctx context.Context, field gra
 		return ec.fieldContext_SearchHit_highlights(ctx, field)
 	case "matches":
 		return ec.fieldContext_SearchHit_matches(ctx, field)
+	case "alsoIn":
+		return ec.fieldContext_SearchHit_alsoIn(ctx, field)
+	case "partial":
+		return ec.fieldContext_SearchHit_partial(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchHit", field.Name)
 }
@@ -6047,6 +6154,38 @@ func (ec *executionContext) fieldContext_SearchConnection_partial(_ context.Cont
 	return graphql.NewScalarFieldContext("SearchConnection", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _SearchConnection_facets(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_facets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Facets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*policy.SearchFacet) graphql.Marshaler {
+			return ec.marshalNSearchFacet2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐSearchFacetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_facets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchFacet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6100,6 +6239,61 @@ func (ec *executionContext) fieldContext_SearchEdge_node(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SearchFacet_document(ctx context.Context, field graphql.CollectedField, obj *policy.SearchFacet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchFacet_document(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SearchFacet().Document(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *policy.Document) graphql.Marshaler {
+			return ec.marshalNDocument2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐDocument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchFacet_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchFacet",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Document(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchFacet_count(ctx context.Context, field graphql.CollectedField, obj *policy.SearchFacet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchFacet_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchFacet_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchFacet", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SearchHit_provision(ctx context.Context, field graphql.CollectedField, obj *policy.SearchHit) (ret graphql.Marshaler) {
@@ -6210,6 +6404,61 @@ func (ec *executionContext) fieldContext_SearchHit_matches(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SearchHit_alsoIn(ctx context.Context, field graphql.CollectedField, obj *policy.SearchHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHit_alsoIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SearchHit().AlsoIn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*policy.Provision) graphql.Marshaler {
+			return ec.marshalNProvision2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐProvisionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchHit_alsoIn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchHit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provision(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SearchHit_partial(ctx context.Context, field graphql.CollectedField, obj *policy.SearchHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHit_partial(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partial, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchHit_partial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Series_id(ctx context.Context, field graphql.CollectedField, obj *policy.Series) (ret graphql.Marshaler) {
@@ -7438,7 +7687,11 @@ func (ec *executionContext) unmarshalInputSearchFilter(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"document", "kinds", "under", "cites"}
+	if _, present := asMap["collapse"]; !present {
+		asMap["collapse"] = true
+	}
+
+	fieldsInOrder := [...]string{"document", "kinds", "under", "cites", "fiscalYears", "series", "collapse"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -7473,6 +7726,27 @@ func (ec *executionContext) unmarshalInputSearchFilter(ctx context.Context, obj 
 				return it, err
 			}
 			it.Cites = data
+		case "fiscalYears":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fiscalYears"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FiscalYears = data
+		case "series":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("series"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Series = data
+		case "collapse":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("collapse"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Collapse = data
 		}
 	}
 	return it, nil
@@ -8602,6 +8876,11 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "facets":
+			out.Values[i] = ec._SearchConnection_facets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -8657,6 +8936,45 @@ func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var searchFacetImplementors = []string{"SearchFacet"}
+
+func (ec *executionContext) _SearchFacet(ctx context.Context, sel ast.SelectionSet, obj *policy.SearchFacet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, searchFacetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SearchFacet")
+		case "document":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SearchFacet_document(ctx, field, obj)
+				})
+		case "count":
+			out.Values[i] = ec._SearchFacet_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var searchHitImplementors = []string{"SearchHit"}
 
 func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet, obj *policy.SearchHit) graphql.Marshaler {
@@ -8686,6 +9004,17 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 			}
 		case "matches":
 			out.Values[i] = ec._SearchHit_matches(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "alsoIn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SearchHit_alsoIn(ctx, field, obj)
+				})
+		case "partial":
+			out.Values[i] = ec._SearchHit_partial(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -9787,6 +10116,30 @@ func (ec *executionContext) marshalNSearchEdge2ᚖgithubᚗcomᚋpolicykbᚋpoli
 	return ec._SearchEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNSearchFacet2ᚕᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐSearchFacetᚄ(ctx context.Context, sel ast.SelectionSet, v []*policy.SearchFacet) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchFacet2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐSearchFacet(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSearchFacet2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐSearchFacet(ctx context.Context, sel ast.SelectionSet, v *policy.SearchFacet) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SearchFacet!")
+		return graphql.Null
+	}
+	return ec._SearchFacet(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNSearchHit2ᚖgithubᚗcomᚋpolicykbᚋpolicykbᚋinternalᚋpolicyᚐSearchHit(ctx context.Context, sel ast.SelectionSet, v *policy.SearchHit) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SearchHit!")
@@ -10110,6 +10463,41 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	_ = ctx
 	res := graphql.MarshalID(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {

@@ -431,6 +431,11 @@ func (w *walker) fanOut(parent, name string, args map[string]any, levels levelSe
 		return 1, allLevels, true // counted by search's first
 	case "SearchHit.highlights":
 		return 3, allLevels, true
+	case "SearchHit.alsoIn":
+		// At most one provision of each other document.
+		return max(f.documents-1, 1), allLevels, true
+	case "SearchConnection.facets":
+		return f.documents, allLevels, true
 	case "Provision.children":
 		return f.most(levels, f.children), f.levels(levels, f.childLevels), true
 	case "Provision.parent":

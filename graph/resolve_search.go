@@ -16,50 +16,100 @@ func (r *Resolver) search(ctx context.Context, query string, first *int, after *
 		q.After = *after
 	}
 	if filter != nil {
-		if filter.Document != nil {
-			if _, err := r.document(ctx, *filter.Document); err != nil {
-				return nil, err
-			}
-			q.Filter.DocumentID = *filter.Document
+		if err := r.searchFilter(ctx, filter, &q.Filter); err != nil {
+			return nil, err
 		}
-		if filter.Under != nil {
-			if _, err := r.provisionByID(ctx, *filter.Under); err != nil {
-				return nil, err
-			}
-			q.Filter.Under = *filter.Under
-		}
-		if filter.Cites != nil {
-			if _, err := r.referenceByID(ctx, *filter.Cites); err != nil {
-				return nil, err
-			}
-			q.Filter.Cites = *filter.Cites
-		}
-		q.Filter.Kinds = filter.Kinds
 	}
 	res, err := r.Search.Search(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	// The hits' provisions in one query now, rather than after a batching
-	// delay when each edge asks for its own.
-	ids := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.ProvisionID
+	// The hits' provisions, and those they stand for, in one query now,
+	// rather than after a batching delay when each edge asks for its own.
+	var ids []string
+	for _, h := range res.Hits {
+		ids = append(ids, h.ProvisionID)
+		ids = append(ids, h.AlsoIn...)
 	}
 	ps, err := r.Provisions.ProvisionsByID(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
 	loadersFrom(ctx).prime(ps)
-	conn := &model.SearchConnection{Edges: make([]*model.SearchEdge, len(res.Hits)), TotalCount: res.TotalCount,
-		Partial: res.Partial, PageInfo: &model.PageInfo{HasNextPage: res.HasNextPage, HasPreviousPage: res.HasPreviousPage}}
+	stored := make(map[string]bool, len(ps))
+	for _, p := range ps {
+		stored[p.ID] = true
+	}
+	conn := &model.SearchConnection{Edges: make([]*model.SearchEdge, 0, len(res.Hits)), TotalCount: res.TotalCount,
+		Partial: res.Partial, PageInfo: &model.PageInfo{HasNextPage: res.HasNextPage, HasPreviousPage: res.HasPreviousPage},
+		Facets: make([]*policy.SearchFacet, len(res.Facets))}
 	for i := range res.Hits {
 		h := &res.Hits[i]
-		conn.Edges[i] = &model.SearchEdge{Cursor: h.Cursor, Node: h}
+		if !stored[h.ProvisionID] {
+			// Removed from the store by an ingest the index is catching up
+			// with (within a second): not a hit any more.
+			continue
+		}
+		conn.Edges = append(conn.Edges, &model.SearchEdge{Cursor: h.Cursor, Node: h})
 	}
-	if n := len(res.Hits); n > 0 {
-		conn.PageInfo.StartCursor = &res.Hits[0].Cursor
-		conn.PageInfo.EndCursor = &res.Hits[n-1].Cursor
+	for i := range res.Facets {
+		conn.Facets[i] = &res.Facets[i]
+	}
+	if n := len(conn.Edges); n > 0 {
+		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
+		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
 	}
 	return conn, nil
+}
+
+// searchFilter checks filter, whose IDs must name what is stored, and
+// fills f from it.
+func (r *Resolver) searchFilter(ctx context.Context, filter *model.SearchFilter, f *policy.SearchFilter) error {
+	if filter.Document != nil {
+		if _, err := r.document(ctx, *filter.Document); err != nil {
+			return err
+		}
+		f.DocumentID = *filter.Document
+	}
+	if filter.Under != nil {
+		if _, err := r.provisionByID(ctx, *filter.Under); err != nil {
+			return err
+		}
+		f.Under = *filter.Under
+	}
+	if filter.Cites != nil {
+		if _, err := r.referenceByID(ctx, *filter.Cites); err != nil {
+			return err
+		}
+		f.Cites = *filter.Cites
+	}
+	if filter.Series != nil {
+		docs, err := r.Documents.Documents(ctx)
+		if err != nil {
+			return err
+		}
+		if len(policy.SeriesDocuments(docs, *filter.Series)) == 0 {
+			return policy.Errorf(policy.ENOTFOUND, "no series %s", policy.Quote(*filter.Series))
+		}
+		f.Series = *filter.Series
+	}
+	f.Kinds = filter.Kinds
+	f.FiscalYears = filter.FiscalYears
+	f.NoCollapse = filter.Collapse != nil && !*filter.Collapse
+	return nil
+}
+
+// alsoIn returns the provisions a hit stands for, those still stored.
+func (r *Resolver) alsoIn(ctx context.Context, h *policy.SearchHit) ([]*policy.Provision, error) {
+	ps, err := loadAll(ctx, loadersFrom(ctx).provision, h.AlsoIn)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*policy.Provision, 0, len(ps))
+	for _, p := range ps {
+		if p != nil {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }

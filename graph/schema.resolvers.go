@@ -330,9 +330,19 @@ func (r *referenceResolver) Document(ctx context.Context, obj *policy.Reference)
 	return r.referenceDocument(ctx, obj)
 }
 
+// Document is the resolver for the document field.
+func (r *searchFacetResolver) Document(ctx context.Context, obj *policy.SearchFacet) (*policy.Document, error) {
+	return r.document(ctx, obj.DocumentID)
+}
+
 // Provision is the resolver for the provision field.
 func (r *searchHitResolver) Provision(ctx context.Context, obj *policy.SearchHit) (*policy.Provision, error) {
 	return r.provisionByID(ctx, obj.ProvisionID)
+}
+
+// AlsoIn is the resolver for the alsoIn field.
+func (r *searchHitResolver) AlsoIn(ctx context.Context, obj *policy.SearchHit) ([]*policy.Provision, error) {
+	return r.alsoIn(ctx, obj)
 }
 
 // Lines is the resolver for the lines field.
@@ -367,6 +377,9 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 // Reference returns ReferenceResolver implementation.
 func (r *Resolver) Reference() ReferenceResolver { return &referenceResolver{r} }
 
+// SearchFacet returns SearchFacetResolver implementation.
+func (r *Resolver) SearchFacet() SearchFacetResolver { return &searchFacetResolver{r} }
+
 // SearchHit returns SearchHitResolver implementation.
 func (r *Resolver) SearchHit() SearchHitResolver { return &searchHitResolver{r} }
 
@@ -383,6 +396,7 @@ type (
 	provisionResolver       struct{ *Resolver }
 	queryResolver           struct{ *Resolver }
 	referenceResolver       struct{ *Resolver }
+	searchFacetResolver     struct{ *Resolver }
 	searchHitResolver       struct{ *Resolver }
 	seriesResolver          struct{ *Resolver }
 )

@@ -5,6 +5,7 @@ package main
 // command does at length is in the file named after it.
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"runtime/debug"
@@ -100,17 +101,26 @@ func checkLockTimeout(cmd *cobra.Command, d time.Duration) error {
 func (a *app) searchCmd() *cobra.Command {
 	cmd, fs := command("search QUERY", "print hits with IDs, labels and snippets")
 	cmd.Long = queryLanguage + `
-Hits come --first at a time; --page 2 shows the next ones.
+Hits come --first at a time; --page 2 shows the next ones. Text that stands
+unchanged in several years of a series is one hit, in its latest year, with
+the other years listed under it ("also in"); --every-year shows each year's.
 `
 	data := dataOption(fs)
 	first := intOption(fs, "first", 10, 1, policy.MaxSearchFirst, "show `N` hits a page (1 to 100)")
 	page := intOption(fs, "page", 1, 1, maxPage, "show page `N` of the hits")
 	document := textOption(fs, "document", "", "search only the document with this `ID`")
 	under := textOption(fs, "under", "", "search only below the provision with this `ID`")
+	years := listOption(fs, "year", "search only documents of the fiscal year `N` (2020 for 令和２年度; may be repeated)", checkYear)
+	series := textOption(fs, "series", "", "search only the documents of the series with this `ID` (series:cs-budget-policy)")
+	everyYear := boolOption(fs, "every-year", "show unchanged text as a hit in every year, not once in its latest")
 	cmd.Args = args(argCount(1, -1, "give a query"))
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		q := policy.SearchQuery{Query: strings.Join(args, " "), First: *first,
-			Filter: policy.SearchFilter{DocumentID: *document, Under: *under}}
+			Filter: policy.SearchFilter{DocumentID: *document, Under: *under, Series: seriesID(*series), NoCollapse: *everyYear}}
+		for _, y := range *years {
+			n, _ := strconv.Atoi(y) // checked by checkYear
+			q.Filter.FiscalYears = append(q.Filter.FiscalYears, n)
+		}
 		if *page > 1 {
 			q.After = search.CursorAfter((*page-1)**first - 1)
 		}
@@ -118,7 +128,16 @@ Hits come --first at a time; --page 2 shows the next ones.
 	}
 	registerCompletion(cmd, "document", a.completeDocuments)
 	registerCompletion(cmd, "under", a.completeProvisions)
+	registerCompletion(cmd, "series", a.completeSeries)
 	return cmd
+}
+
+// checkYear checks a --year: a Gregorian fiscal year.
+func checkYear(s string) error {
+	if n, err := strconv.Atoi(s); err != nil || n < 1900 || n > 2200 {
+		return errors.New("want a Gregorian fiscal year such as 2020")
+	}
+	return nil
 }
 
 // maxPage bounds --page.

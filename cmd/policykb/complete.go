@@ -64,6 +64,20 @@ func (a *app) completeProvisions(cmd *cobra.Command, _ []string, prefix string) 
 	})
 }
 
+// completeSeries completes the IDs of the series in the store.
+func (a *app) completeSeries(cmd *cobra.Command, _ []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return withStore(cmd, func(ctx context.Context, db *sqlite.DB) []cobra.Completion {
+		docs, _ := db.Documents(ctx)
+		var out []cobra.Completion
+		for _, s := range policy.GroupSeries(docs) {
+			if strings.HasPrefix(s.ID, prefix) {
+				out = append(out, cobra.CompletionWithDesc(s.ID, s.Title))
+			}
+		}
+		return out
+	})
+}
+
 // completeVersions completes the version numbers of the document args[0].
 func (a *app) completeVersions(cmd *cobra.Command, args []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
 	return withStore(cmd, func(ctx context.Context, db *sqlite.DB) []cobra.Completion {

@@ -31,6 +31,13 @@ func (a *app) printHits(cmd *cobra.Command, db *sqlite.DB, path string, q policy
 	if err := checkDocumentOption(ctx, db, q.Filter.DocumentID); err != nil {
 		return err
 	}
+	docs, err := db.Documents(ctx)
+	if err != nil {
+		return err
+	}
+	if series := q.Filter.Series; series != "" && len(policy.SeriesDocuments(docs, series)) == 0 {
+		return policy.Errorf(policy.ENOTFOUND, "no series %s (policykb series lists them)", policy.Quote(series))
+	}
 	if under := q.Filter.Under; under != "" {
 		ps, err := db.ProvisionsByID(ctx, []string{under})
 		if err != nil {
@@ -69,6 +76,14 @@ func (a *app) printHits(cmd *cobra.Command, db *sqlite.DB, path string, q policy
 	for _, p := range provs {
 		byID[p.ID] = p
 	}
+	fiscalYear := func(id string) int {
+		for _, d := range docs {
+			if d.ID == id {
+				return d.FiscalYear
+			}
+		}
+		return 0
+	}
 	mark, unmark := "[", "]"
 	if colour(stdout) {
 		mark, unmark = "\x1b[1;33m", "\x1b[0m"
@@ -89,9 +104,15 @@ func (a *app) printHits(cmd *cobra.Command, db *sqlite.DB, path string, q policy
 		if len(h.Matches) > 0 {
 			fmt.Fprintf(stdout, "    matched: %s\n", matchesLine(h.Matches))
 		}
+		if also := policy.AlsoInLine(h.AlsoIn, fiscalYear, maxAlsoIn); also != "" {
+			fmt.Fprintf(stdout, "    also in: %s\n", also)
+		}
 	}
 	return nil
 }
+
+// maxAlsoIn bounds the other years listed under a hit.
+const maxAlsoIn = 6
 
 // snippet is a highlight of text for the terminal: hits between mark and
 // unmark, line breaks as blanks, and "…" where it starts or ends inside

@@ -143,7 +143,7 @@ func TestUnsoundStoreRefused(t *testing.T) {
 		{"not a database", "is not an SQLite database", []byte("# notes\nnothing here\n")},
 		{"damaged", "is damaged", damaged},
 		{"truncated", "is damaged", whole[:len(whole)*2/3]},
-		{"newer schema", "newer policykb (schema 17; this one knows schemas up to 5)", newerBytes},
+		{"newer schema", "newer policykb (schema 17; this one knows schemas up to 6)", newerBytes},
 	}
 	commands := [][]string{
 		{"serve", "--addr", "127.0.0.1:0"}, {"ingest", text}, {"search", "IoT"}, {"export"},

@@ -30,6 +30,10 @@ type SearchConnection struct {
 	// True when no provision holds every word of the query: the hits are those
 	// holding the most of them, most first.
 	Partial bool `json:"partial"`
+	// The provisions found per document, before paging: those shown and those
+	// standing in a hit's `alsoIn`, so that narrowing the search to the document
+	// finds as many. Most first, then by document ID.
+	Facets []*policy.SearchFacet `json:"facets"`
 }
 
 type SearchEdge struct {
@@ -46,4 +50,15 @@ type SearchFilter struct {
 	Under *string `json:"under,omitempty"`
 	// Only provisions that cite this reference.
 	Cites *string `json:"cites,omitempty"`
+	// Only provisions of documents of these fiscal years.
+	FiscalYears []int `json:"fiscalYears,omitempty"`
+	// Only provisions of the documents of this series, by its ID
+	// (`series:cs-budget-policy`: a document ID without its `-fyNNNN`) or its key
+	// (the title with its fiscal year taken out).
+	Series *string `json:"series,omitempty"`
+	// One hit for a provision whose counterparts in other documents of its series
+	// hold the same text (equal after NFKC and blank removal), shown in its latest
+	// document (the highest fiscal year), the others in `alsoIn`; changed text
+	// stays a hit of its own. False: every document's provision is a hit.
+	Collapse *bool `json:"collapse,omitempty"`
 }

@@ -442,3 +442,54 @@ func TestBrowser(t *testing.T) {
 	})
 
 }
+
+// TestBrowserSeries drives a headless Chromium through the search page of
+// a series: the years a hit also stands in, the documents found as links
+// that narrow the search, and the year filter of the form.
+func TestBrowserSeries(t *testing.T) {
+	path := needBrowser(t)
+	srv := newSeriesServer(t)
+	ctx := newBrowser(t, path, srv.URL)
+	dir := screenshotDir(t)
+	do(t, ctx,
+		chromedp.Navigate(srv.URL+"/search?q="+url.QueryEscape("サプライチェーン")),
+		chromedp.WaitVisible(chromedp.CSS(`ol.hits`)),
+	)
+	also := run(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll(".hit .also-in")].map(p => p.textContent)`))
+	want := []string{"同じ文言：2021年度", "同じ文言：2021年度、2020年度", "同じ文言：2021年度、2020年度", "同じ文言：2021年度、2020年度"}
+	if strings.Join(also, "|") != strings.Join(want, "|") {
+		t.Errorf("years the hits also stand in: %q, want %q", also, want)
+	}
+	facets := run(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll(".facets li")].map(li => li.textContent)`))
+	if len(facets) != 3 || !strings.Contains(strings.Join(facets, " "), "2021年度") || !strings.Contains(facets[0], "4件") {
+		t.Errorf("facets %q", facets)
+	}
+	shoot(t, ctx, dir, "search-series")
+	// A facet narrows the search to its document.
+	do(t, ctx, chromedp.Click(chromedp.CSS(`.facets li:nth-child(2) a`)), chromedp.WaitVisible(chromedp.CSS(`.facets li.current`)))
+	loc := run(t, ctx, chromedp.Location())
+	count := run(t, ctx, chromedp.Text(chromedp.CSS(`.result-count`)))
+	if u, _ := url.Parse(loc); u.Query().Get("document") == "" || !strings.Contains(count, "全4件") {
+		t.Errorf("after a facet: at %s, %q", loc, count)
+	}
+	// The year filter of the form.
+	do(t, ctx,
+		chromedp.Navigate(srv.URL+"/search?q="+url.QueryEscape("サプライチェーン")),
+		chromedp.WaitVisible(chromedp.CSS(`ol.hits`)),
+		chromedp.Click(chromedp.CSS(`details.filters summary`)),
+		chromedp.Click(chromedp.CSS(`input[name="year"][value="2020"]`)),
+		chromedp.Submit(chromedp.ID(`q`)),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="year"][value="2020"]:checked`)),
+	)
+	loc = run(t, ctx, chromedp.Location())
+	hits := run(t, ctx, chromedp.Evaluate[[]string](hitLinks))
+	if u, _ := url.Parse(loc); u.Query().Get("year") != "2020" || len(hits) != 4 {
+		t.Errorf("year filter: at %s, hits %v", loc, hits)
+	}
+	for _, h := range hits {
+		if !strings.Contains(h, "fy2020") {
+			t.Errorf("%s found with year=2020", h)
+		}
+	}
+	shoot(t, ctx, dir, "search-series-2020")
+}

@@ -131,17 +131,23 @@ type referenceData struct {
 type searchData struct {
 	TotalCount int  `json:"totalCount"`
 	Partial    bool `json:"partial"`
-	PageInfo   struct {
+	Facets     []struct {
+		Count    int          `json:"count"`
+		Document documentData `json:"document"`
+	} `json:"facets"`
+	PageInfo struct {
 		HasNextPage bool   `json:"hasNextPage"`
 		EndCursor   string `json:"endCursor"`
 	} `json:"pageInfo"`
 	Edges []struct {
 		Cursor string `json:"cursor"`
 		Node   struct {
-			Score      float64       `json:"score"`
-			Highlights []string      `json:"highlights"`
-			Matches    []matchData   `json:"matches"`
-			Provision  provisionData `json:"provision"`
+			Score      float64         `json:"score"`
+			Highlights []string        `json:"highlights"`
+			Matches    []matchData     `json:"matches"`
+			Partial    bool            `json:"partial"`
+			AlsoIn     []provisionData `json:"alsoIn"`
+			Provision  provisionData   `json:"provision"`
 		} `json:"node"`
 	} `json:"edges"`
 }
@@ -218,13 +224,13 @@ const (
 	search(query: $q, first: $first, after: $after, filter: $filter) {
 		totalCount%[1]s
 		pageInfo { hasNextPage endCursor }
-		edges { cursor node { score highlights%[2]s provision { id kind level label heading text document { id title } } } }
+		edges { cursor node { score highlights%[2]s provision { id kind level label heading text document { id title fiscalYear } } } }
 	}
 }`
 
 	// searchFormQuery fills the filters of the search form.
 	searchFormQuery = `{
-	documents { id title }
+	documents { id title fiscalYear }
 	sections: provisions(kind: SECTION) { id label heading }
 	areas: provisions(kind: AREA) { id label heading }
 	references { id title }

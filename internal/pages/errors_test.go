@@ -43,7 +43,7 @@ func TestJapaneseErrors(t *testing.T) {
 		{"/search?q=a&kind=x", 400, "項目の種類「x」はありません（PREAMBLE, SECTION, AREA, ITEM, SUBITEM, POINT のいずれか）。", "BAD_USER_INPUT",
 			`unknown kind \"x\": use PREAMBLE, SECTION, AREA, ITEM, SUBITEM or POINT`},
 		{"/search?q=a&cites=nosuch", 400, "絞り込みに指定した文書・項目・参照文書が見つかりません。", "BAD_USER_INPUT", ""},
-		{"/search?foo=1", 400, "検索はパラメーター「foo」を受け付けません（使えるのは q, kind, under, cites, document, after, format）。", "BAD_USER_INPUT", ""},
+		{"/search?foo=1", 400, "検索はパラメーター「foo」を受け付けません（使えるのは q, kind, under, cites, document, year, series, collapse, after, format）。", "BAD_USER_INPUT", ""},
 	}
 	for _, tt := range tests {
 		a := get(t, srv.URL, tt.path, "Accept", htmlAccept)

@@ -101,15 +101,30 @@ func New(res *graph.Resolver, opt Options) *Handler {
 
 // searchExtras returns the fields of SearchConnection and of SearchHit
 // that explain a search — whether the hits hold only some of the words
-// (partial) and how each word was found (matches) — that schema has.
+// (partial), how each word was found (matches), the documents found
+// (facets) and the other years a hit stands for (alsoIn) — that schema
+// has.
 func searchExtras(schema *ast.Schema) (conn, hit string) {
-	if t := schema.Types["SearchConnection"]; t != nil && t.Fields.ForName("partial") != nil {
-		conn = " partial"
+	if t := schema.Types["SearchConnection"]; t != nil {
+		if t.Fields.ForName("partial") != nil {
+			conn = " partial"
+		}
+		if t.Fields.ForName("facets") != nil {
+			conn += " facets { count document { id title fiscalYear } }"
+		}
 	}
-	if t := schema.Types["SearchHit"]; t != nil && t.Fields.ForName("matches") != nil {
-		if m := schema.Types["Match"]; m != nil && m.Fields.ForName("query") != nil &&
-			m.Fields.ForName("matched") != nil && m.Fields.ForName("via") != nil {
-			hit = " matches { query matched via }"
+	if t := schema.Types["SearchHit"]; t != nil {
+		if t.Fields.ForName("matches") != nil {
+			if m := schema.Types["Match"]; m != nil && m.Fields.ForName("query") != nil &&
+				m.Fields.ForName("matched") != nil && m.Fields.ForName("via") != nil {
+				hit = " matches { query matched via }"
+			}
+		}
+		if t.Fields.ForName("partial") != nil {
+			hit += " partial"
+		}
+		if t.Fields.ForName("alsoIn") != nil {
+			hit += " alsoIn { id label document { id title fiscalYear } }"
 		}
 	}
 	return conn, hit

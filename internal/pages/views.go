@@ -742,7 +742,8 @@ func (h *Handler) id(w http.ResponseWriter, r *http.Request) {
 }
 
 // searchParams are the query parameters /search accepts.
-var searchParams = map[string]bool{"q": true, "kind": true, "under": true, "cites": true, "document": true, "after": true, "format": true}
+var searchParams = map[string]bool{"q": true, "kind": true, "under": true, "cites": true, "document": true, "after": true, "format": true,
+	"year": true, "series": true, "collapse": true}
 
 // maxParam bounds the bytes of a search parameter; the search service has
 // its own, lower bound on the query in characters.
@@ -782,6 +783,15 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 	if in.Cites != "" {
 		filter["cites"] = in.Cites
 	}
+	if len(in.Years) > 0 {
+		filter["fiscalYears"] = in.Years
+	}
+	if in.Series != "" {
+		filter["series"] = in.Series
+	}
+	if in.EveryYear {
+		filter["collapse"] = false
+	}
 	vars := map[string]any{"q": in.Q, "first": searchPageSize, "filter": filter}
 	if in.After != "" {
 		vars["after"] = in.After
@@ -813,9 +823,10 @@ func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		v.Result = &d.Search
+		v.Facets = facetsOf(in, &d.Search)
 		for _, e := range d.Search.Edges {
 			p := e.Node.Provision
-			hv := hitView{P: p, Matches: explain(e.Node.Matches)}
+			hv := hitView{P: p, Matches: explain(e.Node.Matches), Partial: e.Node.Partial, AlsoIn: alsoIn(e.Node.AlsoIn)}
 			for _, hl := range e.Node.Highlights {
 				plain := html.UnescapeString(strings.NewReplacer("<mark>", "", "</mark>", "").Replace(hl))
 				hv.Fragments = append(hv.Fragments, fragment{HTML: safeHighlight(hl),
@@ -886,7 +897,74 @@ func (h *Handler) searchForm(r *http.Request, v *searchView) error {
 	for _, k := range policy.Kinds {
 		v.Kinds = append(v.Kinds, kindChoice{Kind: string(k), Checked: slices.Contains(v.In.Kinds, string(k))})
 	}
+	years := map[int]bool{}
+	for _, y := range v.In.Years {
+		years[y] = true
+	}
+	for _, d := range d.Documents {
+		if d.FiscalYear > 0 && !slices.ContainsFunc(v.Years, func(c yearChoice) bool { return c.Year == d.FiscalYear }) {
+			v.Years = append(v.Years, yearChoice{Year: d.FiscalYear, Checked: years[d.FiscalYear]})
+		}
+	}
+	for _, y := range v.In.Years {
+		if !slices.ContainsFunc(v.Years, func(c yearChoice) bool { return c.Year == y }) {
+			v.Years = append(v.Years, yearChoice{Year: y, Checked: true})
+		}
+	}
+	sort.Slice(v.Years, func(i, j int) bool { return v.Years[i].Year < v.Years[j].Year })
 	return nil
+}
+
+// maxFacets bounds the documents listed with their counts; maxAlsoIn the
+// other years listed for a hit.
+const (
+	maxFacets = 20
+	maxAlsoIn = 12
+)
+
+// facetsOf lists the documents a search found, each a link that narrows
+// the search to it.
+func facetsOf(in searchInput, d *searchData) []facetView {
+	var out []facetView
+	for _, f := range d.Facets {
+		if len(out) == maxFacets {
+			break
+		}
+		narrow := in
+		narrow.Document, narrow.After = f.Document.ID, ""
+		out = append(out, facetView{Label: documentLabel(f.Document), ID: f.Document.ID, Count: f.Count,
+			URL: narrow.path(), Current: in.Document == f.Document.ID})
+	}
+	return out
+}
+
+// documentLabel names a document in a list of the documents of a search:
+// its fiscal year and title, or its title.
+func documentLabel(d documentData) string {
+	if d.FiscalYear > 0 {
+		return fmt.Sprintf("%d年度　%s", d.FiscalYear, d.Title)
+	}
+	return d.Title
+}
+
+// alsoIn lists the other years a hit stands for: each a link to the
+// provision, named by its document's fiscal year (or title).
+func alsoIn(ps []provisionData) *alsoView {
+	if len(ps) == 0 {
+		return nil
+	}
+	v := &alsoView{More: max(len(ps)-maxAlsoIn, 0)}
+	for _, p := range ps[:min(len(ps), maxAlsoIn)] {
+		label := p.ID
+		if p.Document != nil {
+			label = p.Document.Title
+			if p.Document.FiscalYear > 0 {
+				label = fmt.Sprintf("%d年度", p.Document.FiscalYear)
+			}
+		}
+		v.Links = append(v.Links, link{Label: label, URL: provisionPath(p.ID), Title: p.ID})
+	}
+	return v
 }
 
 // idLess orders provision IDs in document order: by document, then by the
@@ -914,6 +992,9 @@ func idLess(a, b string) bool {
 type searchInput struct {
 	Q, Document, Under, Cites, After string
 	Kinds                            []string
+	Years                            []int  // fiscal years (year=2020&year=2021)
+	Series                           string // a series ID or key
+	EveryYear                        bool   // collapse=0: every document's provision a hit
 }
 
 // parseSearch reads and checks the parameters of /search.
@@ -921,10 +1002,10 @@ func parseSearch(q url.Values) (searchInput, error) {
 	var in searchInput
 	for k, vs := range q {
 		if !searchParams[k] {
-			return in, userError(policy.EINVALID, "検索はパラメーター「"+clip(k)+"」を受け付けません（使えるのは q, kind, under, cites, document, after, format）。",
-				"unknown parameter %q: /search takes q, kind, under, cites, document and after", clip(k))
+			return in, userError(policy.EINVALID, "検索はパラメーター「"+clip(k)+"」を受け付けません（使えるのは q, kind, under, cites, document, year, series, collapse, after, format）。",
+				"unknown parameter %q: /search takes q, kind, under, cites, document, year, series, collapse and after", clip(k))
 		}
-		if k != "kind" && len(vs) > 1 {
+		if k != "kind" && k != "year" && len(vs) > 1 {
 			return in, userError(policy.EINVALID, "パラメーター「"+clip(k)+"」は一度だけ指定してください。", "give %s once", k)
 		}
 		for _, v := range vs {
@@ -956,6 +1037,31 @@ func parseSearch(q url.Values) (searchInput, error) {
 	}
 	if in.Cites != "" && !strings.HasPrefix(in.Cites, policy.ReferenceIDPrefix) {
 		in.Cites = policy.ReferenceIDPrefix + in.Cites
+	}
+	if len(q["year"]) > 50 {
+		return in, userError(policy.EINVALID, "年度（year）の指定が多すぎます。", "too many years")
+	}
+	for _, y := range q["year"] {
+		if y == "" {
+			continue
+		}
+		n, err := strconv.Atoi(y)
+		if err != nil || n < 1868 || n > 2999 {
+			return in, userError(policy.EINVALID, "年度「"+clip(y)+"」は西暦の年（2020 など）で指定してください。",
+				"year %q: give a Gregorian year such as 2020", clip(y))
+		}
+		if !slices.Contains(in.Years, n) {
+			in.Years = append(in.Years, n)
+		}
+	}
+	slices.Sort(in.Years)
+	in.Series = q.Get("series")
+	switch c := q.Get("collapse"); c {
+	case "", "1", "true":
+	case "0", "false":
+		in.EveryYear = true
+	default:
+		return in, userError(policy.EINVALID, "collapse は 0 か 1 で指定してください。", "collapse %q: give 0 or 1", clip(c))
 	}
 	return in, nil
 }
@@ -992,6 +1098,13 @@ func (in searchInput) path() string {
 	}
 	add("under", in.Under)
 	add("cites", strings.TrimPrefix(in.Cites, policy.ReferenceIDPrefix))
+	for _, y := range in.Years {
+		parts = append(parts, "year="+strconv.Itoa(y))
+	}
+	add("series", in.Series)
+	if in.EveryYear {
+		parts = append(parts, "collapse=0")
+	}
 	add("after", in.After)
 	if len(parts) == 0 {
 		return "/search"
@@ -1004,13 +1117,37 @@ type searchView struct {
 	Error      string
 	Result     *searchData
 	Hits       []hitView
+	Facets     []facetView // the documents found, with their counts
 	NextURL    string
 	FirstURL   string
 	Documents  []documentData
 	References []referenceData
 	Under      []provisionData
 	Kinds      []kindChoice
+	Years      []yearChoice
 }
+
+type yearChoice struct {
+	Year    int
+	Checked bool
+}
+
+// facetView is one document of a search's results: how many provisions
+// it holds, and the search narrowed to it.
+type facetView struct {
+	Label, ID, URL string
+	Count          int
+	Current        bool // the search is narrowed to it
+}
+
+// alsoView lists the other years a hit stands for, and how many more are
+// not listed.
+type alsoView struct {
+	Links []link
+	More  int
+}
+
+type link struct{ Label, URL, Title string }
 
 type kindChoice struct {
 	Kind    string
@@ -1021,6 +1158,8 @@ type hitView struct {
 	P         provisionData
 	Fragments []fragment
 	Matches   []matchData
+	Partial   bool      // holds only some of the words
+	AlsoIn    *alsoView // the other years of the series holding the same text
 }
 
 // explain keeps one of each distinct way a word was found.

@@ -72,3 +72,24 @@ func ErrorMessage(err error) string {
 	}
 	return "internal error"
 }
+
+// Degraded is the state of a service that answers, but not as it should:
+// the search index kept in memory because its directory cannot be written,
+// or searching the data as it was before the latest changes because they
+// cannot be written into the index. Readiness checks return it, wrapped or
+// not, where they would return nil; Reason is safe to show.
+type Degraded struct {
+	Reason string
+}
+
+func (d *Degraded) Error() string { return "degraded: " + d.Reason }
+
+// IsDegraded reports whether err says that a service is degraded (and so
+// ready), and why.
+func IsDegraded(err error) (reason string, ok bool) {
+	var d *Degraded
+	if errors.As(err, &d) {
+		return d.Reason, true
+	}
+	return "", false
+}

@@ -183,3 +183,28 @@ type VersionService interface {
 	// in and their Version set; NOT_FOUND if there is no such version.
 	DocumentVersion(ctx context.Context, documentID string, number int) (*Document, error)
 }
+
+// StoreChanges is what changed in a store after a generation: the
+// documents whose current version an ingest, a revert or a replacement
+// changed (see ChangeService).
+type StoreChanges struct {
+	// Store identifies the store: a store made anew (which counts its
+	// generations from 0 again) has another.
+	Store string
+	// Generation is the store's generation now.
+	Generation int64
+	// Documents are the IDs of the documents changed after the generation
+	// asked about, sorted, each once.
+	Documents []string
+	// Complete is false when the store cannot tell every change since that
+	// generation (it kept no log that far back, or the generation is of
+	// another store): then anything may have changed.
+	Complete bool
+}
+
+// ChangeService tells what changed in a store, so that what is derived
+// from it (the search index) can follow it document by document.
+type ChangeService interface {
+	// Changes returns what changed after generation since.
+	Changes(ctx context.Context, since int64) (*StoreChanges, error)
+}

@@ -205,3 +205,75 @@ func benchOpen(b *testing.B, st Strategy) {
 		x.Close()
 	}
 }
+
+// Benchmarks of an update: one document changed (a paragraph added to its
+// last provision, then taken away again, and so on), and the index
+// brought up to date by Sync, which replaces the entries of that document
+// alone; only Sync is timed. The index is on disk, as a server keeps it:
+// each update copies the published index (hard links to its segments),
+// writes one bleve batch, publishes the copy and opens it.
+//
+//	go test -run '^$' -bench Update -benchtime 20x ./internal/search
+func BenchmarkUpdateCorpus(b *testing.B) {
+	db, _ := corpusIndex(b, "")
+	benchUpdate(b, db, "cs-budget-policy-fy2020", b.TempDir())
+}
+
+func BenchmarkUpdateSynthetic1000(b *testing.B) {
+	benchUpdate(b, synthetic(b), "synthetic-0001", b.TempDir())
+}
+
+// The same in memory: the batch goes into the index searches read, whose
+// snapshot they keep reading meanwhile.
+func BenchmarkUpdateSynthetic1000InMemory(b *testing.B) {
+	benchUpdate(b, synthetic(b), "synthetic-0001", "")
+}
+
+func benchUpdate(b *testing.B, db *sqlite.DB, id, path string) {
+	ctx := context.Background()
+	x, err := Open(ctx, path, db)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer x.Close()
+	docs, err := db.DocumentsByID(ctx, []string{id})
+	if err != nil || len(docs) != 1 {
+		b.Fatal(id, err)
+	}
+	d := docs[0]
+	provs, err := db.Provisions(ctx, policy.ProvisionFilter{DocumentID: id})
+	if err != nil {
+		b.Fatal(err)
+	}
+	last := provs[len(provs)-1]
+	original := append([]string(nil), last.Paragraphs...)
+	defer func() {
+		last.Paragraphs = original
+		d.Provisions = provs
+		db.Ingest(ctx, d)
+	}()
+	var cpu time.Duration
+	b.ResetTimer()
+	for i := range b.N {
+		b.StopTimer()
+		last.Paragraphs = append(append([]string(nil), original...), "追記"+strconv.Itoa(i))
+		d.Provisions = provs
+		if err := db.Ingest(ctx, d); err != nil {
+			b.Fatal(err)
+		}
+		c0 := cputime.Used()
+		b.StartTimer()
+		if err := x.Sync(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		cpu += cputime.Used() - c0
+	}
+	if cpu > 0 {
+		b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	}
+	r, err := x.Search(ctx, policy.SearchQuery{Query: "追記" + strconv.Itoa(b.N-1), First: 10})
+	if err != nil || r.TotalCount != 1 {
+		b.Fatalf("the last update is not found: %v, %+v", err, r)
+	}
+}

@@ -7,14 +7,15 @@ import (
 
 // resultCache remembers the results of recent searches, least recently
 // used first out. The data changes only on ingest, so a result stays right
-// until the store generation moves on; entries carry the generation they
-// were computed at, and an entry of another generation is a miss.
+// as long as the snapshot of the index it was computed from is live;
+// entries carry the serial number of that snapshot, and an entry of
+// another is a miss.
 type resultCache struct {
 	lru *lru.Cache[string, cacheEntry]
 }
 
 type cacheEntry struct {
-	gen int64
+	gen uint64
 	res *policy.SearchResult
 }
 
@@ -31,7 +32,7 @@ func newResultCache(max int) *resultCache {
 	return &resultCache{lru: c}
 }
 
-func (c *resultCache) get(key string, gen int64) (*policy.SearchResult, bool) {
+func (c *resultCache) get(key string, gen uint64) (*policy.SearchResult, bool) {
 	if c.lru == nil {
 		return nil, false
 	}
@@ -46,7 +47,7 @@ func (c *resultCache) get(key string, gen int64) (*policy.SearchResult, bool) {
 	return e.res, true
 }
 
-func (c *resultCache) put(key string, gen int64, res *policy.SearchResult) {
+func (c *resultCache) put(key string, gen uint64, res *policy.SearchResult) {
 	if c.lru == nil {
 		return
 	}

@@ -22,7 +22,7 @@ func TestResultCache(t *testing.T) {
 	}
 	tests := []struct {
 		key  string
-		gen  int64
+		gen  uint64
 		want *policy.SearchResult
 	}{
 		{"q0", 1, res["q0"]},

@@ -3,50 +3,62 @@ package search
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/policykb/policykb/internal/policy"
 )
 
 // The index on disk. The directory at the index path holds complete indexes
 // in subdirectories and a small file, CURRENT, naming the one that is live
-// and the store generation it was built from:
+// and the store generation it holds:
 //
-//	index/CURRENT          {"dir":"g7-5f2c9a01","schema":1,"generation":7,"docs":35,"fingerprint":"…"}
+//	index/CURRENT          {"dir":"g7-5f2c9a01","schema":3,"store":"…","generation":7,"docs":35,"updates":2}
 //	index/g7-5f2c9a01/     a bleve index, never written once published
 //
 // An index is built in a new subdirectory and published by replacing
 // CURRENT (a rename, atomic), so a reader never sees a half-written index
 // and no reader needs a lock held by a writer: a server and any number of
 // command-line searches open the published index read-only, side by side.
-// A process that finds the published index stale, missing or damaged builds
-// a new one; the subdirectories no longer named are removed.
+//
+// An update of a few documents does not build the index whole: it copies
+// the published subdirectory into a new one — hard links to its segments,
+// which bleve never writes once made, and a copy of the small file that
+// lists them — opens the copy for writing, applies one bleve batch of
+// deletions and insertions (a new segment, and the deleted entries marked
+// in the list), closes it and publishes it. A full disk fails that batch,
+// which bleve reports, and leaves the published index as it was. Each
+// update adds a segment; after compactAfter of them the index is built
+// whole again. A process that finds the published index of another store,
+// missing or damaged builds a new one; the subdirectories no longer named
+// are removed.
 const currentFile = "CURRENT"
 
 // published is the content of CURRENT.
 type published struct {
-	Dir        string `json:"dir"`
-	Schema     int    `json:"schema"`
+	Dir    string `json:"dir"`
+	Schema int    `json:"schema"`
+	// Store identifies the store the index was built from: a store made
+	// anew reaches the generations of the old one again.
+	Store      string `json:"store"`
 	Generation int64  `json:"generation"`
 	Docs       int    `json:"docs"`
-	// Fingerprint is a hash of the provisions and terms indexed: a store
-	// made anew reaches the generation of the old one again.
-	Fingerprint string `json:"fingerprint"`
+	// Updates counts the updates applied since the index was built whole.
+	Updates int `json:"updates,omitempty"`
 }
 
-// errStale says that the published index is not of the wanted generation.
-var errStale = errors.New("the published index is stale")
+// errStale says that the published index is not of the store.
+var errStale = errors.New("the published index is not of this store")
 
 // abandonedAfter is how old a subdirectory that CURRENT does not name must
 // be before it is taken for the leftover of a crashed build and removed.
@@ -69,19 +81,6 @@ func readCurrent(path string) (published, error) {
 // makes (so that a damaged CURRENT cannot point elsewhere).
 func validDirName(name string) bool {
 	return strings.HasPrefix(name, "g") && name == filepath.Base(name) && !strings.ContainsAny(name, `/\`) && name != "." && name != ".."
-}
-
-// openPublished opens the published index at path read-only, if it is of
-// the version want (all fields but Dir).
-func openPublished(path string, want published) (bleve.Index, error) {
-	pub, err := readCurrent(path)
-	if err != nil {
-		return nil, err
-	}
-	if want.Dir = pub.Dir; pub != want {
-		return nil, errStale
-	}
-	return openReadOnly(filepath.Join(path, pub.Dir), pub.Docs)
 }
 
 // openReadOnly opens the index in dir read-only and checks that it is
@@ -125,36 +124,181 @@ type indexDoc struct {
 	fields map[string]any
 }
 
-// newBuilder makes the offline builder of an index; a variable so that
-// tests can make building fail as a full disk would.
-var newBuilder = func(dir string, m mapping.IndexMapping, config map[string]any) (bleve.Builder, error) {
-	return bleve.NewBuilder(dir, m, config)
+// builderFunc makes the offline builder of an index.
+type builderFunc func(dir string, m mapping.IndexMapping, config map[string]any) (bleve.Builder, error)
+
+// writableFunc opens an index for writing.
+type writableFunc func(dir string) (bleve.Index, error)
+
+// hooks are where the index is written, replaceable by tests to make
+// writing fail as a full disk would, while a Pending runs.
+var hooks = struct {
+	sync.Mutex
+	newBuilder   builderFunc
+	openWritable writableFunc
+}{
+	newBuilder: func(dir string, m mapping.IndexMapping, config map[string]any) (bleve.Builder, error) {
+		return bleve.NewBuilder(dir, m, config)
+	},
+	openWritable: func(dir string) (bleve.Index, error) {
+		return bleve.OpenUsing(dir, map[string]any{"bolt_timeout": "1s"})
+	},
 }
 
-// buildPublished builds an index of docs, of version pub, in a new
-// subdirectory of path, publishes it and opens it read-only. Nothing is
-// left behind when it fails or ctx is done.
-func buildPublished(ctx context.Context, path string, m mapping.IndexMapping, docs []indexDoc, pub published) (bleve.Index, error) {
+// newBuilder makes the offline builder of an index in dir.
+func newBuilder(dir string, m mapping.IndexMapping, config map[string]any) (bleve.Builder, error) {
+	hooks.Lock()
+	f := hooks.newBuilder
+	hooks.Unlock()
+	return f(dir, m, config)
+}
+
+// openWritable opens the index in dir for writing.
+func openWritable(dir string) (bleve.Index, error) {
+	hooks.Lock()
+	f := hooks.openWritable
+	hooks.Unlock()
+	return f(dir)
+}
+
+// buildDir builds an index of docs in a new subdirectory of path, for
+// the generation of pub, and returns its name; it publishes nothing.
+// Nothing is left behind when it fails or ctx is done.
+func buildDir(ctx context.Context, path string, m mapping.IndexMapping, docs []indexDoc, pub published) (string, error) {
 	if err := os.MkdirAll(path, 0o755); err != nil {
-		return nil, err
+		return "", err
 	}
 	removeLegacy(path)
-	var rnd [4]byte
-	rand.Read(rnd[:])
-	name := fmt.Sprintf("g%d-%s", pub.Generation, hex.EncodeToString(rnd[:]))
+	name := newDirName(pub.Generation)
 	dir := filepath.Join(path, name)
 	if err := build(ctx, dir, m, docs); err != nil {
 		os.RemoveAll(dir)
-		return nil, err
+		return "", err
 	}
+	return name, nil
+}
+
+// newDirName returns a new name for the subdirectory of an index of
+// generation gen.
+func newDirName(gen int64) string {
+	var rnd [4]byte
+	rand.Read(rnd[:])
+	return fmt.Sprintf("g%d-%s", gen, hex.EncodeToString(rnd[:]))
+}
+
+// publish makes pub (whose Dir is a whole index) the published index at
+// path and removes the one it replaces.
+func publish(path string, pub published) error {
 	prev, _ := readCurrent(path)
-	pub.Dir = name
 	if err := writeCurrent(path, pub); err != nil {
-		os.RemoveAll(dir)
-		return nil, err
+		return err
 	}
-	removeUnpublished(path, name, prev.Dir)
-	return openReadOnly(dir, len(docs))
+	removeUnpublished(path, pub.Dir, prev.Dir)
+	return nil
+}
+
+// updateDir writes b into a copy of the index in subdirectory base of path
+// (see the comment on currentFile), for the generation of pub, and returns
+// the name of the copy; it publishes nothing. Nothing is left behind when
+// it fails.
+func updateDir(ctx context.Context, path, base string, b batch, pub published) (name string, err error) {
+	name = newDirName(pub.Generation)
+	dir := filepath.Join(path, name)
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %v", errRebuild, r) // a damaged copy makes bleve panic
+		}
+		if err != nil {
+			os.RemoveAll(dir)
+		}
+	}()
+	if err := copyIndex(filepath.Join(path, base), dir); err != nil {
+		return "", err
+	}
+	idx, err := openWritable(dir)
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", errRebuild, err)
+	}
+	if err := applyBatch(ctx, idx, b); err != nil {
+		idx.Close()
+		return "", err
+	}
+	if err := idx.Close(); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+// copyIndex copies the index in from into to, which must not exist: hard
+// links to its segments (*.zap, never written once made) where it can,
+// copies of everything else.
+func copyIndex(from, to string) error {
+	return filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(from, p)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(to, rel)
+		if d.IsDir() {
+			return os.Mkdir(target, 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return fmt.Errorf("%s: not a regular file", rel)
+		}
+		if strings.HasSuffix(p, ".zap") {
+			if err := os.Link(p, target); err == nil {
+				return nil
+			}
+		}
+		return copyFile(p, target)
+	})
+}
+
+// copyFile copies the regular file from into to, synced.
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(out, in)
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// probeDir checks that an index could be written at path: that it is a
+// directory, or can be made one, in which a file can be written and
+// synced.
+func probeDir(path string) error {
+	if err := os.MkdirAll(path, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(path, currentFile+".tmp-probe-*")
+	if err != nil {
+		return err
+	}
+	name := f.Name()
+	_, err = f.Write(make([]byte, 64<<10))
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	os.Remove(name)
+	return err
 }
 
 // build writes the index of docs into dir (which must not exist) with
@@ -264,16 +408,4 @@ func removeLegacy(path string) {
 	}
 	os.Remove(filepath.Join(path, "index_meta.json"))
 	os.RemoveAll(filepath.Join(path, "store"))
-}
-
-// fingerprint is a hash of what the index is built from.
-func fingerprint(provs []*policy.Provision, terms []*policy.DefinedTerm) string {
-	h := sha256.New()
-	for _, p := range provs {
-		fmt.Fprintf(h, "%q %q %q %d %q\n", p.ID, p.DocumentID, p.Kind, p.Seq, indexedText(p))
-	}
-	for _, t := range terms {
-		fmt.Fprintf(h, "%q %q %q %q\n", t.DocumentID, t.Term, t.Meaning, t.DefinedIn)
-	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
 }

@@ -126,8 +126,8 @@ func TestDamagedIndexRebuilt(t *testing.T) {
 
 // TestSideBySide opens the index as a server and as a command-line search
 // on the same directory: the second opens the published index without
-// rebuilding it, and after an ingest whichever searches first rebuilds it,
-// once, for both.
+// rebuilding it, and after an ingest whichever searches first updates it,
+// once, for both: the other takes up what it published.
 func TestSideBySide(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "index")
 	db, server := corpusIndex(t, path)
@@ -152,14 +152,14 @@ func TestSideBySide(t *testing.T) {
 	}
 	defer cli.Close()
 	rebuilt, _ := readCurrent(path)
-	if rebuilt.Dir == before.Dir || rebuilt.Generation == before.Generation {
-		t.Errorf("not rebuilt after an ingest: %+v", rebuilt)
+	if rebuilt.Dir == before.Dir || rebuilt.Generation == before.Generation || rebuilt.Updates != before.Updates+1 {
+		t.Errorf("not updated after an ingest: %+v", rebuilt)
 	}
 	if n := run(t, server, "追記").TotalCount; n != 1 {
 		t.Errorf("the server after the ingest: 追記 %d hits", n)
 	}
 	if now, _ := readCurrent(path); now != rebuilt {
-		t.Errorf("the server rebuilt the index the command line had published: %+v, then %+v", rebuilt, now)
+		t.Errorf("the server updated again the index the command line had published: %+v, then %+v", rebuilt, now)
 	}
 	if _, err := os.Stat(filepath.Join(path, before.Dir)); !os.IsNotExist(err) {
 		t.Errorf("the index of the earlier generation is left: %v", err)
@@ -167,8 +167,9 @@ func TestSideBySide(t *testing.T) {
 }
 
 // TestReadOnlyDataDirectory checks that a command-line search on a data
-// directory it may not write builds the index in memory, and that a server
-// (no fallback) answers UNAVAILABLE.
+// directory it may not write builds the index in memory, and that an index
+// opened without MemoryFallback fails (a server's Pending falls back to
+// memory too: see TestPendingRecovers).
 func TestReadOnlyDataDirectory(t *testing.T) {
 	db := corpusStore(t)
 	path := filepath.Join(t.TempDir(), "index")
@@ -185,7 +186,7 @@ func TestReadOnlyDataDirectory(t *testing.T) {
 		t.Errorf("暗号: %d hits", n)
 	}
 	if _, err := Open(context.Background(), path, db); err == nil {
-		t.Error("a server opened an index it could not write")
+		t.Error("an index without MemoryFallback opened where it could not be written")
 	}
 }
 
@@ -231,16 +232,21 @@ func TestBuildNothing(t *testing.T) {
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
 	path := filepath.Join(t.TempDir(), "index")
-	if _, err := buildPublished(cancelled, path, m, docs, published{Generation: 1}); err != context.Canceled {
+	if _, err := buildDir(cancelled, path, m, docs, published{Generation: 1}); err != context.Canceled {
 		t.Errorf("cancelled build: %v, want %v", err, context.Canceled)
 	}
-	if _, err := readCurrent(path); err == nil {
-		t.Error("a cancelled build published an index")
+	if entries, _ := os.ReadDir(path); len(entries) != 0 {
+		t.Errorf("a cancelled build left %v", entries)
 	}
 
-	idx, err := buildPublished(context.Background(), filepath.Join(t.TempDir(), "index"), m, nil, published{Generation: 1})
+	path = filepath.Join(t.TempDir(), "index")
+	dir, err := buildDir(context.Background(), path, m, nil, published{Generation: 1})
 	if err != nil {
 		t.Fatalf("empty build: %v", err)
+	}
+	idx, err := openReadOnly(filepath.Join(path, dir), 0)
+	if err != nil {
+		t.Fatalf("empty index: %v", err)
 	}
 	defer idx.Close()
 	if n, err := idx.DocCount(); err != nil || n != 0 {

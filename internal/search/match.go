@@ -351,12 +351,12 @@ func okuriganaSkeleton(s string) string {
 	return skeleton(iterate(s))
 }
 
-// unitOf returns the ways of finding the word c.
-func (x *Index) unitOf(c clause) *unit {
+// unitOf returns the ways of finding the word c in the snapshot s.
+func (x *Index) unitOf(s *snapshot, c clause) *unit {
 	u := &unit{query: c.text, negate: c.negate}
 	if c.or != nil {
 		for _, o := range c.or {
-			u.or = append(u.or, x.unitOf(o))
+			u.or = append(u.or, x.unitOf(s, o))
 		}
 		return u
 	}
@@ -379,14 +379,14 @@ func (x *Index) unitOf(c clause) *unit {
 	}
 	// Terms a document defines: ＤＸ for デジタルトランスフォーメーション and
 	// the other way round, where the definition applies.
-	for _, d := range x.definitions()[foldKey(c.text)] {
+	for _, d := range s.definitions()[foldKey(c.text)] {
 		if ows := k.words(d.other); len(ows) > 0 {
 			u.alts = append(u.alts, alt{via: policy.MatchDefinedTerm, phrase: phraseOf(ows, looseTerms), pairs: pairsOf(ows), scope: d.scope, boost: boostDefined})
 		}
 	}
 	x.addThesaurus(u, c.text)
 	if f := foldKey(c.text); isKana(f) && utf8.RuneCountInString(f) >= minReading {
-		if ph := x.segmentReading(toKatakana(f)); ph != nil {
+		if ph := segmentReading(s, toKatakana(f)); ph != nil {
 			u.alts = append(u.alts, alt{via: policy.MatchReading, phrase: ph, boost: boostReading})
 		}
 	}
@@ -418,7 +418,7 @@ func (x *Index) addThesaurus(u *unit, text string) {
 
 // parts returns the units of the parts of a compound word, for partial
 // matches; nil if c is not a compound.
-func (x *Index) parts(c clause) []*unit {
+func (x *Index) parts(s *snapshot, c clause) []*unit {
 	if c.phrase || c.or != nil || c.negate {
 		return nil
 	}
@@ -429,9 +429,41 @@ func (x *Index) parts(c clause) []*unit {
 	}
 	var out []*unit
 	for _, ws := range ps {
-		p := x.unitOf(clause{text: c.text[ws[0].start:ws[len(ws)-1].end]})
+		p := x.unitOf(s, clause{text: c.text[ws[0].start:ws[len(ws)-1].end]})
 		p.query, p.part = c.text, true
 		out = append(out, p)
+	}
+	return out
+}
+
+// runs returns, for partial matches after the provisions holding the
+// compound word c, the units of the runs of most of its parts written
+// together, as phrases (サイバー犯罪 and 犯罪対策 of サイバー犯罪対策), but not
+// runs within one word of c (サイバーセキュリティ of サイバーセキュリティ
+// 月間); nil if c is not a compound of three parts or more.
+func (x *Index) runs(s *snapshot, c clause) []*unit {
+	if c.phrase || c.or != nil || c.negate {
+		return nil
+	}
+	k, _ := japanese()
+	ws := k.words(c.text)
+	ps := compoundParts(ws)
+	if len(ps) < 3 || isLatinPhrase(c.text) {
+		return nil
+	}
+	n := len(ps)/2 + 1
+	var out []*unit
+next:
+	for i := 0; i+n <= len(ps); i++ {
+		start, end := ps[i][0].start, ps[i+n-1][len(ps[i+n-1])-1].end
+		for _, w := range ws {
+			if w.start <= start && end <= w.end {
+				continue next
+			}
+		}
+		u := x.unitOf(s, clause{text: c.text[start:end], phrase: true})
+		u.query, u.part = c.text, true
+		out = append(out, u)
 	}
 	return out
 }
@@ -440,8 +472,8 @@ func (x *Index) parts(c clause) []*unit {
 // possible (ジンザイイクセイ → ジンザイ イクセイ), and returns the terms of each
 // piece; nil if it cannot. A suffix (the カイ of 協議会) is never the whole
 // query.
-func (x *Index) segmentReading(kana string) [][]string {
-	vocab := x.readingVocabulary()
+func segmentReading(s *snapshot, kana string) [][]string {
+	vocab := s.readingVocabulary()
 	rs := []rune(kana)
 	n := len(rs)
 	const maxPiece = 16
@@ -484,61 +516,11 @@ func (x *Index) segmentReading(kana string) [][]string {
 // other side of the definition, where the definition applies.
 type definition struct{ other, scope string }
 
-// definitions returns, by folded word, what the terms the documents define
-// find: the meaning for the term and the term for the meaning. It is
-// gathered once per store generation.
-func (x *Index) definitions() map[string][]definition {
-	x.vocabMu.Lock()
-	defer x.vocabMu.Unlock()
-	if x.defs != nil && x.defsGen == x.gen {
-		return x.defs
-	}
-	defs := map[string][]definition{}
-	add := func(key string, d definition) {
-		for _, e := range defs[key] {
-			if e == d {
-				return
-			}
-		}
-		defs[key] = append(defs[key], d)
-	}
-	for _, t := range x.terms {
-		scope := foldKey(t.Term)
-		add(scope, definition{t.Meaning, scope})
-		add(foldKey(t.Meaning), definition{t.Term, scope})
-	}
-	x.defs, x.defsGen = defs, x.gen
-	return defs
-}
-
 // Kinds of reading in the vocabulary.
 const (
 	wordReading  = 1
 	affixReading = 2
 )
-
-// readingVocabulary returns the readings of the index's words, read from
-// the index once per store generation.
-func (x *Index) readingVocabulary() map[string]uint8 {
-	x.vocabMu.Lock()
-	defer x.vocabMu.Unlock()
-	if x.vocab != nil && x.vocabGen == x.gen {
-		return x.vocab
-	}
-	vocab := map[string]uint8{}
-	for prefix, kind := range map[string]uint8{prefixReading: wordReading, prefixAffix: affixReading} {
-		d, err := x.idx.FieldDictPrefix("text", []byte(prefix))
-		if err != nil {
-			continue
-		}
-		for e, err := d.Next(); err == nil && e != nil; e, err = d.Next() {
-			vocab[strings.TrimPrefix(e.Term, prefix)] |= kind
-		}
-		d.Close()
-	}
-	x.vocab, x.vocabGen = vocab, x.gen
-	return vocab
-}
 
 // termsOf returns the terms by which units can be found.
 func termsOf(units []*unit) map[string]bool {

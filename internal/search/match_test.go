@@ -30,6 +30,15 @@ func (s *textStore) Citations(context.Context, policy.CitationFilter) ([]*policy
 	return nil, nil
 }
 func (s *textStore) Terms(context.Context, string) ([]*policy.DefinedTerm, error) { return nil, nil }
+func (s *textStore) Documents(context.Context) ([]*policy.Document, error) {
+	return []*policy.Document{{ID: "t", Title: "t"}}, nil
+}
+func (s *textStore) DocumentsByID(ctx context.Context, _ []string) ([]*policy.Document, error) {
+	return s.Documents(ctx)
+}
+func (s *textStore) Changes(_ context.Context, since int64) (*policy.StoreChanges, error) {
+	return &policy.StoreChanges{Store: "t", Generation: 1, Complete: since == 1}, nil
+}
 
 // TestClasses checks other members of each class of query than those of
 // the evaluation set, each against a text that holds its word in another

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -42,8 +43,8 @@ func TestPending(t *testing.T) {
 }
 
 // TestPendingShutdown checks that a server being stopped (its context
-// done) still answers the searches in flight with the index it has, and
-// that after Close searches answer UNAVAILABLE.
+// done) still answers searches with the index it has, updating it no more,
+// and that after Close searches answer UNAVAILABLE.
 func TestPendingShutdown(t *testing.T) {
 	db := corpusStore(t)
 	ctx, stop := context.WithCancel(context.Background())
@@ -56,12 +57,11 @@ func TestPendingShutdown(t *testing.T) {
 	if r, err := p.Search(context.Background(), q); err != nil || r.TotalCount != 1 {
 		t.Errorf("search while stopping: %v, %+v", err, r)
 	}
-	// An ingest now: no rebuild while stopping, and no wait for one.
+	// An ingest now: no update while stopping, and no wait for one.
 	reingest(t, db)
-	guard, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	if _, err := p.Search(guard, q); err != errShuttingDown {
-		t.Errorf("search of a stale index while stopping: %v, want %v", err, errShuttingDown)
+	time.Sleep(300 * time.Millisecond)
+	if r, err := p.Search(context.Background(), policy.SearchQuery{Query: "追記", First: 10}); err != nil || r.TotalCount != 0 {
+		t.Errorf("search after an ingest while stopping: %v, %+v; want the index as it was", err, r)
 	}
 	p.Close()
 	if _, err := p.Search(context.Background(), q); policy.ErrorCode(err) != policy.EUNAVAILABLE {
@@ -69,8 +69,9 @@ func TestPendingShutdown(t *testing.T) {
 	}
 }
 
-// TestPendingFollowsStore checks that after an ingest a search waits for
-// the index rebuilt in the background and finds the new text.
+// TestPendingFollowsStore checks that after an ingest searches go on
+// answering, and find the new text within seconds, the index updated in
+// the background, not rebuilt.
 func TestPendingFollowsStore(t *testing.T) {
 	db := corpusStore(t)
 	path := filepath.Join(t.TempDir(), "index")
@@ -80,17 +81,33 @@ func TestPendingFollowsStore(t *testing.T) {
 	if r, err := p.Search(ctx, policy.SearchQuery{Query: "追記", First: 10}); err != nil || r.TotalCount != 0 {
 		t.Fatalf("追記 before the ingest: %v, %+v", err, r)
 	}
+	before, _ := readCurrent(path)
 	reingest(t, db)
-	if r, err := p.Search(ctx, policy.SearchQuery{Query: "追記", First: 10}); err != nil || r.TotalCount != 1 {
-		t.Errorf("追記 after the ingest: %v, %+v", err, r)
+	start := time.Now()
+	for {
+		r, err := p.Search(ctx, policy.SearchQuery{Query: "追記", First: 10})
+		if err != nil {
+			t.Fatalf("search after the ingest: %v", err)
+		}
+		if r.TotalCount == 1 {
+			break
+		}
+		if time.Since(start) > 5*time.Second {
+			t.Fatalf("追記 not found 5 s after the ingest")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	if err := p.Ready(); err != nil {
-		t.Errorf("ready after the rebuild: %v", err)
+		t.Errorf("ready after the update: %v", err)
+	}
+	after, _ := readCurrent(path)
+	if after.Updates != before.Updates+1 || after.Generation != before.Generation+1 {
+		t.Errorf("published %+v after %+v: want one update more", after, before)
 	}
 }
 
 // corpusStore returns a store holding the corpus.
-func corpusStore(t *testing.T) *sqlite.DB {
+func corpusStore(t testing.TB) *sqlite.DB {
 	t.Helper()
 	return testfixture.Store(t)
 }
@@ -111,16 +128,29 @@ func (b failingBuilder) Close() error {
 // function is called.
 func failBuilds(t *testing.T, err error) (restore func()) {
 	t.Helper()
-	orig := newBuilder
-	failing := func(dir string, m mapping.IndexMapping, config map[string]any) (bleve.Builder, error) {
-		b, berr := orig(dir, m, config)
-		if berr != nil {
-			return nil, berr
+	return setBuilder(t, func(orig builderFunc) builderFunc {
+		return func(dir string, m mapping.IndexMapping, config map[string]any) (bleve.Builder, error) {
+			b, berr := orig(dir, m, config)
+			if berr != nil {
+				return nil, berr
+			}
+			return failingBuilder{b, err}, nil
 		}
-		return failingBuilder{b, err}, nil
+	})
+}
+
+// setBuilder replaces the builder of indexes by wrap of it until the
+// returned function is called, or the test ends.
+func setBuilder(t *testing.T, wrap func(orig builderFunc) builderFunc) (restore func()) {
+	hooks.Lock()
+	orig := hooks.newBuilder
+	hooks.newBuilder = wrap(orig)
+	hooks.Unlock()
+	restore = func() {
+		hooks.Lock()
+		hooks.newBuilder = orig
+		hooks.Unlock()
 	}
-	newBuilder = failing
-	restore = func() { newBuilder = orig }
 	t.Cleanup(restore)
 	return restore
 }
@@ -186,18 +216,81 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// TestPendingRecovers makes the index build fail in the ways a server
-// meets (full disk, refused write, a file where the index directory
-// should be), and checks over HTTP that meanwhile search answers
-// UNAVAILABLE and /readyz 503 with the reason and no path, and that both
-// recover once the cause is gone, on the first build and on a rebuild
-// after an ingest.
+// failingIndex fails every batch as a full disk would.
+type failingIndex struct {
+	writable
+	err error
+}
+
+// writable is a bleve index, embedded under a name other than Index, one of
+// its methods.
+type writable = bleve.Index
+
+func (x failingIndex) Batch(*bleve.Batch) error { return x.err }
+
+// failUpdates makes every update of an index on disk fail with err until
+// the returned function is called.
+func failUpdates(t *testing.T, err error) (restore func()) {
+	t.Helper()
+	hooks.Lock()
+	orig := hooks.openWritable
+	hooks.openWritable = func(dir string) (bleve.Index, error) {
+		idx, oerr := orig(dir)
+		if oerr != nil {
+			return nil, oerr
+		}
+		return failingIndex{idx, err}, nil
+	}
+	hooks.Unlock()
+	restore = func() {
+		hooks.Lock()
+		hooks.openWritable = orig
+		hooks.Unlock()
+	}
+	t.Cleanup(restore)
+	return restore
+}
+
+// searchFor searches q over HTTP and returns the total count, or the code
+// and message of the error.
+func searchFor(t *testing.T, srv *httptest.Server, q string) (total int, code, msg string) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": `query($q: String!) { search(query: $q) { totalCount } }`,
+		"variables": map[string]any{"q": q}})
+	resp, err := http.Post(srv.URL+"/graphql", "application/json", strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Data   *struct{ Search *struct{ TotalCount int } }
+		Errors []struct {
+			Message    string
+			Extensions struct{ Code string }
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Errors) > 0 {
+		return 0, out.Errors[0].Extensions.Code, out.Errors[0].Message
+	}
+	return out.Data.Search.TotalCount, "", ""
+}
+
+// TestPendingRecovers makes the index fail to be written in the ways a
+// server meets — a full disk, a refused write, a file where the index
+// directory should be, a disk that fills during an update — and checks
+// over HTTP that search keeps answering (from an index in memory, or the
+// last good one), that /readyz says 200, degraded, with the reason and no
+// path, that each change of state is logged once, and that all recovers
+// by itself once the cause is gone.
 func TestPendingRecovers(t *testing.T) {
 	tests := []struct {
-		name    string
-		cause   func(t *testing.T, path string) (remove func())
-		reason  string
-		rebuild bool // fail the rebuild after an ingest, not the first build
+		name   string
+		cause  func(t *testing.T, path string) (remove func())
+		reason string
+		update bool // fail an update after an ingest, not the first build
 	}{
 		{"full disk", func(t *testing.T, path string) func() {
 			return failBuilds(t, &os.PathError{Op: "write", Path: filepath.Join(path, "secret", "000000000002.zap"), Err: syscall.ENOSPC})
@@ -211,8 +304,8 @@ func TestPendingRecovers(t *testing.T) {
 			}
 			return func() { os.Remove(path) }
 		}, "not a directory", false},
-		{"full disk on a rebuild", func(t *testing.T, path string) func() {
-			return failBuilds(t, &os.PathError{Op: "write", Path: filepath.Join(path, "secret", "000000000002.zap"), Err: syscall.ENOSPC})
+		{"disk full during an update", func(t *testing.T, path string) func() {
+			return failUpdates(t, &os.PathError{Op: "write", Path: filepath.Join(path, "secret", "000000000002.zap"), Err: syscall.ENOSPC})
 		}, "no space left on device", true},
 	}
 	for _, tt := range tests {
@@ -220,43 +313,85 @@ func TestPendingRecovers(t *testing.T) {
 			db := corpusStore(t)
 			path := filepath.Join(t.TempDir(), "index")
 			var remove func()
-			if !tt.rebuild {
+			if !tt.update {
 				remove = tt.cause(t, path)
 			}
-			p := Load(context.Background(), LoadConfig{Path: path, Store: db, Logger: quietLog, MaxBackoff: 200 * time.Millisecond})
+			var logged lockedBuffer
+			p := Load(context.Background(), LoadConfig{Path: path, Store: db, Logger: slog.New(slog.NewTextHandler(&logged, nil)),
+				MaxBackoff: 100 * time.Millisecond, PollInterval: 20 * time.Millisecond})
 			defer p.Close()
 			srv := liveServer(t, db, p)
-			if tt.rebuild {
-				eventually(t, "first build", func() bool { n, _, _ := searchHTTP(t, srv); return n == 1 })
+			eventually(t, "first answer", func() bool { n, _, _ := searchHTTP(t, srv); return n == 1 })
+			if tt.update {
 				remove = tt.cause(t, path)
-				reingest(t, db)
 			}
-			// The first build fails on its own; a rebuild, when a search
-			// finds the store moved on.
+			reingest(t, db) // 追記
 			var status int
-			var body, code, msg string
-			eventually(t, "search and readyz say why", func() bool {
-				_, code, msg = searchHTTP(t, srv)
+			var body string
+			eventually(t, "readyz says why", func() bool {
 				status, body = readyz(t, srv)
-				return status == http.StatusServiceUnavailable && strings.Contains(body, tt.reason) && code != ""
+				return status == http.StatusOK && strings.Contains(body, "degraded") && strings.Contains(body, tt.reason)
 			})
 			if strings.Contains(body, path) || strings.Contains(body, "secret") {
 				t.Errorf("/readyz tells internals: %q", body)
 			}
-			if code != policy.EUNAVAILABLE || !strings.Contains(msg, tt.reason) || strings.Contains(msg, "secret") {
-				t.Errorf("search while failing: code %q, message %q; want UNAVAILABLE saying %q", code, msg, tt.reason)
+			// Searches are answered meanwhile: from memory, which follows the
+			// store, or from the index as it was before the update.
+			followed := 1
+			if tt.update {
+				followed = 0
+			}
+			time.Sleep(300 * time.Millisecond) // several attempts
+			eventually(t, "searches while failing", func() bool { n, _, _ := searchFor(t, srv, "追記"); return n == followed })
+			for _, q := range []struct {
+				q    string
+				want int
+			}{{"暗号", 1}, {"追記", followed}} {
+				if n, code, msg := searchFor(t, srv, q.q); code != "" || n != q.want {
+					t.Errorf("%s while failing: %d hits, %s %s; want %d", q.q, n, code, msg, q.want)
+				}
+			}
+			if n := strings.Count(logged.String(), "degraded"); n != 1 {
+				t.Errorf("the failure logged %d times, want once:\n%s", n, logged.String())
 			}
 			remove()
+			defer func() {
+				if t.Failed() {
+					t.Log(logged.String())
+				}
+			}()
 			eventually(t, "recovery", func() bool {
-				n, _, _ := searchHTTP(t, srv)
-				status, _ := readyz(t, srv)
-				return n == 1 && status == http.StatusOK
+				n, _, _ := searchFor(t, srv, "追記")
+				status, body := readyz(t, srv)
+				return n == 1 && status == http.StatusOK && body == "ready\n"
 			})
-			if entries, _ := os.ReadDir(path); len(entries) != 2 {
-				t.Errorf("the index directory holds %d entries, want CURRENT and one index: %v", len(entries), entries)
+			if !strings.Contains(logged.String(), "healthy again") {
+				t.Errorf("the recovery is not logged:\n%s", logged.String())
 			}
+			eventually(t, "one index on disk", func() bool {
+				entries, _ := os.ReadDir(path)
+				return len(entries) == 2
+			})
 		})
 	}
+}
+
+// lockedBuffer is a buffer that a logger writes to while a test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
 
 // reingest stores the document again with one change, so that the store
@@ -326,5 +461,66 @@ func TestCloseDoesNotWaitForDictionary(t *testing.T) {
 	}
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the index was written after Close: %v", err)
+	}
+}
+
+// TestRebuildBeside checks that a server whose published index is of an
+// earlier analysis searches it while the new one is built beside it, then
+// the new one; and that after compactAfter updates the index is built
+// whole again, beside, without a search failing.
+func TestRebuildBeside(t *testing.T) {
+	db := corpusStore(t)
+	path := filepath.Join(t.TempDir(), "index")
+	x, err := Open(context.Background(), path, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.Close()
+	pub, _ := readCurrent(path)
+	pub.Schema--
+	if err := writeCurrent(path, pub); err != nil {
+		t.Fatal(err)
+	}
+	// Builds wait until released.
+	release := make(chan struct{})
+	setBuilder(t, func(orig builderFunc) builderFunc {
+		return func(dir string, m mapping.IndexMapping, config map[string]any) (bleve.Builder, error) {
+			<-release
+			return orig(dir, m, config)
+		}
+	})
+	saved := compactAfter
+	compactAfter = 3
+	t.Cleanup(func() { compactAfter = saved })
+
+	p := Load(context.Background(), LoadConfig{Path: path, Store: db, Logger: quietLog, PollInterval: 20 * time.Millisecond})
+	defer p.Close()
+	srv := liveServer(t, db, p)
+	eventually(t, "the old index searched", func() bool { n, _, _ := searchHTTP(t, srv); return n == 1 })
+	if status, body := readyz(t, srv); status != http.StatusOK || !strings.Contains(body, "being rebuilt") {
+		t.Errorf("readyz while rebuilding: %d %q", status, body)
+	}
+	close(release)
+	eventually(t, "the new index", func() bool {
+		pub, err := readCurrent(path)
+		status, body := readyz(t, srv)
+		return err == nil && pub.Schema == schemaVersion && status == http.StatusOK && body == "ready\n"
+	})
+	// Updates, then a build whole beside the live index.
+	for i := range 4 {
+		word := []string{"追記", "別記", "付記", "注記"}[i]
+		reingestWith(t, db, word)
+		eventually(t, word+" found", func() bool { n, code, _ := searchFor(t, srv, word); return n == 1 && code == "" })
+		if n, code, msg := searchFor(t, srv, "暗号"); n != 1 || code != "" {
+			t.Fatalf("暗号 after %s: %d, %s %s", word, n, code, msg)
+		}
+	}
+	eventually(t, "built whole again", func() bool {
+		pub, err := readCurrent(path)
+		entries, _ := os.ReadDir(path)
+		return err == nil && pub.Updates < 3 && pub.Generation == 5 && len(entries) == 2
+	})
+	if n, _, _ := searchFor(t, srv, "注記"); n != 1 {
+		t.Errorf("注記 after the build: %d hits", n)
 	}
 }

@@ -12,18 +12,25 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
-	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
-	index "github.com/blevesearch/bleve_index_api"
 	"github.com/policykb/policykb/internal/policy"
 	"golang.org/x/text/unicode/norm"
 )
 
-// Search runs q over the provisions. Hits are ordered by score, then by ID,
-// so that pages fit together exactly. When no provision holds every word of
-// the query, the hits are those holding the most of them (the result is
-// Partial), ordered by how many they hold, then by score and ID.
+// Search runs q over the provisions. Hits holding every word of the query
+// come first, by score, then by ID, so that pages fit together exactly;
+// then, where the query has three words or more (or its one word is a
+// compound of three parts or more), the provisions holding most of them
+// (partial hits), by how many they hold, then score and ID. When no
+// provision holds every word, the hits are those holding any (the result
+// is Partial), by how many they hold. Unless the filter says NoCollapse,
+// provisions of one series holding the same text are one hit (see
+// policy.SearchFilter).
+//
+// An Index that a Pending keeps searches the snapshot it has, which its
+// Pending brings up to date in the background; any other brings itself up
+// to date first (see Sync).
 func (x *Index) Search(ctx context.Context, q policy.SearchQuery) (*policy.SearchResult, error) {
 	if q.First < 1 || q.First > policy.MaxSearchFirst {
 		return nil, policy.Errorf(policy.EINVALID, "first must be between 1 and %d", policy.MaxSearchFirst)
@@ -40,23 +47,46 @@ func (x *Index) Search(ctx context.Context, q policy.SearchQuery) (*policy.Searc
 	if err != nil {
 		return nil, err
 	}
-	if err := x.Sync(ctx); err != nil {
-		return nil, err
+	if !x.background {
+		if err := x.Sync(ctx); err != nil {
+			return nil, err
+		}
 	}
-	x.mu.RLock()
-	defer x.mu.RUnlock()
+	s := x.acquire()
+	if s == nil {
+		return nil, errClosed
+	}
+	defer x.release(s)
+	policy.NoteGeneration(ctx, s.gen)
 	key := cacheKey(q)
-	if res, ok := x.cache.get(key, x.gen); ok {
+	if res, ok := x.cache.get(key, s.serial); ok {
 		return res, nil
 	}
+	var res *policy.SearchResult
 	if x.strategy != Morphology {
-		return x.searchWith(ctx, clauses, q, offset)
+		res, err = x.searchWith(ctx, s, clauses, q, offset)
+	} else {
+		res, err = x.search(ctx, s, clauses, q, offset)
 	}
+	if err != nil {
+		return nil, err
+	}
+	x.cache.put(key, s.serial, res)
+	return res, nil
+}
+
+// maxPartialWords bounds the words of a query answered with partial
+// matches.
+const maxPartialWords = 32
+
+// search is Search with the analysis the service uses, over snapshot s.
+func (x *Index) search(ctx context.Context, s *snapshot, clauses []clause, q policy.SearchQuery, offset int) (*policy.SearchResult, error) {
 	clauses = x.mergeEnglish(clauses)
 	var units, positive []*unit
 	var must, not []query.Query
+	var word clause // the one positive clause, when there is one
 	for _, c := range clauses {
-		u := x.unitOf(c)
+		u := x.unitOf(s, c)
 		units = append(units, u)
 		bq := u.bleveQuery()
 		switch {
@@ -66,168 +96,88 @@ func (x *Index) Search(ctx context.Context, q policy.SearchQuery) (*policy.Searc
 		default:
 			must = append(must, bq)
 			positive = append(positive, u)
+			word = c
 		}
 	}
-	out := &policy.SearchResult{Hits: []policy.SearchHit{}}
+	out := &policy.SearchResult{Hits: []policy.SearchHit{}, Facets: []policy.SearchFacet{}}
 	if len(must) == 0 {
 		return out, nil
 	}
-	filters := filterQueries(q.Filter)
-	res, err := x.run(ctx, boolQuery(append(must, filters...), not), q.First, offset)
+	f := s.filter(q.Filter)
+	if f.none {
+		return out, nil
+	}
+	filters := f.queries()
+	m := newMatches(s)
+	defer m.release()
+	least := 1 // words (or runs of parts) a partial hit holds at least
+	var err error
+	switch n := len(positive); {
+	case n >= 3 && n <= maxPartialWords:
+		// One pass over the provisions holding any word finds those
+		// holding all of them too, with the scores they have as such.
+		// Where some hold them all, partial hits hold most of them.
+		if err = m.collectCounted(ctx, positive, filters, not, f, true); m.full > 0 {
+			least = n/2 + 1
+		}
+	case n == 1:
+		err = m.collectAll(ctx, append(must, filters...), not, f)
+		if err != nil {
+			break
+		}
+		// Partial hits of a compound word: where some provision holds it,
+		// those holding most of its parts written together (サイバー犯罪
+		// of サイバー犯罪対策); else, as for words, those holding any part.
+		counted := x.parts(s, word)
+		if m.full > 0 {
+			counted = x.runs(s, word)
+		}
+		if len(counted) > 0 && len(counted) <= maxPartialWords && (m.full > 0 || len(counted) >= 2) {
+			units = append(units, counted...)
+			err = m.collectCounted(ctx, counted, filters, not, f, false)
+		}
+	default:
+		err = m.collectAll(ctx, append(must, filters...), not, f)
+		if err == nil && m.full == 0 && n <= maxPartialWords {
+			err = m.collectCounted(ctx, positive, filters, not, f, true)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
-	pages := []*bleve.SearchResult{res}
-	out.TotalCount = int(res.Total)
-	if res.Total == 0 {
-		// Partial matches: the words of the query, or the parts of its one
-		// compound word.
-		var partial []*unit
-		if len(positive) == 1 {
-			for _, c := range clauses {
-				if !c.negate {
-					partial = x.parts(c)
+	page, total := m.rank(least, !q.Filter.NoCollapse, offset, q.First)
+	out.TotalCount = total
+	out.Partial = m.full == 0 && total > 0
+	out.Facets = m.facets()
+	reps := make([]int32, len(page))
+	for i, h := range page {
+		reps[i] = h.rep
+	}
+	located, err := s.locate(ctx, reps, termsOf(units))
+	if err != nil {
+		return nil, err
+	}
+	for i, h := range page {
+		p := s.provs[h.rep]
+		locs := located[h.rep]
+		hit := policy.SearchHit{
+			ProvisionID: p.id, Score: h.score, Cursor: encodeCursor(offset + i),
+			Highlights: highlightSpans(p.text, spansOf(units, locs)),
+			Matches:    explain(units, p.text, locs),
+			Partial:    !h.full,
+			AlsoIn:     []string{},
+		}
+		if h.group >= 0 {
+			for _, o := range s.members[h.group] {
+				if o != h.rep && m.found(o) {
+					hit.AlsoIn = append(hit.AlsoIn, s.provs[o].id)
 				}
 			}
-			units = append(units, partial...)
-		} else {
-			partial = positive
 		}
-		if len(partial) >= 2 && len(partial) <= maxPartialWords {
-			pages, out.TotalCount, err = x.partial(ctx, partial, filters, not, q.First, offset)
-			if err != nil {
-				return nil, err
-			}
-			out.Partial = out.TotalCount > 0
-		}
-	}
-	var hitIDs []string
-	for _, page := range pages {
-		for _, h := range page.Hits {
-			hitIDs = append(hitIDs, h.ID)
-		}
-	}
-	located, err := x.locate(ctx, hitIDs, termsOf(units))
-	if err != nil {
-		return nil, err
-	}
-	i := 0
-	for _, page := range pages {
-		for _, h := range page.Hits {
-			text := x.texts[h.ID]
-			locs := located[h.ID]
-			out.Hits = append(out.Hits, policy.SearchHit{
-				ProvisionID: h.ID, Score: h.Score, Cursor: encodeCursor(offset + i),
-				Highlights: highlightSpans(text, spansOf(units, locs)),
-				Matches:    explain(units, text, locs),
-			})
-			i++
-		}
+		out.Hits = append(out.Hits, hit)
 	}
 	out.HasNextPage = offset+len(out.Hits) < out.TotalCount
 	out.HasPreviousPage = min(offset, out.TotalCount) > 0
-	x.cache.put(key, x.gen, out)
-	return out, nil
-}
-
-// maxPartialWords bounds the words of a query answered with partial
-// matches.
-const maxPartialWords = 32
-
-// heldWeight is what holding one more word of a query adds to the score of
-// a partial match: more than any sum of term scores, so that provisions
-// holding more words come first, and by score among those holding as many.
-const heldWeight = 1000
-
-// partial returns the page of provisions holding the most of units (none
-// holds them all), and the number of provisions holding any. Each unit
-// scores heldWeight where it holds, on top of its own score (heldQuery);
-// bleve's disjunction sums them (and scales the sum by the share of units
-// held, which keeps the order).
-func (x *Index) partial(ctx context.Context, units []*unit, filters, not []query.Query, first, offset int) ([]*bleve.SearchResult, int, error) {
-	qs := make([]query.Query, len(units))
-	for i, u := range units {
-		uq := u.bleveQuery()
-		if uq == nil {
-			return nil, 0, nil
-		}
-		qs[i] = heldQuery{uq}
-	}
-	r, err := x.run(ctx, boolQuery(append([]query.Query{bleve.NewDisjunctionQuery(qs...)}, filters...), not), first, offset)
-	if err != nil {
-		return nil, 0, err
-	}
-	return []*bleve.SearchResult{r}, int(r.Total), nil
-}
-
-// heldQuery finds what its query finds, each hit scoring heldWeight more.
-// (A conjunction with a boosted match-all query scores the same, but
-// bleve's match-all searcher steps through every document of the index to
-// reach each hit: work proportional to the corpus for every word.)
-type heldQuery struct{ query.Query }
-
-// Searcher implements query.Query.
-func (q heldQuery) Searcher(ctx context.Context, i index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
-	s, err := q.Query.Searcher(ctx, i, m, options)
-	if err != nil {
-		return nil, err
-	}
-	return heldSearcher{s}, nil
-}
-
-// heldSearcher adds heldWeight to the score of each hit of its searcher.
-type heldSearcher struct{ search.Searcher }
-
-func (s heldSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
-	return held(s.Searcher.Next(ctx))
-}
-
-func (s heldSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
-	return held(s.Searcher.Advance(ctx, id))
-}
-
-func held(d *search.DocumentMatch, err error) (*search.DocumentMatch, error) {
-	if d != nil {
-		d.Score += heldWeight
-	}
-	return d, err
-}
-
-// run searches the index: size hits from offset, by score then ID, without
-// the locations of the words (which bleve would gather for every provision
-// found, not only those of the page).
-func (x *Index) run(ctx context.Context, q query.Query, size, offset int) (*bleve.SearchResult, error) {
-	req := bleve.NewSearchRequestOptions(q, size, offset, false)
-	req.SortBy([]string{"-_score", "_id"})
-	return x.idx.SearchInContext(ctx, req)
-}
-
-// locate returns where terms lie in the provisions ids: a second search,
-// of those provisions alone and of single terms, whose locations bleve
-// reads for these provisions only (asking for locations in the search
-// itself reads them for every provision found, and phrase searches over
-// known provisions still walk the index from its start).
-func (x *Index) locate(ctx context.Context, ids []string, terms map[string]bool) (map[string]search.TermLocationMap, error) {
-	out := map[string]search.TermLocationMap{}
-	if len(ids) == 0 || len(terms) == 0 {
-		return out, nil
-	}
-	var qs []query.Query
-	for t := range terms {
-		qs = append(qs, termQuery("text", t))
-	}
-	b := bleve.NewBooleanQuery()
-	b.AddMust(bleve.NewDocIDQuery(ids))
-	b.AddShould(qs...)
-	req := bleve.NewSearchRequestOptions(b, len(ids), 0, false)
-	req.IncludeLocations = true
-	res, err := x.idx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	for _, h := range res.Hits {
-		out[h.ID] = h.Locations["text"]
-	}
 	return out, nil
 }
 
@@ -240,28 +190,6 @@ func boolQuery(must, not []query.Query) query.Query {
 	return b
 }
 
-// filterQueries turns a filter into queries every hit must match.
-func filterQueries(f policy.SearchFilter) []query.Query {
-	var must []query.Query
-	if f.DocumentID != "" {
-		must = append(must, termQuery("document", f.DocumentID))
-	}
-	if len(f.Kinds) > 0 {
-		var kinds []query.Query
-		for _, k := range f.Kinds {
-			kinds = append(kinds, termQuery("kind", string(k)))
-		}
-		must = append(must, bleve.NewDisjunctionQuery(kinds...))
-	}
-	if f.Under != "" {
-		must = append(must, termQuery("ancestors", f.Under))
-	}
-	if f.Cites != "" {
-		must = append(must, termQuery("cites", f.Cites))
-	}
-	return must
-}
-
 // cacheKey identifies a search request.
 func cacheKey(q policy.SearchQuery) string {
 	b, _ := json.Marshal(q)
@@ -269,11 +197,12 @@ func cacheKey(q policy.SearchQuery) string {
 }
 
 // searchWith answers with one of the strategies kept for comparison (see
-// Strategy): words ANDed, no explanation, no partial matches.
-func (x *Index) searchWith(ctx context.Context, clauses []clause, q policy.SearchQuery, offset int) (*policy.SearchResult, error) {
+// Strategy): words ANDed, no explanation, no partial matches, no
+// collapsing.
+func (x *Index) searchWith(ctx context.Context, s *snapshot, clauses []clause, q policy.SearchQuery, offset int) (*policy.SearchResult, error) {
 	var must, not []query.Query
 	for _, c := range clauses {
-		bq := x.otherClause(c)
+		bq := x.otherClause(s, c)
 		switch {
 		case bq == nil:
 		case c.negate:
@@ -282,18 +211,23 @@ func (x *Index) searchWith(ctx context.Context, clauses []clause, q policy.Searc
 			must = append(must, bq)
 		}
 	}
-	out := &policy.SearchResult{Hits: []policy.SearchHit{}}
-	if len(must) == 0 {
+	out := &policy.SearchResult{Hits: []policy.SearchHit{}, Facets: []policy.SearchFacet{}}
+	f := s.filter(q.Filter)
+	if len(must) == 0 || f.none {
 		return out, nil
 	}
-	res, err := x.run(ctx, boolQuery(append(must, filterQueries(q.Filter)...), not), q.First, offset)
-	if err != nil {
+	m := newMatches(s)
+	defer m.release()
+	if err := m.collectAll(ctx, append(must, f.queries()...), not, f); err != nil {
 		return nil, err
 	}
-	out.TotalCount = int(res.Total)
-	for i, h := range res.Hits {
-		out.Hits = append(out.Hits, policy.SearchHit{ProvisionID: h.ID, Score: h.Score, Cursor: encodeCursor(offset + i),
-			Highlights: highlight(x.texts[h.ID], h.Locations[x.field()]), Matches: []policy.Match{}})
+	page, total := m.rank(1, false, offset, q.First)
+	out.TotalCount = total
+	out.Facets = m.facets()
+	for i, h := range page {
+		p := s.provs[h.rep]
+		out.Hits = append(out.Hits, policy.SearchHit{ProvisionID: p.id, Score: h.score, Cursor: encodeCursor(offset + i),
+			Highlights: highlightSpans(p.text, nil), Matches: []policy.Match{}, AlsoIn: []string{}})
 	}
 	out.HasNextPage = offset+len(out.Hits) < out.TotalCount
 	return out, nil
@@ -312,11 +246,11 @@ func (x *Index) field() string {
 
 // otherClause is a clause's query under a comparison strategy: its words
 // ANDed (a phrase if quoted), with the terms documents define.
-func (x *Index) otherClause(c clause) query.Query {
+func (x *Index) otherClause(s *snapshot, c clause) query.Query {
 	if c.or != nil {
 		var qs []query.Query
 		for _, o := range c.or {
-			if q := x.otherClause(o); q != nil {
+			if q := x.otherClause(s, o); q != nil {
 				qs = append(qs, q)
 			}
 		}
@@ -331,7 +265,7 @@ func (x *Index) otherClause(c clause) query.Query {
 	}
 	alts := []query.Query{base}
 	key := foldKey(c.text)
-	for _, t := range x.terms {
+	for _, t := range s.terms() {
 		var other string
 		switch key {
 		case foldKey(t.Term):

@@ -118,7 +118,7 @@ func indexSearch(t testing.TB, x *Index) func(string) ([]string, int) {
 }
 
 // TestEval measures recall@10 and MRR on testdata/search_eval.json and
-// fails below recall@10 0.95 or MRR 0.90, or if a trap or a nonsense query
+// fails below recall@10 0.95 or MRR 0.95, or if a trap or a nonsense query
 // finds anything.
 func TestEval(t *testing.T) {
 	_, x := corpusIndex(t, "")
@@ -141,8 +141,15 @@ func TestEval(t *testing.T) {
 	if k := s.byKind["kana"]; k == nil || k.n < 10 || k.precision/float64(k.n) < 0.9 {
 		t.Errorf("kana queries: %+v, want 10 or more with precision@10 ≥ 0.9", k)
 	}
-	if s.recall < 0.95 || s.mrr < 0.90 || s.trapHits > 0 || s.nonsenseHits > 0 {
-		t.Errorf("recall@10 %.3f (want ≥ 0.95), MRR %.3f (want ≥ 0.90), trap hits %d, nonsense hits %d (want 0: %q); misses %q",
+	// Several words and compounds: partial hits after full ones find the
+	// provisions holding most of the words.
+	for _, kind := range []string{"several", "compound"} {
+		if k := s.byKind[kind]; k == nil || k.recall/float64(k.n) < 0.99 {
+			t.Errorf("%s queries: %+v, want recall@10 ≥ 0.99", kind, k)
+		}
+	}
+	if s.recall < 0.95 || s.mrr < 0.95 || s.trapHits > 0 || s.nonsenseHits > 0 {
+		t.Errorf("recall@10 %.3f (want ≥ 0.95), MRR %.3f (want ≥ 0.95), trap hits %d, nonsense hits %d (want 0: %q); misses %q",
 			s.recall, s.mrr, s.trapHits, s.nonsenseHits, s.trapped, s.misses)
 	}
 }

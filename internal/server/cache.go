@@ -73,7 +73,9 @@ func (c *responses) put(key [32]byte, v *cached) {
 //     generation and the query (a request that already has it gets 304 Not
 //     Modified) and is kept in the cache of answers when there is one;
 //   - an answer with errors (a timeout, a refused query, a bad request)
-//     gets Cache-Control: no-store, no ETag, and is never kept.
+//     gets Cache-Control: no-store, no ETag, and is never kept;
+//   - so does an answer made from a search index that has not yet caught
+//     up with the store's generation (see policy.AnswerBasis).
 //
 // It bounds the memory of answers in flight: every execution reserves
 // reserve bytes of a shared budget of inflight bytes before it runs (and
@@ -172,7 +174,13 @@ func (a *answers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	held := a.reserve
 	defer func() { a.budget.Release(held) }()
 	rec := &buffer{header: h, limit: 2 * a.c.MaxAnswer}
-	a.next.ServeHTTP(rec, r)
+	ctx, basis := policy.WithAnswerBasis(r.Context())
+	a.next.ServeHTTP(rec, r.WithContext(ctx))
+	if g, ok := basis.Oldest(); ok && haveGen && g < gen {
+		// Made from a search index still catching up with the store: right
+		// for now, but not the answer of this generation to keep.
+		tag, useCache = "", false
+	}
 	status, body := rec.status, rec.buf.Bytes()
 	if status == 0 {
 		status = http.StatusOK
@@ -196,6 +204,9 @@ func (a *answers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	} else {
 		h.Del("ETag")
+		h.Set("Cache-Control", "no-store")
+	}
+	if status == http.StatusOK && tag == "" && r.Method == http.MethodGet && haveGen {
 		h.Set("Cache-Control", "no-store")
 	}
 	a.write(w, status, body)

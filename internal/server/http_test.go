@@ -3,14 +3,18 @@ package server
 import (
 	"compress/gzip"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/policykb/policykb/internal/policy"
 )
 
 // api answers like the GraphQL handler: a large answer, or errors for a
@@ -296,23 +300,84 @@ func TestTimeoutAndBodyLimit(t *testing.T) {
 }
 
 func TestReadiness(t *testing.T) {
-	ready := atomic.Bool{}
+	var mu sync.Mutex
+	var state error
 	h := New(Config{API: http.NotFoundHandler(), Logger: quiet, Ready: func() error {
-		if !ready.Load() {
-			return io.ErrUnexpectedEOF
-		}
-		return nil
+		mu.Lock()
+		defer mu.Unlock()
+		return state
 	}})
-	get := func(path string) int {
+	get := func(path string) (int, string) {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
-		return rec.Code
+		return rec.Code, rec.Body.String()
 	}
-	if get("/readyz") != http.StatusServiceUnavailable || get("/healthz") != http.StatusOK {
-		t.Error("before ready: want /readyz 503 and /healthz 200")
+	tests := []struct {
+		name   string
+		state  error
+		status int
+		body   string
+	}{
+		{"not ready", policy.Errorf(policy.EUNAVAILABLE, "the search index is being built"), http.StatusServiceUnavailable,
+			"not ready: the search index is being built\n"},
+		{"degraded: ready, saying why", fmt.Errorf("wrapped: %w", &policy.Degraded{Reason: "the search index is kept in memory"}),
+			http.StatusOK, "ready, degraded: the search index is kept in memory\n"},
+		{"ready", nil, http.StatusOK, "ready\n"},
 	}
-	ready.Store(true)
-	if get("/readyz") != http.StatusOK {
-		t.Error("/readyz not 200 once ready")
+	for _, tt := range tests {
+		mu.Lock()
+		state = tt.state
+		mu.Unlock()
+		if status, body := get("/readyz"); status != tt.status || body != tt.body {
+			t.Errorf("%s: /readyz %d %q, want %d %q", tt.name, status, body, tt.status, tt.body)
+		}
+		if status, _ := get("/healthz"); status != http.StatusOK {
+			t.Errorf("%s: /healthz %d", tt.name, status)
+		}
+	}
+}
+
+// TestStaleAnswersNotKept checks that an answer made from a search index
+// still catching up with the store (it notes an older generation) gets no
+// ETag and is not kept in the cache of answers, and that an answer made
+// from an index up to date is.
+func TestStaleAnswersNotKept(t *testing.T) {
+	var calls atomic.Int64
+	var index atomic.Int64 // the generation the "index" answers from
+	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		policy.NoteGeneration(r.Context(), index.Load())
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"data":{"search":{"totalCount":1}}}`)
+	})
+	srv := httptest.NewServer(New(Config{API: api, Logger: quiet, Generation: func(context.Context) (int64, error) { return 7, nil }}))
+	defer srv.Close()
+	get := func() *http.Response {
+		resp, err := http.Get(srv.URL + "/graphql?query=search")
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp
+	}
+	index.Store(6)
+	for i := range 2 {
+		resp := get()
+		if resp.Header.Get("ETag") != "" || resp.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("stale answer %d: ETag %q, Cache-Control %q", i, resp.Header.Get("ETag"), resp.Header.Get("Cache-Control"))
+		}
+	}
+	if n := calls.Load(); n != 2 {
+		t.Errorf("stale answers: the API ran %d times, want 2 (none kept)", n)
+	}
+	index.Store(7)
+	for range 2 {
+		if resp := get(); resp.Header.Get("ETag") == "" {
+			t.Error("an answer of the store's generation has no ETag")
+		}
+	}
+	if n := calls.Load(); n != 3 {
+		t.Errorf("the API ran %d times, want 3 (the current answer kept)", n)
 	}
 }

@@ -46,7 +46,9 @@ type Config struct {
 	// Generation returns a number that changes whenever the data changes;
 	// GET queries carry it in their ETag.
 	Generation func(ctx context.Context) (int64, error)
-	// Ready returns nil once the store and the search index are open.
+	// Ready returns nil once the store and the search index are open, and a
+	// *policy.Degraded where they answer but not as they should: /readyz
+	// says 200 and why.
 	Ready func() error
 	// MaxBody bounds a request body (default 256 KiB: a query text has at
 	// most 64 KiB, variables at most 1,000 values); Timeout bounds the work
@@ -92,7 +94,14 @@ func New(c Config) http.Handler {
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		if c.Ready != nil {
-			if err := c.Ready(); err != nil {
+			err := c.Ready()
+			if reason, ok := policy.IsDegraded(err); ok {
+				// Serving, but not as it should: say why, and stay in
+				// service (200).
+				fmt.Fprintln(w, "ready, degraded:", reason)
+				return
+			}
+			if err != nil {
 				w.WriteHeader(http.StatusServiceUnavailable)
 				fmt.Fprintln(w, "not ready:", err)
 				return

@@ -167,6 +167,11 @@ func storeVersion(ctx context.Context, tx *sql.Tx, doc *policy.Document, opt pol
 	if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'`); err != nil {
 		return nil, err
 	}
+	// The search index follows the store by this log (see Changes).
+	if _, err := tx.ExecContext(ctx, `INSERT INTO document_changes (generation, document_id)
+		SELECT CAST(value AS INTEGER), ? FROM meta WHERE key = 'generation'`, doc.ID); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 
@@ -416,4 +421,44 @@ func unlike(oldEnc, newEnc, oldSource, newSource string) string {
 		parts = append(parts, "with or without a byte-order mark")
 	}
 	return strings.Join(parts, "; ")
+}
+
+// Changes returns what changed after generation since: the documents whose
+// current version changed, from the log that every ingest, revert and
+// replacement writes (migration 6). It is incomplete when since is older
+// than the log (a store migrated from an earlier schema) or newer than the
+// store's generation (a store made anew or restored from a backup).
+func (db *DB) Changes(ctx context.Context, since int64) (*policy.StoreChanges, error) {
+	// One read transaction: the generation and the log agree.
+	tx, err := db.ro.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	out := &policy.StoreChanges{}
+	var from int64
+	err = tx.QueryRowContext(ctx, `SELECT
+		(SELECT value FROM meta WHERE key = 'store_id'),
+		(SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'),
+		(SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'changes_since')`).Scan(&out.Store, &out.Generation, &from)
+	if err != nil {
+		return nil, err
+	}
+	out.Complete = since >= from && since <= out.Generation
+	if !out.Complete || since == out.Generation {
+		return out, nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT document_id FROM document_changes WHERE generation > ? ORDER BY document_id`, since)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out.Documents = append(out.Documents, id)
+	}
+	return out, rows.Err()
 }

@@ -227,6 +227,14 @@ func TestMigrateOldStore(t *testing.T) {
 	if len(docs) != 1 || docs[0].Version != 1 {
 		t.Errorf("documents after migration: %+v", docs)
 	}
+	// The log of changes starts at the generation of the migration: what
+	// changed before it is not known.
+	if ch, err := db.Changes(ctx, 7); err != nil || !ch.Complete || ch.Generation != 7 || len(ch.Documents) != 0 {
+		t.Errorf("changes since the migration: %+v, %v", ch, err)
+	}
+	if ch, err := db.Changes(ctx, 6); err != nil || ch.Complete {
+		t.Errorf("changes since before the migration: %+v, %v; want incomplete", ch, err)
+	}
 	// The same text in other bytes adds no version to the migrated store;
 	// a changed word does (below, a shorter text).
 	other := *doc
@@ -309,7 +317,7 @@ func TestUnsoundStores(t *testing.T) {
 		{"truncated", whole[:len(whole)/2], "is damaged"},
 		{"garbled pages", garbled, "is damaged"},
 		{"another program's", otherBytes, "another program"},
-		{"newer schema", newerBytes, "newer policykb (schema 99; this one knows schemas up to 5)"},
+		{"newer schema", newerBytes, "newer policykb (schema 99; this one knows schemas up to 6)"},
 		{"directory", nil, "is not a regular file (a directory)"},
 	}
 	for _, tt := range tests {
