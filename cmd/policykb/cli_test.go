@@ -355,6 +355,31 @@ func binary(t *testing.T) string {
 	return binPath
 }
 
+// timed runs the binary bin with args to its end, failing the test if it
+// fails, and returns how long it took: how long there is to interrupt it.
+func timed(t *testing.T, bin string, args ...string) time.Duration {
+	t.Helper()
+	start := time.Now()
+	if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+		t.Fatalf("timing run: %v\n%s", err, out)
+	}
+	return time.Since(start)
+}
+
+// killAfter starts the binary bin with args, kills it after wait and waits
+// for it to end. It reports whether the kill found the process running.
+func killAfter(t *testing.T, wait time.Duration, bin string, args ...string) bool {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(wait)
+	killed := cmd.Process.Kill() == nil
+	cmd.Wait()
+	return killed
+}
+
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if binPath != "" {

@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -61,11 +59,7 @@ func TestKilledIngest(t *testing.T) {
 	mustRun(t, "ingest", "--data", refShort, "--replace", shortFile)
 	shortExport := mustRun(t, "export", "--data", refShort, "--document", "cs-budget-policy-fy2020")
 	// How long a whole ingest by the binary takes, to kill within it.
-	start := time.Now()
-	if out, err := exec.Command(bin, "ingest", "--data", filepath.Join(dir, "timing"), newFile, bigFile).CombinedOutput(); err != nil {
-		t.Fatalf("timing run: %v\n%s", err, out)
-	}
-	whole := time.Since(start)
+	whole := timed(t, bin, "ingest", "--data", filepath.Join(dir, "timing"), newFile, bigFile)
 	rng := rand.New(rand.NewPCG(1, 2))
 	kills := 0
 	states := map[string]int{}
@@ -87,15 +81,9 @@ func TestKilledIngest(t *testing.T) {
 			args = []string{"ingest", "--data", data, "--replace", bigFile, shortFile}
 			want = shortExport
 		}
-		cmd := exec.Command(bin, args...)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(wait)
-		if cmd.Process.Signal(syscall.SIGKILL) == nil {
+		if killAfter(t, wait, bin, args...) {
 			kills++
 		}
-		cmd.Wait()
 		states[checkStore(t, data, oldExport, want)]++
 	}
 	n := 0
@@ -145,22 +133,12 @@ func TestKilledBackup(t *testing.T) {
 			len(provs), len(vs), vs[len(vs)-1].SHA256)
 	}
 	want := summary(data)
-	start := time.Now()
-	if out, err := exec.Command(bin, "backup", "--data", data, filepath.Join(dir, "timing.db")).CombinedOutput(); err != nil {
-		t.Fatalf("timing run: %v\n%s", err, out)
-	}
-	whole := time.Since(start)
+	whole := timed(t, bin, "backup", "--data", data, filepath.Join(dir, "timing.db"))
 	rng := rand.New(rand.NewPCG(3, 4))
 	found := map[bool]int{}
 	for round := range 10 {
 		dest := filepath.Join(dir, fmt.Sprintf("backup%d.db", round))
-		cmd := exec.Command(bin, "backup", "--data", data, dest)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Duration(rng.Int64N(int64(whole) * 3 / 2)))
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
+		killAfter(t, time.Duration(rng.Int64N(int64(whole)*3/2)), bin, "backup", "--data", data, dest)
 		_, err := os.Stat(dest)
 		found[err == nil]++
 		if err == nil {

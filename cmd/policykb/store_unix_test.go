@@ -91,11 +91,7 @@ func TestSignalDuringIngest(t *testing.T) {
 	before := state(t, data)
 	big := writeFile(t, t.TempDir(), "big.txt", bigPolicy(bigSections))
 	// How long a whole ingest takes, to signal within it.
-	start := time.Now()
-	if out, err := exec.Command(bin, "ingest", "--data", t.TempDir(), big).CombinedOutput(); err != nil {
-		t.Fatalf("timing run: %v\n%s", err, out)
-	}
-	whole := time.Since(start)
+	whole := timed(t, bin, "ingest", "--data", t.TempDir(), big)
 	var stopped []time.Duration
 	for i, frac := range []float64{0.1, 0.3, 0.5, 0.7, 0.85} {
 		delay := time.Duration(frac * float64(whole))

@@ -407,7 +407,16 @@ func (l *Links) TargetProvisions(ctx context.Context, citationIDs []string) (map
 	if err != nil || len(all) == 0 {
 		return out, err
 	}
-	cs, err := l.References.Citations(ctx, policy.CitationFilter{IDs: citationIDs})
+	pinned, err := l.pinned(ctx, policy.CitationFilter{IDs: citationIDs})
+	if err != nil {
+		return nil, err
+	}
+	return l.resolve(ctx, pinned, all, nil)
+}
+
+// pinned returns the citations that pass f and name a pinpoint.
+func (l *Links) pinned(ctx context.Context, f policy.CitationFilter) ([]*policy.Citation, error) {
+	cs, err := l.References.Citations(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -417,7 +426,7 @@ func (l *Links) TargetProvisions(ctx context.Context, citationIDs []string) (map
 			pinned = append(pinned, c)
 		}
 	}
-	return l.resolve(ctx, pinned, all, nil)
+	return pinned, nil
 }
 
 // resolve returns the target provision of each citation of cs, by citation
@@ -482,15 +491,9 @@ func (l *Links) IncomingCitations(ctx context.Context, provisionIDs []string) (m
 		return out, nil
 	}
 	slices.Sort(refs)
-	cs, err := l.References.Citations(ctx, policy.CitationFilter{TargetIDs: refs})
+	pinned, err := l.pinned(ctx, policy.CitationFilter{TargetIDs: refs})
 	if err != nil {
 		return nil, err
-	}
-	var pinned []*policy.Citation
-	for _, c := range cs {
-		if c.Pinpoint != "" {
-			pinned = append(pinned, c)
-		}
 	}
 	targets, err := l.resolve(ctx, pinned, all, keep)
 	if err != nil {

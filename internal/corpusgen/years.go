@@ -222,6 +222,17 @@ func (t *tree) find(local string) (*node, error) {
 	return n, nil
 }
 
+// findPair finds the nodes whose origins had the local IDs a and b.
+func (t *tree) findPair(a, b string) (x, y *node, err error) {
+	if x, err = t.find(a); err != nil {
+		return nil, nil, err
+	}
+	if y, err = t.find(b); err != nil {
+		return nil, nil, err
+	}
+	return x, y, nil
+}
+
 // siblings returns the list n is in.
 func (t *tree) siblings(n *node) *[]*node {
 	if n.parent == nil {
@@ -254,11 +265,7 @@ func (t *tree) rename(local, heading string) error {
 // move puts the provision local under the provision parent, at index at of
 // its children.
 func (t *tree) move(local, parent string, at int) error {
-	n, err := t.find(local)
-	if err != nil {
-		return err
-	}
-	p, err := t.find(parent)
+	n, p, err := t.findPair(local, parent)
 	if err != nil {
 		return err
 	}
@@ -269,11 +276,7 @@ func (t *tree) move(local, parent string, at int) error {
 
 // swap exchanges two provisions of the same parent.
 func (t *tree) swap(a, b string) error {
-	x, err := t.find(a)
-	if err != nil {
-		return err
-	}
-	y, err := t.find(b)
+	x, y, err := t.findPair(a, b)
 	if err != nil {
 		return err
 	}
@@ -323,6 +326,11 @@ func runes(p *policy.Provision) int {
 	return n
 }
 
+// tooNear reports whether two parts of a, b characters are too near in
+// size to say which is the larger: the larger is less than 1.3 times the
+// smaller.
+func tooNear(a, b int) bool { return 10*max(a, b) < 13*min(a, b) }
+
 // split cuts the provision local (without children) in two before its
 // paragraph k: the second part a new provision with the heading given,
 // right after the first. The part that keeps the more of the text
@@ -339,7 +347,7 @@ func (t *tree) split(local string, k int, heading string) error {
 	second := newItem(heading, n.p.Paragraphs[k:]...)
 	n.p.Paragraphs, n.lead, n.changed = n.p.Paragraphs[:k], k, true
 	a, b := runes(&n.p), runes(&second.p)
-	if 10*max(a, b) < 13*min(a, b) {
+	if tooNear(a, b) {
 		return fmt.Errorf("the parts of %s are too near in size (%d, %d characters)", local, a, b)
 	}
 	if b > a {
@@ -354,11 +362,7 @@ func (t *tree) split(local string, k int, heading string) error {
 // of its text continues; the other is removed. It refuses a merge whose
 // parts are too near in size to say which is the larger.
 func (t *tree) merge(a, b string) error {
-	x, err := t.find(a)
-	if err != nil {
-		return err
-	}
-	y, err := t.find(b)
+	x, y, err := t.findPair(a, b)
 	if err != nil {
 		return err
 	}
@@ -366,7 +370,7 @@ func (t *tree) merge(a, b string) error {
 		return fmt.Errorf("cannot merge %s and %s: they have children", a, b)
 	}
 	kx, ky := runes(&x.p), runes(&y.p)-utf8.RuneCountInString(y.p.Heading)
-	if 10*max(kx, ky) < 13*min(kx, ky) {
+	if tooNear(kx, ky) {
 		return fmt.Errorf("the parts of %s and %s are too near in size (%d, %d characters)", a, b, kx, ky)
 	}
 	x.p.Paragraphs = append(slices.Clone(x.p.Paragraphs), y.p.Paragraphs...)

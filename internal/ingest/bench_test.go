@@ -18,18 +18,6 @@ import (
 	"github.com/policykb/policykb/internal/sqlite"
 )
 
-var benchSizes = []struct {
-	name string
-	size int
-}{{"64KiB", 64 << 10}, {"1MiB", 1 << 20}, {"8MiB", 8<<20 - 64<<10}}
-
-// benchTexts are the shapes of text measured: many sections of ordinary
-// paragraphs, and one paragraph as long as the text.
-var benchTexts = []struct {
-	name string
-	gen  func(int) []byte
-}{{"sections", corpusgen.Long}, {"paragraph", corpusgen.OneParagraph}}
-
 // BenchmarkIngest stores long policy texts of each size, of many sections
 // (corpusgen.Long) and of one paragraph (corpusgen.OneParagraph),
 // into a fresh SQLite store, the whole path of `policykb ingest` (parse, cite
@@ -43,11 +31,11 @@ func BenchmarkIngest(b *testing.B) {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	for _, g := range benchTexts {
-		for _, s := range benchSizes {
-			text := g.gen(s.size)
+	for _, g := range corpusgen.LongShapes {
+		for _, s := range corpusgen.BenchSizes {
+			text := g.Gen(s.Bytes)
 			mib := float64(len(text)) / (1 << 20)
-			b.Run(g.name+"/"+s.name, func(b *testing.B) {
+			b.Run(g.Name+"/"+s.Name, func(b *testing.B) {
 				b.SetBytes(int64(len(text)))
 				var tParse, tCite, tStore time.Duration
 				var cpu time.Duration
@@ -144,12 +132,9 @@ func manyLines(size int) []byte {
 //	go test -run '^$' -bench IngestMemory -benchtime 3x ./internal/ingest
 func BenchmarkIngestMemory(b *testing.B) {
 	ctx := context.Background()
-	for _, s := range []struct {
-		name string
-		size int
-	}{{"1MiB", 1 << 20}, {"8MiB", ingest.MaxFileSize - 64<<10}} {
-		text := manyLines(s.size)
-		b.Run("lines/"+s.name, func(b *testing.B) {
+	for _, s := range []corpusgen.Size{{Name: "1MiB", Bytes: 1 << 20}, {Name: "8MiB", Bytes: ingest.MaxFileSize - 64<<10}} {
+		text := manyLines(s.Bytes)
+		b.Run("lines/"+s.Name, func(b *testing.B) {
 			var alloc, peak uint64
 			for b.Loop() {
 				b.StopTimer()

@@ -166,21 +166,14 @@ func digitValue(s string) (n int, full, ok bool) {
 func DigitValue(s string) (n int, full, ok bool) { return digitValue(s) }
 
 // LeadingDigits splits s after its leading run of ASCII or full-width digits.
-func LeadingDigits(s string) (digits, rest string) {
-	i := 0
-	for i < len(s) {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if !isDigit(r) {
-			break
-		}
-		i += n
-	}
-	return s[:i], s[i:]
-}
+func LeadingDigits(s string) (digits, rest string) { return splitRun(s, isDigit) }
 
 // splitBlank splits s after its leading blanks.
-func splitBlank(s string) (blank, rest string) {
-	t := strings.TrimLeftFunc(s, unicode.IsSpace)
+func splitBlank(s string) (blank, rest string) { return splitRun(s, unicode.IsSpace) }
+
+// splitRun splits s after its leading run of runes for which f holds.
+func splitRun(s string, f func(rune) bool) (run, rest string) {
+	t := strings.TrimLeftFunc(s, f)
 	return s[:len(s)-len(t)], t
 }
 
@@ -219,16 +212,8 @@ func dai(t string) (Marker, bool) {
 	d, rest := LeadingDigits(s)
 	n, full, ok := digitValue(d)
 	if !ok {
-		i := 0
-		for i < len(s) {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if !isKanjiDigit(r) {
-				break
-			}
-			i += size
-		}
-		d, rest = s[:i], s[i:]
-		n, full, ok = kanjiValue(d), true, i > 0
+		d, rest = splitRun(s, isKanjiDigit)
+		n, full, ok = kanjiValue(d), true, d != ""
 	}
 	if !ok || n == 0 {
 		return Marker{}, false

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -12,18 +13,9 @@ import (
 	"github.com/policykb/policykb/internal/parse"
 )
 
-// benchSizes are the input sizes of the linearity benchmarks.
-var benchSizes = []struct {
-	name string
-	size int
-}{{"64KiB", 64 << 10}, {"1MiB", 1 << 20}, {"8MiB", 8<<20 - 64<<10}}
-
-// benchTexts are the shapes of text measured: many sections of ordinary
-// paragraphs, and one paragraph as long as the text.
-var benchTexts = []struct {
-	name string
-	gen  func(int) []byte
-}{{"sections", corpusgen.Long}, {"paragraph", corpusgen.OneParagraph}, {"kobun", kobunLong}}
+// benchTexts are the shapes of text measured: corpusgen's long shapes, and
+// the first of them in 公用文 numbering.
+var benchTexts = append(slices.Clip(corpusgen.LongShapes), corpusgen.Shape{Name: "kobun", Gen: kobunLong})
 
 // kobunLong is a text of about size bytes in 公用文 numbering (第2 alone on its
 // line, its heading on the next; 1 heading; (1) heading; ア text), with a
@@ -48,9 +40,9 @@ func kobunLong(size int) []byte {
 //	go test -run '^$' -bench Document -benchtime 5x ./internal/parse
 func BenchmarkDocument(b *testing.B) {
 	for _, g := range benchTexts {
-		for _, s := range benchSizes {
-			text := g.gen(s.size)
-			b.Run(g.name+"/"+s.name, func(b *testing.B) {
+		for _, s := range corpusgen.BenchSizes {
+			text := g.Gen(s.Bytes)
+			b.Run(g.Name+"/"+s.Name, func(b *testing.B) {
 				benchParse(b, text, parse.Options{ID: "long"}, true)
 			})
 		}
@@ -121,24 +113,21 @@ func BenchmarkCancel(b *testing.B) {
 // hostileTexts are shapes an outsider would send: markers and nothing else,
 // numbers alone on every line, decimal chains as deep as they go, footnote
 // markers and notes on every page.
-var hostileTexts = []struct {
-	name string
-	gen  func(int) []byte
-}{
-	{"markers", func(size int) []byte {
+var hostileTexts = []corpusgen.Shape{
+	{Name: "markers", Gen: func(size int) []byte {
 		return repeatTo(size, "方針\n", func(i int) string {
 			return fmt.Sprintf("%d\n見出し\n(1)\n①\nⅰ）細目であること。\n", i)
 		})
 	}},
-	{"numbers", func(size int) []byte {
+	{Name: "numbers", Gen: func(size int) []byte {
 		return repeatTo(size, "方針\n１\n見出し\n", func(i int) string { return fmt.Sprintf("%d\n", i) })
 	}},
-	{"chains", func(size int) []byte {
+	{Name: "chains", Gen: func(size int) []byte {
 		return repeatTo(size, "方針\n", func(i int) string {
 			return fmt.Sprintf("%d 見出し\n%d.1 見出し\n%d.1.1 見出し\n本文である。\n", i, i, i)
 		})
 	}},
-	{"notes", func(size int) []byte {
+	{Name: "notes", Gen: func(size int) []byte {
 		return repeatTo(size, "方針\n", func(i int) string {
 			return fmt.Sprintf("%d 見出し\n監視はGSOC%dにより行う。\n%d 注記の本文\n- %d -\n", i, i, i, i)
 		})
@@ -160,9 +149,9 @@ func repeatTo(size int, head string, part func(int) string) []byte {
 //	go test -run '^$' -bench Hostile -benchtime 3x ./internal/parse
 func BenchmarkHostile(b *testing.B) {
 	for _, g := range hostileTexts {
-		for _, s := range benchSizes {
-			text := g.gen(s.size)
-			b.Run(g.name+"/"+s.name, func(b *testing.B) {
+		for _, s := range corpusgen.BenchSizes {
+			text := g.Gen(s.Bytes)
+			b.Run(g.Name+"/"+s.Name, func(b *testing.B) {
 				benchParse(b, text, parse.Options{ID: "hostile", Partial: true, Title: "方針"}, false)
 			})
 		}

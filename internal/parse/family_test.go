@@ -43,7 +43,7 @@ func TestFamilyLayouts(t *testing.T) {
 			}
 			got := outline(doc, strings.SplitN(string(want), "\n", 2)[0])
 			if got != string(want) {
-				t.Errorf("outline differs from %s.want:\n%s", name, lineDiff(string(want), got))
+				t.Errorf("outline differs from %s.want:\n%s", name, parse.LineDiff(string(want), got))
 			}
 			checkNothingLost(t, doc, src, opt)
 		})

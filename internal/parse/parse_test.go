@@ -94,22 +94,24 @@ func TestCorpusGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("parse of the corpus differs from %s (run go test -update and review the diff)\n%s", path, firstDiff(string(want), string(got)))
+		t.Errorf("parse of the corpus differs from %s (run go test -update and review the diff)\n%s", path, LineDiff(string(want), string(got)))
 	}
 }
 
-func firstDiff(a, b string) string {
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
-	for i := 0; i < len(al) || i < len(bl); i++ {
-		var x, y string
-		if i < len(al) {
-			x = al[i]
+// LineDiff shows the first line where two texts differ. It is exported for
+// the tests of package parse_test too.
+func LineDiff(want, got string) string {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(wl) || i < len(gl); i++ {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
 		}
-		if i < len(bl) {
-			y = bl[i]
+		if i < len(gl) {
+			g = gl[i]
 		}
-		if x != y {
-			return fmt.Sprintf("line %d:\nwant %s\ngot  %s", i+1, x, y)
+		if w != g {
+			return fmt.Sprintf("line %d:\nwant %q\ngot  %q", i+1, w, g)
 		}
 	}
 	return ""
@@ -241,7 +243,7 @@ func equalJSON(t *testing.T, a, b any) bool {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(x, y) {
-		t.Log(firstDiff(string(y), string(x)))
+		t.Log(LineDiff(string(y), string(x)))
 		return false
 	}
 	return true

@@ -107,7 +107,7 @@ func TestSchemeFiles(t *testing.T) {
 				t.Fatal(err)
 			}
 			if string(old) != got {
-				t.Errorf("%s is not what the generator makes now (run go test -run SchemeFiles -update and review the diff)\n%s", path, lineDiff(string(old), got))
+				t.Errorf("%s is not what the generator makes now (run go test -run SchemeFiles -update and review the diff)\n%s", path, parse.LineDiff(string(old), got))
 			}
 		}
 	}
@@ -141,7 +141,7 @@ func TestSchemes(t *testing.T) {
 							err, scheme, l.Width, l.Chars, l.PerPage, l.Footer, l.Indent)
 					}
 					if tree := corpusgen.Tree(withLevels(got)); tree != want {
-						t.Errorf("tree differs from %s.golden:\n%s", scheme, lineDiff(want, tree))
+						t.Errorf("tree differs from %s.golden:\n%s", scheme, parse.LineDiff(want, tree))
 					}
 					if msg := lost(got, text, corpusgen.Notes(scheme)); msg != "" {
 						t.Error(msg)
@@ -194,24 +194,6 @@ func lost(doc *policy.Document, text string, notes []corpusgen.Note) string {
 	}
 	if got := b.String(); got != content {
 		return "the pieces joined are not the content of the text: " + runeDiff(content, got)
-	}
-	return ""
-}
-
-// lineDiff shows the first line where two texts differ.
-func lineDiff(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(wl) || i < len(gl); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			return fmt.Sprintf("line %d:\nwant %q\ngot  %q", i+1, w, g)
-		}
 	}
 	return ""
 }

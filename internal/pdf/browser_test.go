@@ -3,6 +3,7 @@ package pdf
 import (
 	"errors"
 	"fmt"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -13,21 +14,7 @@ import (
 	"github.com/policykb/policykb/internal/pdf/pdftest"
 )
 
-// forms is a text in the forms Japanese policies number their parts with,
-// full-width, each level indented by padding or by full-width spaces.
-const forms = `第１章　総則
-（１）　基本方針
-①　ＩｏＴ機器のセキュリティ確保（𠮷野家・𠮟責）
-ⅰ）　サプライチェーン・リスクへの対応（ＳＢＯＭ等）
-ⅱ）　５Ｇ・ＡＩ等の新技術への対応
-②　人材育成（「サイバーセキュリティ人材育成プログラム」）
-　　（２）　推進体制
-　　　　①　ＮＩＳＣ（内閣サイバーセキュリティセンター）の機能強化
-　　　　　　ⅰ）　ＧＳＯＣの運用、ＣＳＩＲＴの訓練
-Ｗｅｂサイト：ｈｔｔｐｓ：／／ｗｗｗ．ｎｉｓｃ．ｇｏ．ｊｐ／　全角ＡＢＣ１２３、半角ABC123、ｶﾀｶﾅ、〜～－―‐
-`
-
-// formsIndent indents the numbered levels of forms.
+// formsIndent indents the numbered levels of testdata/forms.txt.
 func formsIndent(l string) int {
 	for i, prefix := range []string{"（", "①②", "ⅰⅱ"} {
 		for _, p := range strings.Split(prefix, "") {
@@ -80,6 +67,13 @@ func TestChromium(t *testing.T) {
 	if policy == "" {
 		t.Fatal("the corpus lacks cs-budget-policy-fy2020.txt")
 	}
+	// A text in the forms Japanese policies number their parts with,
+	// full-width, each level indented by padding or by full-width spaces.
+	b, err := os.ReadFile("testdata/forms.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	forms := string(b)
 	pdfs := pdftest.Print(t, path, map[string]string{
 		"policy": pdftest.LinesHTML(policy, func(string) int { return 0 }),
 		"forms":  pdftest.LinesHTML(forms, formsIndent),

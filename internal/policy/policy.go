@@ -6,6 +6,7 @@ package policy
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -43,24 +44,10 @@ func KindAt(level int) Kind {
 
 // Level returns the level of kind k, and for POINT the first level it
 // covers (5).
-func (k Kind) Level() int {
-	for i, v := range Kinds {
-		if k == v {
-			return i
-		}
-	}
-	return -1
-}
+func (k Kind) Level() int { return slices.Index(Kinds, k) }
 
 // Valid reports whether k is one of the declared kinds.
-func (k Kind) Valid() bool {
-	for _, v := range Kinds {
-		if k == v {
-			return true
-		}
-	}
-	return false
-}
+func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }
 
 // Document is one ingested policy text.
 type Document struct {

@@ -1,6 +1,9 @@
 package policy
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
 // ReferenceKind classifies a referenced document or entity.
 type ReferenceKind string
@@ -26,14 +29,7 @@ var ReferenceKinds = []ReferenceKind{RefLaw, RefCabinetDecision, RefHQDecision, 
 	RefProgramme, RefFramework, RefStandard, RefOrganization, RefEvent, RefOther}
 
 // Valid reports whether k is one of the declared kinds.
-func (k ReferenceKind) Valid() bool {
-	for _, v := range ReferenceKinds {
-		if k == v {
-			return true
-		}
-	}
-	return false
-}
+func (k ReferenceKind) Valid() bool { return slices.Contains(ReferenceKinds, k) }
 
 // Reference is a document (or organisation, event) that policies cite.
 type Reference struct {

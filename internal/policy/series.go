@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -162,14 +163,7 @@ const (
 var PairKinds = []PairKind{PairSame, PairChanged, PairMoved, PairAdded, PairRemoved}
 
 // Valid reports whether k is one of the declared kinds.
-func (k PairKind) Valid() bool {
-	for _, v := range PairKinds {
-		if k == v {
-			return true
-		}
-	}
-	return false
-}
+func (k PairKind) Valid() bool { return slices.Contains(PairKinds, k) }
 
 // ProvisionPair is a provision of one document and the provision that
 // continues it in another: From is nil for an added provision, To for a

@@ -86,28 +86,47 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func queryDocuments(ctx context.Context, q querier, query string, args ...any) ([]*policy.Document, error) {
+// queryRows runs query on q and returns its rows, each as scan reads it.
+func queryRows[T any](ctx context.Context, q querier, scan func(*sql.Rows) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
+	return scanRows(rows, scan)
+}
+
+// scanRows returns rows, each as scan reads it, and closes them.
+func scanRows[T any](rows *sql.Rows, scan func(*sql.Rows) (T, error)) ([]T, error) {
 	defer rows.Close()
-	var out []*policy.Document
+	var out []T
 	for rows.Next() {
-		d := &policy.Document{}
-		var fy sql.NullInt64
-		var decided string
-		if err := rows.Scan(&d.ID, &d.Title, &fy, &decided, &d.DecidedBy, &d.TitleLine, &d.TitleLineNo,
-			&d.DateLine, &d.DateLineNo, &d.DecidedByLine, &d.DecidedByLineNo, &d.PageCount, &d.Encoding, &d.SHA256, &d.Version, &d.Partial); err != nil {
+		v, err := scan(rows)
+		if err != nil {
 			return nil, err
 		}
-		d.FiscalYear = int(fy.Int64)
-		if d.DecidedOn, err = policy.ParseDate(decided); err != nil {
-			return nil, fmt.Errorf("document %s: %w", d.ID, err)
-		}
-		out = append(out, d)
+		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+func queryDocuments(ctx context.Context, q querier, query string, args ...any) ([]*policy.Document, error) {
+	return queryRows(ctx, q, scanDocument, query, args...)
+}
+
+func scanDocument(rows *sql.Rows) (*policy.Document, error) {
+	d := &policy.Document{}
+	var fy sql.NullInt64
+	var decided string
+	if err := rows.Scan(&d.ID, &d.Title, &fy, &decided, &d.DecidedBy, &d.TitleLine, &d.TitleLineNo,
+		&d.DateLine, &d.DateLineNo, &d.DecidedByLine, &d.DecidedByLineNo, &d.PageCount, &d.Encoding, &d.SHA256, &d.Version, &d.Partial); err != nil {
+		return nil, err
+	}
+	d.FiscalYear = int(fy.Int64)
+	var err error
+	if d.DecidedOn, err = policy.ParseDate(decided); err != nil {
+		return nil, fmt.Errorf("document %s: %w", d.ID, err)
+	}
+	return d, nil
 }
 
 func nullInt(n int) any {

@@ -7,14 +7,12 @@ import (
 	"database/sql"
 	"encoding/json"
 	"io"
-	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
 
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/policytest"
-	"github.com/policykb/policykb/internal/sqlite"
 )
 
 // provisionColumnsV1 are the columns of provisions in schemas 1 to 3.
@@ -66,10 +64,7 @@ func TestMigrateSchema3(t *testing.T) {
 	ctx := context.Background()
 	doc := extracted(t)
 	fresh := filepath.Join(t.TempDir(), "fresh.db")
-	db, err := sqlite.Open(fresh)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openAt(t, fresh)
 	if _, err := db.IngestVersion(ctx, doc, policy.IngestOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -98,20 +93,8 @@ func TestMigrateSchema3(t *testing.T) {
 	}
 
 	old := filepath.Join(t.TempDir(), "policykb.db")
-	raw, err := sql.Open("sqlite3", old)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw.SetMaxOpenConns(1)
-	stmts := []string{`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY) STRICT`}
-	for _, name := range []string{"migrations/0001_documents.sql", "migrations/0002_references.sql", "migrations/0003_versions.sql"} {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		stmts = append(stmts, string(b))
-	}
-	stmts = append(stmts, `INSERT INTO schema_migrations VALUES (1), (2), (3)`, `ATTACH DATABASE '`+fresh+`' AS fresh`,
+	raw := oldStore(t, old, "migrations/0001_documents.sql", "migrations/0002_references.sql", "migrations/0003_versions.sql")
+	execAll(t, raw, `INSERT INTO schema_migrations VALUES (1), (2), (3)`, `ATTACH DATABASE '`+fresh+`' AS fresh`,
 		`INSERT INTO documents (`+documentColumnsV3+`) SELECT `+documentColumnsV3+` FROM fresh.documents`,
 		`INSERT INTO provisions SELECT `+provisionColumnsV1+` FROM fresh.provisions`,
 		`INSERT INTO refs SELECT * FROM fresh.refs`,
@@ -119,11 +102,6 @@ func TestMigrateSchema3(t *testing.T) {
 		`INSERT INTO terms SELECT * FROM fresh.terms`,
 		`INSERT INTO cross_references SELECT * FROM fresh.cross_references`,
 		`UPDATE meta SET value = '9' WHERE key = 'generation'`)
-	for _, s := range stmts {
-		if _, err := raw.Exec(s); err != nil {
-			t.Fatalf("%v: %s", err, s)
-		}
-	}
 	rows, err := raw.Query(`SELECT document_id, number, sha256, ingested_at, provision_count, note, snapshot FROM fresh.document_versions`)
 	if err != nil {
 		t.Fatal(err)
@@ -156,20 +134,13 @@ func TestMigrateSchema3(t *testing.T) {
 	}
 	raw.Close()
 
-	db, err = sqlite.Open(old)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db = openAt(t, old)
 	for n := 1; n <= 3; n++ {
 		got, err := db.DocumentVersion(ctx, doc.ID, n)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !reflect.DeepEqual(got, want[n-1]) {
-			a, _ := json.Marshal(got)
-			b, _ := json.Marshal(want[n-1])
-			t.Errorf("version %d reads otherwise after the migration:\n%.2000s\n%.2000s", n, a, b)
-		}
+		sameJSON(t, got, want[n-1], "version %d reads otherwise after the migration", n)
 		for _, p := range got.Provisions {
 			if p.Level != policy.LevelOf(p.ID) || (p.Level == 0) != (p.Kind == policy.KindPreamble) {
 				t.Errorf("version %d: %s has level %d", n, p.ID, p.Level)
@@ -284,11 +255,7 @@ func TestDeepDocument(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(got, deep.Provisions) {
-		a, _ := json.Marshal(got)
-		b, _ := json.Marshal(deep.Provisions)
-		t.Errorf("stored provisions differ:\n%s\n%s", a, b)
-	}
+	sameJSON(t, got, deep.Provisions, "stored provisions differ")
 	last := got[7]
 	if last.ID != "deep-doc:1.1.1.1.1.1.1" || last.Level != 7 || last.Kind != policy.KindPoint || len(last.Notes) != 2 ||
 		last.Notes[1] != (policy.Note{Marker: "※2", Text: "二つ目の脚注：出典 <https://example.org/?a=1&b=2>。", Line: 17, Ref: 12}) {

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/policykb/policykb/internal/policy"
-	"github.com/policykb/policykb/internal/sqlite"
 )
 
 // TestNamedReferences names references for documents at ingest: the names
@@ -57,13 +56,7 @@ func TestNamedReferences(t *testing.T) {
 func TestMigrationKeepsStores(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "policykb.db")
-	db, err := sqlite.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Ingest(ctx, corpus(t)); err != nil {
-		t.Fatal(err)
-	}
+	db := ingestedAt(t, path)
 	want, _ := db.Provisions(ctx, policy.ProvisionFilter{})
 	db.Close()
 	// Back to schema 4.
@@ -71,15 +64,9 @@ func TestMigrationKeepsStores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{`DROP TABLE reference_documents`, `DELETE FROM schema_migrations WHERE version = 5`} {
-		if _, err := raw.Exec(s); err != nil {
-			t.Fatal(err)
-		}
-	}
+	execAll(t, raw, `DROP TABLE reference_documents`, `DELETE FROM schema_migrations WHERE version = 5`)
 	raw.Close()
-	if db, err = sqlite.Open(path); err != nil {
-		t.Fatal(err)
-	}
+	db = openAt(t, path)
 	defer db.Close()
 	got, err := db.Provisions(ctx, policy.ProvisionFilter{})
 	if err != nil || len(got) != len(want) || len(got) == 0 {

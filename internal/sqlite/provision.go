@@ -91,40 +91,35 @@ func (db *DB) provisions(ctx context.Context, query string, args ...any) ([]*pol
 }
 
 func queryProvisions(ctx context.Context, q querier, query string, args ...any) ([]*policy.Provision, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	return scanProvisions(rows)
+	return queryRows(ctx, q, scanProvision, query, args...)
 }
 
 func scanProvisions(rows *sql.Rows) ([]*policy.Provision, error) {
-	defer rows.Close()
-	var out []*policy.Provision
-	for rows.Next() {
-		p := &policy.Provision{}
-		var parent sql.NullString
-		var kind, paras, pages, paraLines, notes string
-		if err := rows.Scan(&p.ID, &p.DocumentID, &parent, &p.Seq, &kind, &p.Level, &p.Number, &p.Label, &p.Marker, &p.Heading,
-			&paras, &pages, &p.Line, &p.HeadingLine, &paraLines, &notes); err != nil {
-			return nil, err
-		}
-		p.ParentID, p.Kind = parent.String, policy.Kind(kind)
-		for _, f := range []struct {
-			s string
-			v any
-		}{{paras, &p.Paragraphs}, {pages, &p.Pages}, {paraLines, &p.ParagraphLines}, {notes, &p.Notes}} {
-			if err := json.Unmarshal([]byte(f.s), f.v); err != nil {
-				return nil, fmt.Errorf("provision %s: %w", p.ID, err)
-			}
-		}
-		if len(p.Notes) == 0 {
-			p.Notes = nil // as a parsed provision without notes has them
-		}
-		fillLevel(p)
-		out = append(out, p)
+	return scanRows(rows, scanProvision)
+}
+
+func scanProvision(rows *sql.Rows) (*policy.Provision, error) {
+	p := &policy.Provision{}
+	var parent sql.NullString
+	var kind, paras, pages, paraLines, notes string
+	if err := rows.Scan(&p.ID, &p.DocumentID, &parent, &p.Seq, &kind, &p.Level, &p.Number, &p.Label, &p.Marker, &p.Heading,
+		&paras, &pages, &p.Line, &p.HeadingLine, &paraLines, &notes); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	p.ParentID, p.Kind = parent.String, policy.Kind(kind)
+	for _, f := range []struct {
+		s string
+		v any
+	}{{paras, &p.Paragraphs}, {pages, &p.Pages}, {paraLines, &p.ParagraphLines}, {notes, &p.Notes}} {
+		if err := json.Unmarshal([]byte(f.s), f.v); err != nil {
+			return nil, fmt.Errorf("provision %s: %w", p.ID, err)
+		}
+	}
+	if len(p.Notes) == 0 {
+		p.Notes = nil // as a parsed provision without notes has them
+	}
+	fillLevel(p)
+	return p, nil
 }
 
 // fillLevel sets the level of a provision read from a store or a snapshot

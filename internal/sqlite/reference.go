@@ -89,27 +89,15 @@ func (db *DB) ReferencesByID(ctx context.Context, ids []string) ([]*policy.Refer
 // references reads references, with the terms documents define for them
 // added to their aliases.
 func (db *DB) references(ctx context.Context, query string, args ...any) ([]*policy.Reference, error) {
-	rows, err := db.ro.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*policy.Reference
-	byID := map[string]*policy.Reference{}
-	for rows.Next() {
-		r, err := scanReference(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-		byID[r.ID] = r
-	}
-	if err := rows.Err(); err != nil || len(out) == 0 {
+	out, err := queryRows(ctx, db.ro, scanReference, query, args...)
+	if err != nil || len(out) == 0 {
 		return out, err
 	}
 	ids := make([]string, 0, len(out))
+	byID := make(map[string]*policy.Reference, len(out))
 	for _, r := range out {
 		ids = append(ids, r.ID)
+		byID[r.ID] = r
 	}
 	trows, err := db.ro.QueryContext(ctx, `SELECT DISTINCT reference_id, term FROM terms WHERE reference_id IN (`+
 		placeholders(len(ids))+`) ORDER BY reference_id, document_id, seq`, anys(ids)...)
@@ -187,59 +175,52 @@ func citationWhere(f policy.CitationFilter) (string, []any, bool) {
 
 // Citations returns the citations that pass f, in document order.
 func (db *DB) Citations(ctx context.Context, f policy.CitationFilter) ([]*policy.Citation, error) {
+	return filtered(ctx, db.ro, f, queryCitations)
+}
+
+// filtered runs query on q with the WHERE clause of f, or returns nothing
+// where f passes nothing.
+func filtered[T any](ctx context.Context, q querier, f policy.CitationFilter,
+	query func(ctx context.Context, q querier, where string, args ...any) ([]T, error)) ([]T, error) {
 	where, args, ok := citationWhere(f)
 	if !ok {
 		return nil, nil
 	}
-	return queryCitations(ctx, db.ro, where, args...)
+	return query(ctx, q, where, args...)
 }
 
 func queryCitations(ctx context.Context, q querier, where string, args ...any) ([]*policy.Citation, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, document_id, source_id, target_id, seq, text, start_offset,
+	return queryRows(ctx, q, scanCitation, `SELECT id, document_id, source_id, target_id, seq, text, start_offset,
 		end_offset, pinpoint, form FROM citations`+where+` ORDER BY document_id, seq`, args...)
-	if err != nil {
+}
+
+func scanCitation(rows *sql.Rows) (*policy.Citation, error) {
+	c := &policy.Citation{}
+	var form string
+	if err := rows.Scan(&c.ID, &c.DocumentID, &c.SourceID, &c.TargetID, &c.Seq, &c.Text, &c.Start, &c.End,
+		&c.Pinpoint, &form); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*policy.Citation
-	for rows.Next() {
-		c := &policy.Citation{}
-		var form string
-		if err := rows.Scan(&c.ID, &c.DocumentID, &c.SourceID, &c.TargetID, &c.Seq, &c.Text, &c.Start, &c.End,
-			&c.Pinpoint, &form); err != nil {
-			return nil, err
-		}
-		c.Form = policy.CitationForm(form)
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	c.Form = policy.CitationForm(form)
+	return c, nil
 }
 
 // CrossReferences returns the cross-references that pass f, in document order.
 func (db *DB) CrossReferences(ctx context.Context, f policy.CitationFilter) ([]*policy.CrossReference, error) {
-	where, args, ok := citationWhere(f)
-	if !ok {
-		return nil, nil
-	}
-	return queryCrossReferences(ctx, db.ro, where, args...)
+	return filtered(ctx, db.ro, f, queryCrossReferences)
 }
 
 func queryCrossReferences(ctx context.Context, q querier, where string, args ...any) ([]*policy.CrossReference, error) {
-	rows, err := q.QueryContext(ctx, `SELECT document_id, source_id, target_id, text, start_offset, end_offset
+	return queryRows(ctx, q, scanCrossReference, `SELECT document_id, source_id, target_id, text, start_offset, end_offset
 		FROM cross_references`+where+` ORDER BY document_id, seq`, args...)
-	if err != nil {
+}
+
+func scanCrossReference(rows *sql.Rows) (*policy.CrossReference, error) {
+	x := &policy.CrossReference{}
+	if err := rows.Scan(&x.DocumentID, &x.SourceID, &x.TargetID, &x.Text, &x.Start, &x.End); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*policy.CrossReference
-	for rows.Next() {
-		x := &policy.CrossReference{}
-		if err := rows.Scan(&x.DocumentID, &x.SourceID, &x.TargetID, &x.Text, &x.Start, &x.End); err != nil {
-			return nil, err
-		}
-		out = append(out, x)
-	}
-	return out, rows.Err()
+	return x, nil
 }
 
 // Terms returns the terms defined in a document, or in all for "", in
@@ -253,24 +234,19 @@ func (db *DB) Terms(ctx context.Context, documentID string) ([]*policy.DefinedTe
 }
 
 func queryTerms(ctx context.Context, db querier, q string, args ...any) ([]*policy.DefinedTerm, error) {
-	rows, err := db.QueryContext(ctx, q+` ORDER BY document_id, seq`, args...)
-	if err != nil {
+	return queryRows(ctx, db, scanTerm, q+` ORDER BY document_id, seq`, args...)
+}
+
+func scanTerm(rows *sql.Rows) (*policy.DefinedTerm, error) {
+	t := &policy.DefinedTerm{}
+	var ref sql.NullString
+	var uses string
+	if err := rows.Scan(&t.DocumentID, &t.Term, &t.Meaning, &ref, &t.DefinedIn, &t.Start, &t.End, &uses); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []*policy.DefinedTerm
-	for rows.Next() {
-		t := &policy.DefinedTerm{}
-		var ref sql.NullString
-		var uses string
-		if err := rows.Scan(&t.DocumentID, &t.Term, &t.Meaning, &ref, &t.DefinedIn, &t.Start, &t.End, &uses); err != nil {
-			return nil, err
-		}
-		t.ReferenceID = ref.String
-		if err := json.Unmarshal([]byte(uses), &t.Uses); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
+	t.ReferenceID = ref.String
+	if err := json.Unmarshal([]byte(uses), &t.Uses); err != nil {
+		return nil, err
 	}
-	return out, rows.Err()
+	return t, nil
 }

@@ -2,7 +2,10 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"fmt"
+	"os"
 	"path/filepath"
 	"reflect"
 	"sync"
@@ -25,14 +28,77 @@ func ingested(t testing.TB) (*sqlite.DB, *policy.Document) {
 	return db, doc
 }
 
+// open returns a new store, closed at the end of the test.
 func open(t testing.TB) *sqlite.DB {
 	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "data", "policykb.db"))
+	db := openAt(t, filepath.Join(t.TempDir(), "data", "policykb.db"))
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// openAt opens the store at path, which the caller closes.
+func openAt(t testing.TB, path string) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// ingestedAt opens the store at path and ingests the parsed corpus into
+// it; the caller closes it.
+func ingestedAt(t testing.TB, path string) *sqlite.DB {
+	t.Helper()
+	db := openAt(t, path)
+	if err := db.Ingest(context.Background(), corpus(t)); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// sameJSON fails the test unless got deeply equals want, saying what the
+// format and args say, then both as JSON (cut at 2000 bytes).
+func sameJSON(t *testing.T, got, want any, format string, args ...any) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		a, _ := json.Marshal(got)
+		b, _ := json.Marshal(want)
+		t.Errorf("%s:\n%.2000s\n%.2000s", fmt.Sprintf(format, args...), a, b)
+	}
+}
+
+// oldStore creates a store at path with only the migrations named (files
+// of migrations/), as an earlier release made it, and opens it for SQL
+// with one connection; the caller closes it.
+func oldStore(t *testing.T, path string, migrations ...string) *sql.DB {
+	t.Helper()
+	raw, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw.SetMaxOpenConns(1)
+	stmts := []string{`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY) STRICT`}
+	for _, name := range migrations {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stmts = append(stmts, string(b))
+	}
+	execAll(t, raw, stmts...)
+	return raw
+}
+
+// execAll executes each of stmts on db, failing the test at the first
+// that fails.
+func execAll(t *testing.T, db *sql.DB, stmts ...string) {
+	t.Helper()
+	for _, s := range stmts {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatalf("%v: %s", err, s)
+		}
+	}
 }
 
 func ids(ps []*policy.Provision) []string {
@@ -50,11 +116,7 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(got, doc.Provisions) {
-		a, _ := json.Marshal(got)
-		b, _ := json.Marshal(doc.Provisions)
-		t.Errorf("stored provisions differ from the parsed ones\n%s\n%s", a, b)
-	}
+	sameJSON(t, got, doc.Provisions, "stored provisions differ from the parsed ones")
 	docs, err := db.Documents(ctx)
 	if err != nil || len(docs) != 1 {
 		t.Fatalf("documents: %v %v", docs, err)
@@ -213,18 +275,8 @@ func TestReadWhileIngesting(t *testing.T) {
 func TestReopen(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "policykb.db")
-	db, err := sqlite.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Ingest(ctx, corpus(t)); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	db, err = sqlite.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ingestedAt(t, path).Close()
+	db := openAt(t, path)
 	defer db.Close()
 	got, err := db.Provisions(ctx, policy.ProvisionFilter{})
 	if err != nil || len(got) != 35 {
