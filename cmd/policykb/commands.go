@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/internal/ingest"
@@ -292,16 +293,23 @@ func (a *app) seriesCmd() *cobra.Command {
 		id := ""
 		if len(args) == 1 {
 			// The series ID, or its slug alone.
-			id = args[0]
-			if !strings.HasPrefix(id, "series:") {
-				id = "series:" + id
-			}
+			id = seriesID(args[0])
 		}
 		return a.reading(ctx, *data, func(db *sqlite.DB) error {
 			return graph.PrintSeries(ctx, resolver(db), a.stdout, id, *format)
 		})
 	}
 	return cmd
+}
+
+// seriesID reads a series named on the command line: its ID, or its slug
+// alone (cs-budget-policy for series:cs-budget-policy). A series key (a
+// title with its fiscal year taken out) is kept as it is.
+func seriesID(s string) string {
+	if s == "" || strings.HasPrefix(s, policy.SeriesIDPrefix) || strings.ContainsFunc(s, func(r rune) bool { return r > unicode.MaxASCII }) {
+		return s
+	}
+	return policy.SeriesIDPrefix + s
 }
 
 // formatOption adds --format.
