@@ -1,13 +1,11 @@
 package graph_test
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 
-	"github.com/policykb/policykb/internal/corpusgen"
-	"github.com/policykb/policykb/internal/ingest"
+	"github.com/policykb/policykb/internal/testfixture"
 )
 
 // TestSearchSeries searches the policy and its made-up later years over
@@ -16,15 +14,7 @@ import (
 // the year and series filters; an unknown series NOT_FOUND.
 func TestSearchSeries(t *testing.T) {
 	srv, _, in := newServerIngester(t)
-	files, err := corpusgen.Series()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range files {
-		if _, err := in.Ingest(context.Background(), f.Name, f.Data, ingest.Options{}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testfixture.IngestSeries(t, in)
 	const q = `query($q: String!, $first: Int, $f: SearchFilter) {
 		search(query: $q, first: $first, filter: $f) {
 			totalCount

@@ -26,7 +26,7 @@ import (
 )
 
 // quietLog keeps access logs out of test output.
-var quietLog = slog.New(slog.NewTextHandler(io.Discard, nil))
+var quietLog = slog.New(slog.DiscardHandler)
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 

@@ -22,18 +22,8 @@ import (
 // real HTTP, with the default limits.
 func newDocsServer(t *testing.T, docs ...*policy.Document) (*httptest.Server, *graph.Resolver) {
 	t.Helper()
-	ctx := context.Background()
-	db := testfixture.Store(t)
-	for _, d := range docs {
-		if err := db.Ingest(ctx, d); err != nil {
-			t.Fatal(err)
-		}
-	}
-	idx, err := search.Open(ctx, "", db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { idx.Close() })
+	db := testfixture.StoreWith(t, docs...)
+	idx := testfixture.Index(t, search.Store(db), search.Open)
 	res := &graph.Resolver{Documents: db, Provisions: db, References: db, Search: idx}
 	srv := httptest.NewServer(server.New(server.Config{
 		API: graph.NewHandler(res, graph.Options{Logger: quietLog}), Generation: db.Generation,

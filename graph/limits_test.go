@@ -55,17 +55,26 @@ func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
 // errors.
 func send(t *testing.T, srv *httptest.Server, body []byte) (int, []byte, response) {
 	t.Helper()
-	resp, err := http.Post(srv.URL+"/graphql", "application/json", bytes.NewReader(body))
+	req, _ := http.NewRequest("POST", srv.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	status, raw := do(t, req)
+	var r response
+	if err := json.Unmarshal(raw, &r); err != nil {
+		t.Fatalf("status %d, not JSON: %.300s", status, raw)
+	}
+	return status, raw, r
+}
+
+// do sends req and returns the status and the whole body of the answer.
+func do(t *testing.T, req *http.Request) (status int, body []byte) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	var r response
-	if err := json.Unmarshal(raw, &r); err != nil {
-		t.Fatalf("status %d, not JSON: %.300s", resp.StatusCode, raw)
-	}
-	return resp.StatusCode, raw, r
+	body, _ = io.ReadAll(resp.Body)
+	return resp.StatusCode, body
 }
 
 func withVars(q string, vars map[string]any) []byte {
@@ -357,18 +366,13 @@ func TestErrorsQuoteLittle(t *testing.T) {
 				}
 				req.Header.Set("Content-Type", ct)
 			}
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			raw, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
+			status, raw := do(t, req)
 			var r response
 			if err := json.Unmarshal(raw, &r); err != nil || len(r.Errors) == 0 {
-				t.Fatalf("status %d: %.300s", resp.StatusCode, raw)
+				t.Fatalf("status %d: %.300s", status, raw)
 			}
-			if resp.StatusCode >= 500 {
-				t.Errorf("status %d", resp.StatusCode)
+			if status >= 500 {
+				t.Errorf("status %d", status)
 			}
 			for _, e := range r.Errors {
 				if c, _ := e.Extensions["code"].(string); c == "" || c == "INTERNAL" {

@@ -1,7 +1,6 @@
 package graph_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
@@ -33,17 +32,7 @@ const (
 func yearStore(t *testing.T, files map[string]ingest.Options) (*httptest.Server, *sqlite.DB) {
 	t.Helper()
 	db, in := testfixture.Ingester(t)
-	ctx := context.Background()
-	names := make([]string, 0, len(files))
-	for name := range files {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
-		if _, err := in.File(ctx, name, files[name]); err != nil {
-			t.Fatal(err)
-		}
-	}
+	testfixture.IngestFiles(t, in, files)
 	res := &graph.Resolver{Documents: db, Provisions: db, References: db}
 	srv := httptest.NewServer(server.New(server.Config{
 		API: graph.NewHandler(res, graph.Options{Logger: quietLog}), IDE: playground.Handler("policykb", "/graphql"),
@@ -75,22 +64,6 @@ func local(p *idOnly) string {
 	}
 	_, l, _ := policy.SplitID(p.ID)
 	return l
-}
-
-// readExpected reads an expected file: its lines but for comments.
-func readExpected(t *testing.T, path string) []string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, l := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
-		if !strings.HasPrefix(l, "#") {
-			out = append(out, l)
-		}
-	}
-	return out
 }
 
 const compareQuery = `query($from: ID!, $to: ID!) {
@@ -137,7 +110,7 @@ func TestCompareYears(t *testing.T) {
 			srv, _ := yearStore(t, map[string]ingest.Options{filepath.Join(path, "to.txt"): {}})
 			var d struct{ Compare comparison }
 			data(t, srv, compareQuery, map[string]any{"from": docID, "to": "cs-budget-policy-fy2021"}, &d)
-			want := readExpected(t, filepath.Join(path, "pairs.tsv"))
+			want := testfixture.ExpectedLines(t, filepath.Join(path, "pairs.tsv"))
 			if got := d.Compare.pairLines(); !slices.Equal(got, want) {
 				t.Errorf("pairs:\n%s\nwant (pairs.tsv):\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 			}
@@ -170,22 +143,18 @@ func TestCompareYears(t *testing.T) {
 				}
 			}
 			for _, p := range d.Compare.Pairs {
-				if p.From != nil {
+				// Each side's counterpart is the other side, if any.
+				for _, side := range [][2]*idOnly{{p.From, p.To}, {p.To, p.From}} {
+					this, other := side[0], side[1]
+					if this == nil {
+						continue
+					}
 					want := []string{}
-					if p.To != nil {
-						want = []string{p.To.ID}
+					if other != nil {
+						want = []string{other.ID}
 					}
-					if got := counterparts[p.From.ID]; !slices.Equal(got, want) {
-						t.Errorf("counterparts of %s: %v, want %v", p.From.ID, got, want)
-					}
-				}
-				if p.To != nil {
-					want := []string{}
-					if p.From != nil {
-						want = []string{p.From.ID}
-					}
-					if got := counterparts[p.To.ID]; !slices.Equal(got, want) {
-						t.Errorf("counterparts of %s: %v, want %v", p.To.ID, got, want)
+					if got := counterparts[this.ID]; !slices.Equal(got, want) {
+						t.Errorf("counterparts of %s: %v, want %v", this.ID, got, want)
 					}
 				}
 			}
@@ -269,7 +238,7 @@ func TestSeriesLines(t *testing.T) {
 		got = append(got, strings.Join(cells, "\t"))
 	}
 	slices.Sort(got)
-	want := readExpected(t, filepath.Join(yearsData, "series", "lines.tsv"))
+	want := testfixture.ExpectedLines(t, filepath.Join(yearsData, "series", "lines.tsv"))
 	if !slices.Equal(got, want) {
 		t.Errorf("lines:\n%s\nwant (lines.tsv):\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/policykb/policykb/internal/testfixture"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -277,7 +279,7 @@ func TestBindBeforeLoad(t *testing.T) {
 	defer cancel()
 	done := make(chan struct{})
 	var code int
-	var stdout, stderr syncBuffer
+	var stdout, stderr testfixture.SyncBuffer
 	go func() {
 		code = run(ctx, []string{"serve", "--addr", busy.Addr().String(), "--data", data}, &stdout, &stderr)
 		close(done)

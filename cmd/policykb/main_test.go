@@ -10,12 +10,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/policykb/policykb/internal/ingest"
 	"github.com/policykb/policykb/internal/parse"
+	"github.com/policykb/policykb/internal/testfixture"
 	"golang.org/x/text/encoding/japanese"
 )
 
@@ -239,28 +239,10 @@ func TestUsage(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for one writer and one reader.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // serving is a server run in-process by startServe.
 type serving struct {
 	addr           string
-	stdout, stderr *syncBuffer
+	stdout, stderr *testfixture.SyncBuffer
 	stop           context.CancelFunc
 	done           chan int
 }
@@ -270,7 +252,7 @@ type serving struct {
 func startServe(t *testing.T, args ...string) *serving {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &serving{stdout: &syncBuffer{}, stderr: &syncBuffer{}, stop: cancel, done: make(chan int, 1)}
+	s := &serving{stdout: &testfixture.SyncBuffer{}, stderr: &testfixture.SyncBuffer{}, stop: cancel, done: make(chan int, 1)}
 	go func() {
 		s.done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), s.stdout, s.stderr)
 	}()

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/policykb/policykb/internal/testfixture"
 )
 
 // TestServePages checks that serve wires the reading view at / and the IDE
@@ -17,7 +19,7 @@ func TestServePages(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "data")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stdout, stderr syncBuffer
+	var stdout, stderr testfixture.SyncBuffer
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data}, &stdout, &stderr) }()
 	re := regexp.MustCompile(`http://([0-9.:]+)/graphql`)

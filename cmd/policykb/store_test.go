@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/policykb/policykb/internal/ingest"
+	"github.com/policykb/policykb/internal/testfixture"
 )
 
 // hangGuard bounds every command a test runs: a command that would block
@@ -95,7 +96,7 @@ func TestEmbeddedPolicyForEveryCommand(t *testing.T) {
 	// serve too, before it answers.
 	data := filepath.Join(t.TempDir(), "served")
 	ctx, cancel := context.WithCancel(context.Background())
-	var out, errb syncBuffer
+	var out, errb testfixture.SyncBuffer
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data}, &out, &errb) }()
 	deadline := time.Now().Add(hangGuard)
@@ -287,7 +288,7 @@ func TestBackupRestore(t *testing.T) {
 	data := t.TempDir()
 	mustRun(t, "ingest", "--data", data, "--replace", writeFile(t, t.TempDir(), "short.txt", shortPolicy(t)))
 	ctx, cancel := context.WithCancel(context.Background())
-	var out, errb syncBuffer
+	var out, errb testfixture.SyncBuffer
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data}, &out, &errb) }()
 	defer func() { cancel(); <-done }()
@@ -337,7 +338,7 @@ func TestLockHeld(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), hangGuard)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "ingest", "--data", data, "--lock-timeout", "500ms", changed)
-	var stderr syncBuffer
+	var stderr testfixture.SyncBuffer
 	cmd.Stderr = &stderr
 	err = cmd.Run()
 	var exit *exec.ExitError
@@ -355,7 +356,7 @@ func TestLockHeld(t *testing.T) {
 	}
 	// Released while the second waits: it goes ahead.
 	cmd = exec.CommandContext(ctx, bin, "ingest", "--data", data, "--lock-timeout", "1m", changed)
-	var stderr2 syncBuffer
+	var stderr2 testfixture.SyncBuffer
 	cmd.Stderr = &stderr2
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -3,55 +3,14 @@
 package main
 
 import (
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/policykb/policykb/internal/ingest"
+	"github.com/policykb/policykb/internal/testfixture"
 )
-
-// mountOrSkip runs mount with args, skipping the test where it cannot (not
-// root, no CAP_SYS_ADMIN), and unmounts dir at the end of the test.
-func mountOrSkip(t *testing.T, dir string, args ...string) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to mount a read-only or a full file system (run the tests as root to check unwritable stores)")
-	}
-	if out, err := exec.Command("mount", append(args, dir)...).CombinedOutput(); err != nil {
-		t.Skipf("cannot mount (%v: %s): unwritable stores not checked", err, out)
-	}
-	t.Cleanup(func() {
-		if out, err := exec.Command("umount", dir).CombinedOutput(); err != nil {
-			t.Errorf("umount %s: %v: %s", dir, err, out)
-		}
-	})
-}
-
-// fill writes a file in dir until the file system is full.
-func fill(t *testing.T, dir string) string {
-	t.Helper()
-	name := filepath.Join(dir, "fill")
-	f, err := os.Create(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	buf := make([]byte, 4096)
-	for i := 0; i < 1<<16; i++ {
-		if _, err := f.Write(buf); err != nil {
-			if !errors.Is(err, syscall.ENOSPC) {
-				t.Fatal(err)
-			}
-			return name
-		}
-	}
-	t.Fatal("the file system does not fill up")
-	return ""
-}
 
 // TestUnwritableStore runs every command on a sound store in a data
 // directory that is read-only or on a full disk: the store is never called
@@ -65,10 +24,10 @@ func TestUnwritableStore(t *testing.T) {
 		why   string // the reason given, with data for the directory
 	}{
 		{"read-only directory", func(t *testing.T, good, data string) {
-			mountOrSkip(t, data, "--bind", "-o", "ro", good)
+			testfixture.MountOrSkip(t, data, "--bind", "-o", "ro", good)
 		}, "the data directory DATA is read-only"},
 		{"full disk", func(t *testing.T, good, data string) {
-			mountOrSkip(t, data, "-t", "tmpfs", "-o", "size=3m", "tmpfs")
+			testfixture.MountOrSkip(t, data, "-t", "tmpfs", "-o", "size=3m", "tmpfs")
 			db, err := os.ReadFile(ingest.StorePath(good))
 			if err != nil {
 				t.Fatal(err)
@@ -76,7 +35,7 @@ func TestUnwritableStore(t *testing.T) {
 			if err := os.WriteFile(ingest.StorePath(data), db, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			fill(t, data)
+			testfixture.FillUp(t, data)
 		}, "no space left on device"},
 	}
 	good := t.TempDir()

@@ -70,20 +70,27 @@ const (
 )
 
 func init() {
-	if err := registry.RegisterTokenizer(tokenizerName, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
-		return japanese()
-	}); err != nil {
+	if err := registerAnalyzer(analyzerName, tokenizerName, func() (analysis.Tokenizer, error) { return japanese() }); err != nil {
 		panic(err)
 	}
-	if err := registry.RegisterAnalyzer(analyzerName, func(_ map[string]any, cache *registry.Cache) (analysis.Analyzer, error) {
-		t, err := cache.TokenizerNamed(tokenizerName)
+}
+
+// registerAnalyzer registers with bleve the tokenizer that newTokenizer
+// makes, under the name tokenizer, and under the name analyzer the
+// analyzer of its tokens as they are.
+func registerAnalyzer(analyzer, tokenizer string, newTokenizer func() (analysis.Tokenizer, error)) error {
+	if err := registry.RegisterTokenizer(tokenizer, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
+		return newTokenizer()
+	}); err != nil {
+		return err
+	}
+	return registry.RegisterAnalyzer(analyzer, func(_ map[string]any, cache *registry.Cache) (analysis.Analyzer, error) {
+		t, err := cache.TokenizerNamed(tokenizer)
 		if err != nil {
 			return nil, err
 		}
 		return &analysis.DefaultAnalyzer{Tokenizer: t}, nil
-	}); err != nil {
-		panic(err)
-	}
+	})
 }
 
 // kagomeTokenizer adapts kagome to bleve's analysis.Tokenizer.

@@ -99,17 +99,11 @@ func TestDamagedIndexRebuilt(t *testing.T) {
 			db, x := corpusIndex(t, path)
 			x.Close()
 			tt.damage(t, path)
-			y, err := Open(context.Background(), path, db)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer y.Close()
+			y := openIndex(t, path, db)
 			if y.InMemory() {
 				t.Error("rebuilt in memory, not on disk")
 			}
-			if n := run(t, y, "暗号").TotalCount; n != 1 {
-				t.Errorf("暗号: %d hits, want 1", n)
-			}
+			wantHits(t, y, "暗号", 1, "after the rebuild")
 			// What was published is whole.
 			pub, err := readCurrent(path)
 			if err != nil {
@@ -133,31 +127,20 @@ func TestSideBySide(t *testing.T) {
 	db, server := corpusIndex(t, path)
 	run(t, server, "暗号")
 	before, _ := readCurrent(path)
-	cli, err := Open(context.Background(), path, db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cli := openIndex(t, path, db)
 	if after, _ := readCurrent(path); after != before {
 		t.Errorf("a second process rebuilt a current index: %+v, then %+v", before, after)
 	}
-	if n := run(t, cli, "暗号").TotalCount; n != 1 {
-		t.Errorf("暗号 beside the server: %d hits", n)
-	}
+	wantHits(t, cli, "暗号", 1, "beside the server")
 	cli.Close()
 
 	reingest(t, db)
-	cli, err = Open(context.Background(), path, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
+	cli = openIndex(t, path, db)
 	rebuilt, _ := readCurrent(path)
 	if rebuilt.Dir == before.Dir || rebuilt.Generation == before.Generation || rebuilt.Updates != before.Updates+1 {
 		t.Errorf("not updated after an ingest: %+v", rebuilt)
 	}
-	if n := run(t, server, "追記").TotalCount; n != 1 {
-		t.Errorf("the server after the ingest: 追記 %d hits", n)
-	}
+	wantHits(t, server, "追記", 1, "in the server after the ingest")
 	if now, _ := readCurrent(path); now != rebuilt {
 		t.Errorf("the server updated again the index the command line had published: %+v, then %+v", rebuilt, now)
 	}
@@ -182,9 +165,7 @@ func TestReadOnlyDataDirectory(t *testing.T) {
 	if !x.InMemory() {
 		t.Error("not in memory")
 	}
-	if n := run(t, x, "暗号").TotalCount; n != 1 {
-		t.Errorf("暗号: %d hits", n)
-	}
+	wantHits(t, x, "暗号", 1, "in memory")
 	if _, err := Open(context.Background(), path, db); err == nil {
 		t.Error("an index without MemoryFallback opened where it could not be written")
 	}
@@ -197,10 +178,7 @@ func TestStoreMadeAnew(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "index")
 	old := corpusStore(t)
 	reingestWith(t, old, "追記")
-	x, err := Open(context.Background(), path, old)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x := openIndex(t, path, old)
 	x.Close()
 	anew := corpusStore(t)
 	reingestWith(t, anew, "別記")
@@ -209,17 +187,9 @@ func TestStoreMadeAnew(t *testing.T) {
 	if g1 != g2 {
 		t.Fatalf("generations %d and %d: the test needs them equal", g1, g2)
 	}
-	y, err := Open(context.Background(), path, anew)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer y.Close()
-	if n := run(t, y, "別記").TotalCount; n != 1 {
-		t.Errorf("別記 in the new store: %d hits, want 1", n)
-	}
-	if n := run(t, y, "追記").TotalCount; n != 0 {
-		t.Errorf("追記 of the old store: %d hits, want 0", n)
-	}
+	y := openIndex(t, path, anew)
+	wantHits(t, y, "別記", 1, "in the new store")
+	wantHits(t, y, "追記", 0, "of the old store")
 }
 
 // TestBuildNothing builds an index whose build is cancelled before its

@@ -8,32 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/policykb/policykb/internal/corpusgen"
-	"github.com/policykb/policykb/internal/ingest"
 	"github.com/policykb/policykb/internal/policy"
-	"github.com/policykb/policykb/internal/sqlite"
+	"github.com/policykb/policykb/internal/testfixture"
 )
-
-// seriesStore returns a store holding the policy and its made-up later
-// years (corpusgen.Series).
-func seriesStore(t testing.TB) *sqlite.DB {
-	t.Helper()
-	db := corpusStore(t)
-	in, err := ingest.New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := corpusgen.Series()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range files {
-		if _, err := in.Ingest(context.Background(), f.Name, f.Data, ingest.Options{}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return db
-}
 
 // short writes a provision ID as year:local (2022:2.1.2).
 func short(id string) string {
@@ -67,26 +44,10 @@ func shown(h policy.SearchHit) string {
 // The index is opened before the later years are ingested: it takes them
 // by an update, document by document, not by building it whole.
 func TestSeries(t *testing.T) {
-	db := corpusStore(t)
+	db, in := testfixture.Ingester(t)
 	path := t.TempDir() + "/index"
-	x, err := Open(context.Background(), path, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close()
-	in, err := ingest.New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := corpusgen.Series()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range files {
-		if _, err := in.Ingest(context.Background(), f.Name, f.Data, ingest.Options{}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	x := openIndex(t, path, db)
+	testfixture.IngestSeries(t, in)
 	if err := x.Sync(context.Background()); err != nil {
 		t.Fatal(err)
 	}

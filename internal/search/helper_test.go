@@ -13,12 +13,28 @@ import (
 func corpusIndex(t testing.TB, path string) (*sqlite.DB, *Index) {
 	t.Helper()
 	db := testfixture.Store(t)
-	x, err := Open(context.Background(), path, db)
+	return db, openIndex(t, path, db)
+}
+
+// openIndex opens the index of store at path ("" for one in memory),
+// closed when the test ends if not before.
+func openIndex(t testing.TB, path string, store Store) *Index {
+	t.Helper()
+	x, err := Open(context.Background(), path, store)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { x.Close() })
-	return db, x
+	return x
+}
+
+// wantHits checks that q finds want provisions in x; when says when, for
+// the message.
+func wantHits(t testing.TB, x *Index, q string, want int, when string) {
+	t.Helper()
+	if n := run(t, x, q).TotalCount; n != want {
+		t.Errorf("%s %s: %d hits, want %d", q, when, n, want)
+	}
 }
 
 func ids(r *policy.SearchResult) []string {

@@ -234,20 +234,21 @@ func (x *Index) acquire() *snapshot {
 // longer live closes it, in the background: a search does not wait for
 // files to close.
 func (x *Index) release(s *snapshot) {
-	x.mu.Lock()
-	s.refs--
-	var closeIt func()
-	if s.refs == 0 {
-		closeIt = s.drop()
-	}
-	x.mu.Unlock()
-	x.closeLater(closeIt)
+	x.unref(s, false)
 }
 
 // retire drops the reference of s as a live (or candidate) snapshot.
 func (x *Index) retire(s *snapshot) {
+	x.unref(s, true)
+}
+
+// unref drops a reference to s, marking it retired first if retire; the
+// last reference closes it in the background.
+func (x *Index) unref(s *snapshot, retire bool) {
 	x.mu.Lock()
-	s.retired = true
+	if retire {
+		s.retired = true
+	}
 	s.refs--
 	var closeIt func()
 	if s.refs == 0 {
@@ -517,6 +518,13 @@ func (x *Index) rebuild(ctx context.Context) error {
 // buildWhole builds a snapshot of the whole store: on disk, published, or
 // in memory.
 func (x *Index) buildWhole(ctx context.Context, disk bool) (*snapshot, error) {
+	return x.build(ctx, disk, true)
+}
+
+// build builds a snapshot of the whole store: in memory, or on disk in a new
+// subdirectory, published if publishIt (else an unpublished directory that
+// cannot be opened is removed).
+func (x *Index) build(ctx context.Context, disk, publishIt bool) (*snapshot, error) {
 	ch, err := x.store.Changes(ctx, -1)
 	if err != nil {
 		return nil, err
@@ -539,13 +547,18 @@ func (x *Index) buildWhole(ctx context.Context, disk bool) (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	pub.Dir = dir
-	if err := publish(x.path, pub); err != nil {
-		os.RemoveAll(filepath.Join(x.path, dir))
-		return nil, err
+	if publishIt {
+		pub.Dir = dir
+		if err := publish(x.path, pub); err != nil {
+			os.RemoveAll(filepath.Join(x.path, dir))
+			return nil, err
+		}
 	}
 	idx, err := openReadOnly(filepath.Join(x.path, dir), len(docs))
 	if err != nil {
+		if !publishIt {
+			os.RemoveAll(filepath.Join(x.path, dir))
+		}
 		return nil, err
 	}
 	return x.makeSnapshot(x.diskHolder(idx, dir), c.content, ch.Store, ch.Generation, dir, 0)

@@ -2,8 +2,6 @@ package search
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"time"
 )
 
@@ -62,29 +60,7 @@ func (x *Index) startJob(mode jobMode) {
 // buildBeside builds a snapshot of the whole store, on disk in a new
 // subdirectory it does not publish, or in memory.
 func (x *Index) buildBeside(ctx context.Context, disk bool) (*snapshot, error) {
-	if !disk {
-		return x.buildWhole(ctx, false)
-	}
-	ch, err := x.store.Changes(ctx, -1)
-	if err != nil {
-		return nil, err
-	}
-	l, err := x.loadAll(ctx)
-	if err != nil {
-		return nil, err
-	}
-	docs := l.bleveDocs(nil)
-	pub := published{Schema: schemaVersion, Store: ch.Store, Generation: ch.Generation, Docs: len(docs)}
-	dir, err := buildDir(ctx, x.path, indexMapping(x.strategy), docs, pub)
-	if err != nil {
-		return nil, err
-	}
-	idx, err := openReadOnly(filepath.Join(x.path, dir), len(docs))
-	if err != nil {
-		os.RemoveAll(filepath.Join(x.path, dir))
-		return nil, err
-	}
-	return x.makeSnapshot(x.diskHolder(idx, dir), l.content, ch.Store, ch.Generation, dir, 0)
+	return x.build(ctx, disk, false)
 }
 
 // takeJob takes up a finished job: brought up to date with the store and

@@ -4,7 +4,6 @@ package search
 
 import (
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/registry"
 	"github.com/ikawaha/kagome-dict/ipa"
 	"github.com/ikawaha/kagome/v2/tokenizer"
 )
@@ -18,21 +17,12 @@ import (
 const legacyAvailable = true
 
 func init() {
-	if err := registry.RegisterTokenizer(legacyTokenizerName, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
+	if err := registerAnalyzer(legacyAnalyzerName, legacyTokenizerName, func() (analysis.Tokenizer, error) {
 		k, err := japanese()
 		if err != nil {
 			return nil, err
 		}
 		return legacyTokenizer{k}, nil
-	}); err != nil {
-		panic(err)
-	}
-	if err := registry.RegisterAnalyzer(legacyAnalyzerName, func(_ map[string]any, cache *registry.Cache) (analysis.Analyzer, error) {
-		t, err := cache.TokenizerNamed(legacyTokenizerName)
-		if err != nil {
-			return nil, err
-		}
-		return &analysis.DefaultAnalyzer{Tokenizer: t}, nil
 	}); err != nil {
 		panic(err)
 	}

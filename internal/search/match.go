@@ -112,16 +112,7 @@ func (a alt) bleveQuery() query.Query {
 	case len(a.pairs) == 1:
 		q = anyTerm(a.pairs[0], a.boost)
 	case a.pairs != nil:
-		terms := make([][]string, len(a.pairs))
-		for i, ts := range a.pairs {
-			terms[i] = ts
-			if len(ts) == 0 {
-				terms[i] = []string{""}
-			}
-		}
-		p := query.NewMultiPhraseQuery(terms, "text")
-		p.SetBoost(a.boost)
-		q = p
+		q = multiPhrase(a.pairs, a.boost)
 	case a.parts != nil:
 		var parts []query.Query
 		for _, p := range a.parts {
@@ -146,16 +137,7 @@ func (a alt) bleveQuery() query.Query {
 			p.SetBoost(a.boost)
 			q = p
 		} else {
-			terms := make([][]string, len(a.phrase))
-			for i, ts := range a.phrase {
-				terms[i] = ts
-				if len(ts) == 0 {
-					terms[i] = []string{""}
-				}
-			}
-			p := query.NewMultiPhraseQuery(terms, "text")
-			p.SetBoost(a.boost)
-			q = p
+			q = multiPhrase(a.phrase, a.boost)
 		}
 	}
 	if a.scope != "" {
@@ -164,6 +146,21 @@ func (a alt) bleveQuery() query.Query {
 		q = bleve.NewConjunctionQuery(q, s)
 	}
 	return q
+}
+
+// multiPhrase matches, in the text field, a run with one of the terms of
+// each position of phrase in turn; a position without terms matches none.
+func multiPhrase(phrase [][]string, boost float64) query.Query {
+	terms := make([][]string, len(phrase))
+	for i, ts := range phrase {
+		terms[i] = ts
+		if len(ts) == 0 {
+			terms[i] = []string{""}
+		}
+	}
+	p := query.NewMultiPhraseQuery(terms, "text")
+	p.SetBoost(boost)
+	return p
 }
 
 // anyTerm matches any of terms in the text field.
@@ -522,10 +519,28 @@ const (
 	affixReading = 2
 )
 
+// eachFound calls f with every unit that a hit is found by: units and,
+// within each, the units of its or before it; never a negated unit or
+// those within it.
+func eachFound(units []*unit, f func(u *unit)) {
+	var visit func(u *unit)
+	visit = func(u *unit) {
+		if u.negate {
+			return
+		}
+		for _, o := range u.or {
+			visit(o)
+		}
+		f(u)
+	}
+	for _, u := range units {
+		visit(u)
+	}
+}
+
 // termsOf returns the terms by which units can be found.
 func termsOf(units []*unit) map[string]bool {
 	out := map[string]bool{}
-	var visit func(u *unit)
 	var visitAlt func(a alt)
 	visitAlt = func(a alt) {
 		for _, ts := range a.phrase {
@@ -537,20 +552,11 @@ func termsOf(units []*unit) map[string]bool {
 			visitAlt(p)
 		}
 	}
-	visit = func(u *unit) {
-		if u.negate {
-			return
-		}
-		for _, o := range u.or {
-			visit(o)
-		}
+	eachFound(units, func(u *unit) {
 		for _, a := range u.alts {
 			visitAlt(a)
 		}
-	}
-	for _, u := range units {
-		visit(u)
-	}
+	})
 	return out
 }
 
@@ -558,25 +564,16 @@ func termsOf(units []*unit) map[string]bool {
 // holds: what the highlights mark.
 func spansOf(units []*unit, locs search.TermLocationMap) [][2]int {
 	var out [][2]int
-	var visit func(u *unit)
-	visit = func(u *unit) {
-		if u.negate {
-			return
-		}
-		for _, o := range u.or {
-			visit(o)
-		}
+	eachFound(units, func(u *unit) {
 		for _, a := range u.alts {
 			out = append(out, a.findAll(locs)...)
 		}
-	}
-	for _, u := range units {
-		visit(u)
-	}
+	})
 	return out
 }
 
-// explain returns how the units were found in a hit.
+// explain returns how the units were found in a hit: by the first way of
+// finding each that holds.
 func explain(units []*unit, text string, locs search.TermLocationMap) []policy.Match {
 	out := []policy.Match{}
 	seen := map[policy.Match]bool{}
@@ -586,14 +583,7 @@ func explain(units []*unit, text string, locs search.TermLocationMap) []policy.M
 			out = append(out, m)
 		}
 	}
-	var visit func(u *unit)
-	visit = func(u *unit) {
-		if u.negate {
-			return
-		}
-		for _, o := range u.or {
-			visit(o)
-		}
+	eachFound(units, func(u *unit) {
 		for _, a := range u.alts {
 			spans := a.find(locs)
 			if len(spans) == 0 {
@@ -610,10 +600,7 @@ func explain(units []*unit, text string, locs search.TermLocationMap) []policy.M
 			}
 			return
 		}
-	}
-	for _, u := range units {
-		visit(u)
-	}
+	})
 	return out
 }
 

@@ -105,10 +105,7 @@ func TestClasses(t *testing.T) {
 		{"サイバー人材", "サイバーセキュリティ人材。", policy.MatchCompoundPart},
 	}
 	for _, tt := range tests {
-		x, err := Open(context.Background(), "", newTextStore(tt.text))
-		if err != nil {
-			t.Fatal(err)
-		}
+		x := openIndex(t, "", newTextStore(tt.text))
 		r, err := x.Search(context.Background(), policy.SearchQuery{Query: tt.query, First: 10})
 		x.Close()
 		if err != nil {

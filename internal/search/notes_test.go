@@ -20,11 +20,7 @@ func TestNotesFound(t *testing.T) {
 	if _, err := in.Ingest(ctx, "notes.txt", []byte(text), ingest.Options{ID: "notes"}); err != nil {
 		t.Fatal(err)
 	}
-	x, err := Open(ctx, "", db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close()
+	x := openIndex(t, "", db)
 	r, err := x.Search(ctx, policy.SearchQuery{Query: "Coordination", First: 10})
 	if err != nil {
 		t.Fatal(err)

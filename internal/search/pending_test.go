@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -11,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -25,7 +23,7 @@ import (
 	"github.com/policykb/policykb/internal/testfixture"
 )
 
-var quietLog = slog.New(slog.NewTextHandler(io.Discard, nil))
+var quietLog = slog.New(slog.DiscardHandler)
 
 func TestPending(t *testing.T) {
 	db, _ := corpusIndex(t, "")
@@ -142,13 +140,19 @@ func failBuilds(t *testing.T, err error) (restore func()) {
 // setBuilder replaces the builder of indexes by wrap of it until the
 // returned function is called, or the test ends.
 func setBuilder(t *testing.T, wrap func(orig builderFunc) builderFunc) (restore func()) {
+	return setHook(t, &hooks.newBuilder, wrap)
+}
+
+// setHook replaces hook, one of hooks, by wrap of it until the returned
+// function is called, or the test ends.
+func setHook[F any](t *testing.T, hook *F, wrap func(orig F) F) (restore func()) {
 	hooks.Lock()
-	orig := hooks.newBuilder
-	hooks.newBuilder = wrap(orig)
+	orig := *hook
+	*hook = wrap(orig)
 	hooks.Unlock()
 	restore = func() {
 		hooks.Lock()
-		hooks.newBuilder = orig
+		*hook = orig
 		hooks.Unlock()
 	}
 	t.Cleanup(restore)
@@ -156,7 +160,7 @@ func setBuilder(t *testing.T, wrap func(orig builderFunc) builderFunc) (restore 
 }
 
 // liveServer serves GraphQL and /readyz over p, as policykb serve does.
-func liveServer(t *testing.T, db *sqlite.DB, p *Pending) *httptest.Server {
+func liveServer(t testing.TB, db *sqlite.DB, p *Pending) *httptest.Server {
 	t.Helper()
 	res := &graph.Resolver{Documents: db, Provisions: db, References: db, Search: p}
 	srv := httptest.NewServer(server.New(server.Config{
@@ -179,35 +183,9 @@ func readyz(t *testing.T, srv *httptest.Server) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-// searchHTTP searches 暗号 over HTTP and returns the total count, or the
-// code and message of the error.
-func searchHTTP(t *testing.T, srv *httptest.Server) (total int, code, msg string) {
-	t.Helper()
-	resp, err := http.Post(srv.URL+"/graphql", "application/json",
-		strings.NewReader(`{"query":"{ search(query: \"暗号\") { totalCount } }"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var body struct {
-		Data   *struct{ Search *struct{ TotalCount int } }
-		Errors []struct {
-			Message    string
-			Extensions struct{ Code string }
-		}
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
-		t.Fatal(err)
-	}
-	if len(body.Errors) > 0 {
-		return 0, body.Errors[0].Extensions.Code, body.Errors[0].Message
-	}
-	return body.Data.Search.TotalCount, "", ""
-}
-
 // eventually polls cond until it holds; the deadline only guards against a
 // hang.
-func eventually(t *testing.T, what string, cond func() bool) {
+func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	for deadline := time.Now().Add(60 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
@@ -232,50 +210,15 @@ func (x failingIndex) Batch(*bleve.Batch) error { return x.err }
 // the returned function is called.
 func failUpdates(t *testing.T, err error) (restore func()) {
 	t.Helper()
-	hooks.Lock()
-	orig := hooks.openWritable
-	hooks.openWritable = func(dir string) (bleve.Index, error) {
-		idx, oerr := orig(dir)
-		if oerr != nil {
-			return nil, oerr
+	return setHook(t, &hooks.openWritable, func(orig writableFunc) writableFunc {
+		return func(dir string) (bleve.Index, error) {
+			idx, oerr := orig(dir)
+			if oerr != nil {
+				return nil, oerr
+			}
+			return failingIndex{idx, err}, nil
 		}
-		return failingIndex{idx, err}, nil
-	}
-	hooks.Unlock()
-	restore = func() {
-		hooks.Lock()
-		hooks.openWritable = orig
-		hooks.Unlock()
-	}
-	t.Cleanup(restore)
-	return restore
-}
-
-// searchFor searches q over HTTP and returns the total count, or the code
-// and message of the error.
-func searchFor(t *testing.T, srv *httptest.Server, q string) (total int, code, msg string) {
-	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": `query($q: String!) { search(query: $q) { totalCount } }`,
-		"variables": map[string]any{"q": q}})
-	resp, err := http.Post(srv.URL+"/graphql", "application/json", strings.NewReader(string(body)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out struct {
-		Data   *struct{ Search *struct{ TotalCount int } }
-		Errors []struct {
-			Message    string
-			Extensions struct{ Code string }
-		}
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		t.Fatal(err)
-	}
-	if len(out.Errors) > 0 {
-		return 0, out.Errors[0].Extensions.Code, out.Errors[0].Message
-	}
-	return out.Data.Search.TotalCount, "", ""
+	})
 }
 
 // TestPendingRecovers makes the index fail to be written in the ways a
@@ -316,40 +259,21 @@ func TestPendingRecovers(t *testing.T) {
 			if !tt.update {
 				remove = tt.cause(t, path)
 			}
-			var logged lockedBuffer
+			var logged testfixture.SyncBuffer
 			p := Load(context.Background(), LoadConfig{Path: path, Store: db, Logger: slog.New(slog.NewTextHandler(&logged, nil)),
 				MaxBackoff: 100 * time.Millisecond, PollInterval: 20 * time.Millisecond})
 			defer p.Close()
 			srv := liveServer(t, db, p)
-			eventually(t, "first answer", func() bool { n, _, _ := searchHTTP(t, srv); return n == 1 })
+			eventually(t, "first answer", func() bool { n, _, _ := searchFor(t, srv, "暗号"); return n == 1 })
 			if tt.update {
 				remove = tt.cause(t, path)
 			}
 			reingest(t, db) // 追記
-			var status int
-			var body string
-			eventually(t, "readyz says why", func() bool {
-				status, body = readyz(t, srv)
-				return status == http.StatusOK && strings.Contains(body, "degraded") && strings.Contains(body, tt.reason)
-			})
-			if strings.Contains(body, path) || strings.Contains(body, "secret") {
-				t.Errorf("/readyz tells internals: %q", body)
-			}
 			// Searches are answered meanwhile: from memory, which follows the
 			// store, or from the index as it was before the update.
-			followed := 1
-			if tt.update {
-				followed = 0
-			}
-			time.Sleep(300 * time.Millisecond) // several attempts
-			eventually(t, "searches while failing", func() bool { n, _, _ := searchFor(t, srv, "追記"); return n == followed })
-			for _, q := range []struct {
-				q    string
-				want int
-			}{{"暗号", 1}, {"追記", followed}} {
-				if n, code, msg := searchFor(t, srv, q.q); code != "" || n != q.want {
-					t.Errorf("%s while failing: %d hits, %s %s; want %d", q.q, n, code, msg, q.want)
-				}
+			body := expectDegraded(t, srv, tt.reason, !tt.update)
+			if strings.Contains(body, path) || strings.Contains(body, "secret") {
+				t.Errorf("/readyz tells internals: %q", body)
 			}
 			if n := strings.Count(logged.String(), "degraded"); n != 1 {
 				t.Errorf("the failure logged %d times, want once:\n%s", n, logged.String())
@@ -360,11 +284,7 @@ func TestPendingRecovers(t *testing.T) {
 					t.Log(logged.String())
 				}
 			}()
-			eventually(t, "recovery", func() bool {
-				n, _, _ := searchFor(t, srv, "追記")
-				status, body := readyz(t, srv)
-				return n == 1 && status == http.StatusOK && body == "ready\n"
-			})
+			expectRecovered(t, srv)
 			if !strings.Contains(logged.String(), "healthy again") {
 				t.Errorf("the recovery is not logged:\n%s", logged.String())
 			}
@@ -376,22 +296,42 @@ func TestPendingRecovers(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a buffer that a logger writes to while a test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
+// expectDegraded waits until /readyz of srv says 200, degraded, for
+// reason, and returns what it says; then checks that searches are answered
+// meanwhile: 暗号 found, and 追記 (of reingest) too if followed, else not.
+func expectDegraded(t *testing.T, srv *httptest.Server, reason string, followed bool) (readyzBody string) {
+	t.Helper()
+	eventually(t, "readyz says why", func() bool {
+		status, body := readyz(t, srv)
+		readyzBody = body
+		return status == http.StatusOK && strings.Contains(body, "degraded") && strings.Contains(body, reason)
+	})
+	want := 0
+	if followed {
+		want = 1
+	}
+	time.Sleep(300 * time.Millisecond) // several attempts
+	eventually(t, "searches while degraded", func() bool { n, _, _ := searchFor(t, srv, "追記"); return n == want })
+	for _, q := range []struct {
+		q    string
+		want int
+	}{{"暗号", 1}, {"追記", want}} {
+		if n, code, msg := searchFor(t, srv, q.q); code != "" || n != q.want {
+			t.Errorf("%s while degraded: %d hits, %s %s; want %d", q.q, n, code, msg, q.want)
+		}
+	}
+	return readyzBody
 }
 
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
+// expectRecovered waits until searches over srv find 追記 (of reingest)
+// and /readyz says ready.
+func expectRecovered(t *testing.T, srv *httptest.Server) {
+	t.Helper()
+	eventually(t, "recovery", func() bool {
+		n, _, _ := searchFor(t, srv, "追記")
+		status, body := readyz(t, srv)
+		return n == 1 && status == http.StatusOK && body == "ready\n"
+	})
 }
 
 // reingest stores the document again with one change, so that the store
@@ -471,10 +411,7 @@ func TestCloseDoesNotWaitForDictionary(t *testing.T) {
 func TestRebuildBeside(t *testing.T) {
 	db := corpusStore(t)
 	path := filepath.Join(t.TempDir(), "index")
-	x, err := Open(context.Background(), path, db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x := openIndex(t, path, db)
 	x.Close()
 	pub, _ := readCurrent(path)
 	pub.Schema--
@@ -496,7 +433,7 @@ func TestRebuildBeside(t *testing.T) {
 	p := Load(context.Background(), LoadConfig{Path: path, Store: db, Logger: quietLog, PollInterval: 20 * time.Millisecond})
 	defer p.Close()
 	srv := liveServer(t, db, p)
-	eventually(t, "the old index searched", func() bool { n, _, _ := searchHTTP(t, srv); return n == 1 })
+	eventually(t, "the old index searched", func() bool { n, _, _ := searchFor(t, srv, "暗号"); return n == 1 })
 	if status, body := readyz(t, srv); status != http.StatusOK || !strings.Contains(body, "being rebuilt") {
 		t.Errorf("readyz while rebuilding: %d %q", status, body)
 	}

@@ -369,20 +369,10 @@ func TestFollowsStore(t *testing.T) {
 	if err := db.Ingest(context.Background(), d); err != nil {
 		t.Fatal(err)
 	}
-	if n := run(t, x, "暗号").TotalCount; n != 0 {
-		t.Errorf("暗号 after the ingest: %d hits, want 0", n)
-	}
-	if n := run(t, x, "符号").TotalCount; n != 1 {
-		t.Errorf("符号 after the ingest: %d hits, want 1", n)
-	}
+	wantHits(t, x, "暗号", 0, "after the ingest")
+	wantHits(t, x, "符号", 1, "after the ingest")
 	// Reopening the on-disk index finds it current.
 	x.Close()
-	y, err := Open(context.Background(), dir, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer y.Close()
-	if n := run(t, y, "符号").TotalCount; n != 1 {
-		t.Errorf("reopened: %d hits", n)
-	}
+	y := openIndex(t, dir, db)
+	wantHits(t, y, "符号", 1, "reopened")
 }

@@ -48,11 +48,7 @@ func TestUserThesaurus(t *testing.T) {
 	store := newTextStore("全員参加による協働。サイバーセキュリティ意識・行動強化プログラム。", "ガイドブックを配布する。")
 
 	t.Setenv(ThesaurusEnv, good)
-	x, err := Open(context.Background(), "", store)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close()
+	x := openIndex(t, "", store)
 	for q, want := range map[string]string{"NSC": "t:2", "Cyber Hygiene": "t:1"} {
 		r, err := x.Search(context.Background(), policy.SearchQuery{Query: q, First: 10})
 		if err != nil || r.TotalCount != 1 || r.Hits[0].ProvisionID != want || r.Hits[0].Matches[0].Via != policy.MatchThesaurus {

@@ -18,7 +18,6 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/registry"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/ikawaha/kagome-dict/uni"
 	"github.com/ikawaha/kagome/v2/tokenizer"
@@ -64,11 +63,7 @@ func TestUniDicLemma(t *testing.T) {
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	t.Logf("UniDic: load %v, heap %+d MiB", load.Round(time.Millisecond), int64(after.HeapAlloc-before.HeapAlloc)>>20)
-	registry.RegisterTokenizer("uni_lemma", func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) { return uniLemma{tk}, nil })
-	registry.RegisterAnalyzer("uni_lemma", func(_ map[string]any, c *registry.Cache) (analysis.Analyzer, error) {
-		tok, err := c.TokenizerNamed("uni_lemma")
-		return &analysis.DefaultAnalyzer{Tokenizer: tok}, err
-	})
+	registerAnalyzer("uni_lemma", "uni_lemma", func() (analysis.Tokenizer, error) { return uniLemma{tk}, nil })
 	db, _ := corpusIndex(t, "")
 	provs, err := db.Provisions(context.Background(), policy.ProvisionFilter{})
 	if err != nil {

@@ -1,13 +1,22 @@
-// Package testfixture sets up what the tests of several packages share: a
-// store holding the embedded corpus. It is imported by tests only.
+// Package testfixture sets up what the tests of several packages share:
+// stores holding the embedded corpus and more (the made-up later years of
+// the policy, files, documents), the expected files of internal/corpusgen,
+// a buffer read while it is written, and (on Linux) file systems that are
+// read-only or full. It is imported by tests only.
 package testfixture
 
 import (
 	"context"
+	"maps"
+	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
+	"github.com/policykb/policykb/internal/corpusgen"
 	"github.com/policykb/policykb/internal/ingest"
+	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/sqlite"
 )
 
@@ -31,6 +40,18 @@ func Store(t testing.TB) *sqlite.DB {
 	return db
 }
 
+// StoreWith returns Store holding also docs, stored as they are.
+func StoreWith(t testing.TB, docs ...*policy.Document) *sqlite.DB {
+	t.Helper()
+	db := Store(t)
+	for _, d := range docs {
+		if err := db.Ingest(context.Background(), d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return db
+}
+
 // Ingester returns Store and an ingester into it.
 func Ingester(t testing.TB) (*sqlite.DB, *ingest.Ingester) {
 	t.Helper()
@@ -40,6 +61,49 @@ func Ingester(t testing.TB) (*sqlite.DB, *ingest.Ingester) {
 		t.Fatal(err)
 	}
 	return db, in
+}
+
+// IngestSeries ingests with in the made-up later years of the policy
+// (corpusgen.Series), one document after another.
+func IngestSeries(t testing.TB, in *ingest.Ingester) {
+	t.Helper()
+	files, err := corpusgen.Series()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if _, err := in.Ingest(context.Background(), f.Name, f.Data, ingest.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// IngestFiles ingests with in the files given (path → ingest options), in
+// the order of their paths.
+func IngestFiles(t testing.TB, in *ingest.Ingester, files map[string]ingest.Options) {
+	t.Helper()
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		if _, err := in.File(context.Background(), name, files[name]); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// ExpectedLines reads an expected file (of internal/corpusgen's testdata):
+// its lines but for comments, which start with #.
+func ExpectedLines(t testing.TB, path string) []string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, l := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
+		if !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // Index returns what open makes of store in memory (path ""), closed when
