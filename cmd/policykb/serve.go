@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/policykb/policykb/graph"
@@ -18,6 +20,7 @@ import (
 	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/search"
 	"github.com/policykb/policykb/internal/server"
+	"github.com/policykb/policykb/internal/sqlite"
 	"golang.org/x/net/netutil"
 )
 
@@ -38,33 +41,22 @@ func (a *app) serve(ctx context.Context, addr, data string, noIntrospection bool
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	// The index (and the dictionary it needs) opens in the background, once
-	// the corpus is loaded (the two would compete for the CPU before the
-	// first answer): other queries are answered at once, searches wait for
-	// it. A failed build is retried until it succeeds; meanwhile searches
-	// answer UNAVAILABLE and /readyz says why. Loading stops as soon as the
-	// server is stopped.
-	loadCtx, stopLoading := context.WithCancel(ctx)
-	defer stopLoading()
-	index := ingest.IndexPath(data)
+	// The store, its index and the handlers over them make one stack. A
+	// store that cannot be written (a read-only data directory, a full
+	// disk) is served as it was when opened, and /readyz says so; once it
+	// can be written again, a new stack over it takes the requests.
+	cfg := stackConfig{data: data, log: log, noIntrospection: noIntrospection, timeout: timeout}
+	current := cfg.start(ctx, db)
+	var handler swapHandler
+	handler.Store(current)
+	defer func() { handler.Load().close() }()
 	if db.ReadOnly() != "" {
-		index = "" // in memory: the data directory cannot take one
+		var reopening sync.WaitGroup
+		defer reopening.Wait() // it closes the stack it replaced once ctx is done
+		reopening.Go(func() { cfg.reopenWhenWritable(ctx, &handler) })
 	}
-	idx := search.Load(loadCtx, search.LoadConfig{Path: index, Store: db, Logger: log})
-	defer idx.Close()
-	res := resolver(db)
-	res.Search = idx
-	api := graph.NewHandler(res, graph.Options{Logger: log, NoIntrospection: noIntrospection})
-	handler := server.New(server.Config{
-		API: api, IDE: graphiql.Handler("/graphiql", "/graphql"), Logger: log,
-		Pages:      pages.New(res, pages.Options{Logger: log}),
-		Generation: db.Generation,
-		Ready:      idx.Ready,
-		Timeout:    timeout,
-	})
 	srv := &http.Server{
-		Handler:           handler,
+		Handler:           &handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -81,7 +73,7 @@ func (a *app) serve(ctx context.Context, addr, data string, noIntrospection bool
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
-	stopLoading()
+	handler.Load().stopLoading()
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {
@@ -121,4 +113,113 @@ func addrError(err error) string {
 		return derr.Err
 	}
 	return "not a port"
+}
+
+// stackConfig is how serve builds a stack.
+type stackConfig struct {
+	data            string
+	log             *slog.Logger
+	noIntrospection bool
+	timeout         time.Duration
+}
+
+// A stack serves one open store: the API and the pages over it and its
+// search index.
+type stack struct {
+	db          *sqlite.DB
+	idx         *search.Pending
+	handler     http.Handler
+	stopLoading context.CancelFunc
+}
+
+// start builds the stack over db. The index (and the dictionary it needs)
+// opens in the background: other queries are answered at once, searches
+// wait for it. A failed build is retried until it succeeds; meanwhile
+// searches answer UNAVAILABLE and /readyz says why. Loading stops as soon
+// as the server is stopped.
+func (c stackConfig) start(ctx context.Context, db *sqlite.DB) *stack {
+	loadCtx, stopLoading := context.WithCancel(ctx)
+	index := ingest.IndexPath(c.data)
+	if db.ReadOnly() != "" {
+		index = "" // in memory: the data directory cannot take one
+	}
+	idx := search.Load(loadCtx, search.LoadConfig{Path: index, Store: db, Logger: c.log})
+	ready := idx.Ready
+	if db.ReadOnly() != "" {
+		ready = func() error {
+			if err := idx.Ready(); err != nil {
+				if _, degraded := policy.IsDegraded(err); !degraded {
+					return err
+				}
+			}
+			return &policy.Degraded{Reason: "the store cannot be written: it is served as it was when the server opened it, until it can be"}
+		}
+	}
+	res := resolver(db)
+	res.Search = idx
+	api := graph.NewHandler(res, graph.Options{Logger: c.log, NoIntrospection: c.noIntrospection})
+	h := server.New(server.Config{
+		API: api, IDE: graphiql.Handler("/graphiql", "/graphql"), Logger: c.log,
+		Pages:      pages.New(res, pages.Options{Logger: c.log}),
+		Generation: db.Generation,
+		Ready:      ready,
+		Timeout:    c.timeout,
+	})
+	return &stack{db: db, idx: idx, handler: h, stopLoading: stopLoading}
+}
+
+// close stops the stack's index and closes its store.
+func (s *stack) close() {
+	s.stopLoading()
+	s.idx.Close()
+	s.db.Close()
+}
+
+// reopenWhenWritable tries every few seconds, until ctx is done, to open
+// the store of a server serving it read-only for writing; once it can, a
+// new stack over the store as it is now takes the requests, and the old
+// one is closed once the requests it holds are answered (or the server
+// stops).
+func (c stackConfig) reopenWhenWritable(ctx context.Context, h *swapHandler) {
+	tick := time.NewTicker(reopenEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		db, err := ingest.OpenStore(ctx, c.data, ingest.StoreOptions{})
+		if err != nil {
+			continue
+		}
+		if db.ReadOnly() != "" {
+			db.Close()
+			continue
+		}
+		c.log.Info("the store can be written again: serving it as it is now")
+		old := h.Swap(c.start(ctx, db))
+		old.stopLoading()
+		select {
+		case <-time.After(drainTime):
+		case <-ctx.Done():
+		}
+		old.close()
+		return
+	}
+}
+
+// reopenEvery is how often a server serving its store read-only tries to
+// open it for writing; drainTime how long a replaced stack is kept for the
+// requests it holds (the server's longest write).
+const (
+	reopenEvery = 2 * time.Second
+	drainTime   = 70 * time.Second
+)
+
+// swapHandler serves HTTP with the current stack.
+type swapHandler struct{ atomic.Pointer[stack] }
+
+func (h *swapHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.Load().handler.ServeHTTP(w, r)
 }

@@ -3,7 +3,9 @@
 package main
 
 import (
+	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,17 +18,30 @@ import (
 // directory that is read-only or on a full disk: the store is never called
 // damaged nor is the user told to restore or move it; reads work, saying
 // that they read it read-only; writes are refused with exit 1, saying why;
-// and the store is unchanged.
+// and the store is unchanged. A server serves it, /readyz saying that it
+// is degraded and why; once the directory can be written again, the
+// server serves the store as it is now by itself.
 func TestUnwritableStore(t *testing.T) {
 	tests := []struct {
 		name  string
-		setup func(t *testing.T, good, data string)
+		setup func(t *testing.T, good, data string) (cure func())
 		why   string // the reason given, with data for the directory
 	}{
-		{"read-only directory", func(t *testing.T, good, data string) {
-			testfixture.MountOrSkip(t, data, "--bind", "-o", "ro", good)
+		{"read-only directory", func(t *testing.T, good, data string) func() {
+			// A copy of the good store, bound read-only: the cure makes it
+			// writable.
+			src := t.TempDir()
+			if out, err := exec.Command("cp", "-a", good+"/.", src).CombinedOutput(); err != nil {
+				t.Fatalf("cp: %v: %s", err, out)
+			}
+			testfixture.MountOrSkip(t, data, "--bind", "-o", "ro", src)
+			return func() {
+				if out, err := exec.Command("mount", "-o", "remount,rw,bind", data).CombinedOutput(); err != nil {
+					t.Fatalf("remount: %v: %s", err, out)
+				}
+			}
 		}, "the data directory DATA is read-only"},
-		{"full disk", func(t *testing.T, good, data string) {
+		{"full disk", func(t *testing.T, good, data string) func() {
 			testfixture.MountOrSkip(t, data, "-t", "tmpfs", "-o", "size=3m", "tmpfs")
 			db, err := os.ReadFile(ingest.StorePath(good))
 			if err != nil {
@@ -35,15 +50,21 @@ func TestUnwritableStore(t *testing.T) {
 			if err := os.WriteFile(ingest.StorePath(data), db, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			testfixture.FillUp(t, data)
+			fill := testfixture.FillUp(t, data)
+			return func() {
+				if err := os.Remove(fill); err != nil {
+					t.Fatal(err)
+				}
+			}
 		}, "no space left on device"},
 	}
 	good := t.TempDir()
 	want := state(t, good)
+	other := writeFile(t, t.TempDir(), "other.txt", shortPolicy(t))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			data := t.TempDir()
-			tt.setup(t, good, data)
+			cure := tt.setup(t, good, data)
 			why := strings.ReplaceAll(tt.why, "DATA", data)
 			corpus := writeFile(t, t.TempDir(), "policy.txt", shortPolicy(t))
 			backup := filepath.Join(t.TempDir(), "copy.db")
@@ -79,6 +100,21 @@ func TestUnwritableStore(t *testing.T) {
 			if errs := s.stderr.String(); !strings.Contains(errs, "read-only: "+why) {
 				t.Errorf("serve does not say that it reads the store read-only: %s", errs)
 			}
+			if code, body := s.get(t, "/readyz"); code != http.StatusOK ||
+				!strings.Contains(body, "degraded: the store cannot be written") || strings.Contains(body, data) {
+				t.Errorf("/readyz of a store served read-only: %d %q", code, body)
+			}
+			// The cause goes; another document is ingested; the server
+			// serves it without a restart.
+			cure()
+			if code, _, errs := runGuarded(t, "ingest", "--data", data, "--id", "other-policy", other); code != 0 {
+				t.Fatalf("ingest once the directory can be written: exit %d: %s", code, errs)
+			}
+			eventually(t, "the store served anew", func() bool {
+				_, body := s.get(t, "/readyz")
+				return !strings.Contains(body, "store cannot be written") &&
+					s.query(t, `{document(id:"other-policy"){id}}`) == `{"data":{"document":{"id":"other-policy"}}}`
+			})
 		})
 	}
 }
