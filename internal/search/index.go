@@ -19,6 +19,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -597,6 +598,11 @@ func (x *Index) apply(ctx context.Context, s *snapshot, ch *policy.StoreChanges)
 			if perr != nil || pub.Store != s.store || pub.Schema != schemaVersion || pub.Generation > ch.Generation {
 				return nil, fmt.Errorf("%w: %v", errRebuild, err)
 			}
+			if _, perr := os.Stat(filepath.Join(x.path, pub.Dir)); perr != nil {
+				// What is published is gone too (removed by hand): build
+				// the index whole.
+				return nil, fmt.Errorf("%w: %v", errRebuild, perr)
+			}
 			more, err := x.store.Changes(ctx, pub.Generation)
 			if err != nil {
 				return nil, err
@@ -626,6 +632,10 @@ func (x *Index) apply(ctx context.Context, s *snapshot, ch *policy.StoreChanges)
 	}
 	pub := published{Schema: schemaVersion, Store: ch.Store, Generation: ch.Generation, Docs: total, Updates: s.updates + 1}
 	dir, err := updateDir(ctx, x.path, base, b, pub)
+	if errors.Is(err, fs.ErrNotExist) {
+		// A file of the index it starts from is gone: build it whole.
+		return nil, fmt.Errorf("%w: %v", errRebuild, err)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -461,3 +461,32 @@ func TestRebuildBeside(t *testing.T) {
 		t.Errorf("注記 after the build: %d hits", n)
 	}
 }
+
+// TestLiveIndexRemoved removes the directory of the published index under
+// a running server (by hand, as an operator might): the next change of the
+// store builds the index whole again, searches answer throughout, and it
+// finds the change.
+func TestLiveIndexRemoved(t *testing.T) {
+	db := corpusStore(t)
+	path := filepath.Join(t.TempDir(), "index")
+	p := Load(context.Background(), LoadConfig{Path: path, Store: db, Logger: quietLog, PollInterval: 20 * time.Millisecond})
+	defer p.Close()
+	srv := liveServer(t, db, p)
+	eventually(t, "the index searched", func() bool { n, _, _ := searchFor(t, srv, "暗号"); return n == 1 })
+	pub, err := readCurrent(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(path, pub.Dir)); err != nil {
+		t.Fatal(err)
+	}
+	reingestWith(t, db, "追記")
+	eventually(t, "the change found, the index healthy", func() bool {
+		n, code, _ := searchFor(t, srv, "追記")
+		status, body := readyz(t, srv)
+		return n == 1 && code == "" && status == http.StatusOK && body == "ready\n"
+	})
+	if n, code, msg := searchFor(t, srv, "暗号"); n != 1 || code != "" {
+		t.Errorf("after the rebuild: %d hits, %s %s", n, code, msg)
+	}
+}
