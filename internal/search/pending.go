@@ -228,6 +228,12 @@ func because(err error) string {
 	if errors.As(err, &errno) {
 		return " (" + errno.Error() + ")"
 	}
+	// bleve and its storage wrap some errors as text only.
+	for _, errno := range []syscall.Errno{syscall.ENOSPC, syscall.EROFS, syscall.EACCES, syscall.ENOENT, syscall.EIO} {
+		if err != nil && strings.Contains(err.Error(), errno.Error()) {
+			return " (" + errno.Error() + ")"
+		}
+	}
 	return ""
 }
 
