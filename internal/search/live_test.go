@@ -318,10 +318,11 @@ func BenchmarkSearchThroughIngest(b *testing.B) {
 		return worst
 	}
 	before := slowest(pr.since(start))
-	var through, update time.Duration
+	var through, update, found time.Duration
 	for b.Loop() {
 		for _, c := range s.changes {
-			from, _ := s.apply(b, c, time.Minute)
+			from, end := s.apply(b, c, time.Minute)
+			found = max(found, time.Since(end))
 			time.Sleep(time.Second) // searches after the update too
 			through = max(through, slowest(pr.since(from)))
 			update = max(update, s.lastUpdate())
@@ -330,4 +331,5 @@ func BenchmarkSearchThroughIngest(b *testing.B) {
 	b.ReportMetric(float64(before)/float64(time.Millisecond), "slowest-before-ms")
 	b.ReportMetric(float64(through)/float64(time.Millisecond), "slowest-through-ms")
 	b.ReportMetric(float64(update)/float64(time.Millisecond), "update-ms")
+	b.ReportMetric(float64(found)/float64(time.Millisecond), "found-after-ms")
 }
