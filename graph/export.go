@@ -68,9 +68,11 @@ func Export(ctx context.Context, res *Resolver, documentID string) ([]byte, erro
 }
 
 // Query runs a GraphQL query in process and returns its data. The first
-// error of the response is returned as a *policy.Error with its code.
+// error of the response is returned as a *policy.Error with its code. One
+// executor of res serves every call, with a cache of parsed queries.
 func Query(ctx context.Context, res *Resolver, query string, vars map[string]any) (json.RawMessage, error) {
-	e := newExecutor(res, Options{})
+	res.execOnce.Do(func() { res.exec = newExecutor(res, Options{}) })
+	e := res.exec
 	ctx = graphql.StartOperationTrace(ctx)
 	rc, errs := e.CreateOperationContext(ctx, &graphql.RawParams{Query: query, Variables: vars})
 	if errs != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/policykb/policykb/internal/policy"
+	"github.com/policykb/policykb/internal/server"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -27,10 +28,22 @@ type Options struct {
 	Limits Limits
 }
 
+// Handler is the GraphQL endpoint. It is server.SelfReserving: each
+// operation holds of the server's budget of answers in flight what its
+// answer can take, by its cost, rather than the most any answer can.
+type Handler struct {
+	*handler.Server
+}
+
+// ReservesInFlight marks Handler as server.SelfReserving.
+func (*Handler) ReservesInFlight() {}
+
+var _ server.SelfReserving = (*Handler)(nil)
+
 // NewHandler returns the GraphQL endpoint over res: POST and GET requests,
 // automatic persisted queries, limits checked before execution, and errors
 // carrying extensions.code.
-func NewHandler(res *Resolver, opt Options) *handler.Server {
+func NewHandler(res *Resolver, opt Options) *Handler {
 	limits := opt.Limits.withDefaults()
 	es := NewExecutableSchema(Config{Resolvers: res, Complexity: complexity()})
 	srv := handler.New(es)
@@ -47,12 +60,13 @@ func NewHandler(res *Resolver, opt Options) *handler.Server {
 	srv.Use(newLimiter(limits, es, res, !opt.NoIntrospection))
 	srv.Use(answerLimit{limit: limits.AnswerBytes})
 	configure(srv, res, opt)
-	return srv
+	return &Handler{srv}
 }
 
 // configurable is what handler.Server and executor.Executor have in common.
 type configurable interface {
 	AroundOperations(graphql.OperationMiddleware)
+	AroundFields(graphql.FieldMiddleware)
 	SetErrorPresenter(graphql.ErrorPresenterFunc)
 	SetRecoverFunc(graphql.RecoverFunc)
 }
@@ -65,6 +79,7 @@ func configure(c configurable, res *Resolver, opt Options) {
 	c.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(res.withLoaders(ctx))
 	})
+	c.AroundFields(running)
 	c.SetRecoverFunc(func(ctx context.Context, v any) error {
 		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 		return errors.New("panic in resolver")
@@ -104,9 +119,11 @@ func presentError(ctx context.Context, log *slog.Logger, err error) *gqlerror.Er
 	return gerr
 }
 
-// newExecutor returns an executor for in-process queries such as Export.
+// newExecutor returns an executor for in-process queries such as Export,
+// with a cache of parsed queries.
 func newExecutor(res *Resolver, opt Options) *executor.Executor {
 	e := executor.New(NewExecutableSchema(Config{Resolvers: res}))
+	e.SetQueryCache(newQueryCache[*ast.QueryDocument](queryCacheBytes/4, 16))
 	configure(e, res, opt)
 	return e
 }

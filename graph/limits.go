@@ -5,12 +5,14 @@ import (
 	_ "embed"
 	"encoding/json"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/policykb/policykb/internal/policy"
+	"github.com/policykb/policykb/internal/server"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -180,8 +182,26 @@ func (l *limiter) MutateOperationContext(ctx context.Context, rc *graphql.Operat
 	case cost > l.limits.Complexity:
 		return limitError(policy.ECOMPLEXITY, "operation has complexity %d, more than the limit of %d", cost, l.limits.Complexity)
 	}
+	// Hold of the server's budget of answers in flight what the answer can
+	// take: a unit of cost stands for at most byteUnit bytes of it, twice
+	// over (the answer as it is made and as it is sent). answerLimit holds
+	// more should the answer pass it.
+	reserve := 2 * int64(min(mul(max(cost, 1), answerUnit), l.limits.AnswerBytes))
+	if err := server.Reserve(ctx, reserve); err != nil {
+		return limitError(policy.EUNAVAILABLE, "%s", err.Error())
+	}
+	rc.Stats.SetExtension(reservedKey, reserve)
 	return nil
 }
+
+// answerUnit is how many bytes of an answer one unit of cost stands for:
+// a field's name and short value, or byteUnit bytes of a long text, with
+// room for JSON's quotes and escapes.
+const answerUnit = 2 * byteUnit
+
+// reservedKey names, in an operation's stats, what it holds of the
+// server's budget of answers in flight.
+const reservedKey = "policykb.reserved"
 
 // checkVariables bounds the lists and the number of values in vars.
 func (l *limiter) checkVariables(vars map[string]any) *gqlerror.Error {
@@ -750,6 +770,10 @@ type answerBudget struct {
 	limit int64
 	bytes atomic.Int64
 	over  atomic.Bool
+	// reserved is what the operation holds of the server's budget of
+	// answers in flight; it holds more as the answer passes half of it.
+	reserved atomic.Int64
+	grow     sync.Mutex
 }
 
 type budgetKey struct{}
@@ -770,7 +794,13 @@ func (answerLimit) ExtensionName() string                          { return "Ans
 func (answerLimit) Validate(schema graphql.ExecutableSchema) error { return nil }
 
 func (a answerLimit) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-	return next(context.WithValue(ctx, budgetKey{}, &answerBudget{limit: int64(a.limit)}))
+	b := &answerBudget{limit: int64(a.limit)}
+	if rc := graphql.GetOperationContext(ctx); rc != nil {
+		if n, ok := rc.Stats.GetExtension(reservedKey).(int64); ok {
+			b.reserved.Store(n)
+		}
+	}
+	return next(context.WithValue(ctx, budgetKey{}, b))
 }
 
 var errTooLarge = &policy.Error{Code: policy.ETOOLARGE}
@@ -788,11 +818,33 @@ func (answerLimit) InterceptField(ctx context.Context, next graphql.Resolver) (a
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Field != nil {
 		n += int64(len(fc.Field.Alias))
 	}
-	if b.bytes.Add(n) > b.limit {
+	total := b.bytes.Add(n)
+	if total > b.limit {
 		b.over.Store(true)
 		return nil, errTooLarge
 	}
+	if r := b.reserved.Load(); r > 0 && 2*total > r {
+		if err := b.hold(ctx, 4*total); err != nil {
+			return nil, err
+		}
+	}
 	return res, err
+}
+
+// hold makes the operation hold n bytes of the server's budget of answers
+// in flight (at most twice the answer limit), where it holds less.
+func (b *answerBudget) hold(ctx context.Context, n int64) error {
+	b.grow.Lock()
+	defer b.grow.Unlock()
+	n = min(n, 2*b.limit)
+	if n <= b.reserved.Load() {
+		return nil
+	}
+	if err := server.Reserve(ctx, n); err != nil {
+		return err
+	}
+	b.reserved.Store(n)
+	return nil
 }
 
 // sizeOf estimates the bytes v takes in the answer: exact for texts, a few

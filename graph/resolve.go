@@ -217,10 +217,11 @@ func (r *Resolver) provisions(ctx context.Context, document *string, kind *polic
 }
 
 // isRoot reports whether ctx is that of a root field, whose lookups have no
-// siblings to be batched with.
+// siblings to be batched with. (gqlgen gives root fields a parent context
+// of the operation: a root field is one of the Query type.)
 func isRoot(ctx context.Context) bool {
 	fc := graphql.GetFieldContext(ctx)
-	return fc != nil && fc.Parent == nil
+	return fc != nil && fc.Object == "Query"
 }
 
 // orEmpty turns a nil slice into an empty one, for non-null lists.

@@ -3,6 +3,9 @@ package graph
 import (
 	"context"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
 	"github.com/policykb/policykb/graph/model"
 	"github.com/policykb/policykb/internal/policy"
 )
@@ -24,12 +27,20 @@ func (r *Resolver) search(ctx context.Context, query string, first *int, after *
 	if err != nil {
 		return nil, err
 	}
-	// The hits' provisions, and those they stand for, in one query now,
-	// rather than after a batching delay when each edge asks for its own.
+	// The hits' provisions, and those they stand for where the operation
+	// asks for them (in a family of many years, hundreds a hit), in one
+	// query now, rather than after a batching delay when each edge asks
+	// for its own.
+	alsoIn := true
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Field != nil {
+		alsoIn = selects(fc.Field.Selections, "alsoIn", 0)
+	}
 	var ids []string
 	for _, h := range res.Hits {
 		ids = append(ids, h.ProvisionID)
-		ids = append(ids, h.AlsoIn...)
+		if alsoIn {
+			ids = append(ids, h.AlsoIn...)
+		}
 	}
 	ps, err := r.Provisions.ProvisionsByID(ctx, ids)
 	if err != nil {
@@ -60,6 +71,31 @@ func (r *Resolver) search(ctx context.Context, query string, first *int, after *
 		conn.PageInfo.EndCursor = &conn.Edges[n-1].Cursor
 	}
 	return conn, nil
+}
+
+// selects reports whether set selects a field called name at any depth,
+// fragments included.
+func selects(set ast.SelectionSet, name string, depth int) bool {
+	if depth > 64 {
+		return true // deeper than any operation the limits let through
+	}
+	for _, s := range set {
+		switch s := s.(type) {
+		case *ast.Field:
+			if s.Name == name || selects(s.SelectionSet, name, depth+1) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if selects(s.SelectionSet, name, depth+1) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if s.Definition == nil || selects(s.Definition.SelectionSet, name, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // searchFilter checks filter, whose IDs must name what is stored, and

@@ -8,6 +8,7 @@ import (
 	"context"
 	"sync"
 
+	"github.com/99designs/gqlgen/graphql/executor"
 	"github.com/policykb/policykb/internal/policy"
 )
 
@@ -30,6 +31,8 @@ type Resolver struct {
 	Links policy.LinkService
 
 	versionCache versionCache
+	execOnce     sync.Once
+	exec         *executor.Executor // of Query
 	defaults     sync.Once
 	years        policy.YearService
 	links        policy.LinkService

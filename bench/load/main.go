@@ -12,12 +12,20 @@
 // shared machine) and their ratios. With -soak it then runs
 // a mixed load for the given time and reports errors and heap growth.
 //
+// With -family N the store also holds N generated documents
+// (corpusgen.Generate, 35 provisions each) and the scenarios ask, request
+// after request, for a different provision, page or search each: what a
+// crawler or many readers of the family do, where the answer cache helps
+// little.
+//
 //	go run ./bench/load -duration 10s -conns 64
 //	go run ./bench/load -duration 10s -conns 64 -soak 60s
+//	go run ./bench/load -duration 10s -conns 64 -family 300 -no-cache
 package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
@@ -32,14 +40,18 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/policykb/policykb/graph"
+	"github.com/policykb/policykb/internal/corpusgen"
 	"github.com/policykb/policykb/internal/cputime"
 	"github.com/policykb/policykb/internal/ingest"
 	"github.com/policykb/policykb/internal/pages"
+	"github.com/policykb/policykb/internal/parse"
+	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/search"
 	"github.com/policykb/policykb/internal/server"
 	"github.com/policykb/policykb/internal/sqlite"
@@ -49,15 +61,64 @@ type scenario struct {
 	name string
 	body []byte // a GraphQL request, POSTed to /graphql
 	path string // or a page of the reading view, fetched with GET
+	// reqs, where set, are the requests of the scenario, asked for in
+	// turn (body and path as above); else body or path alone.
+	reqs []request
+}
+
+// request is one request of a scenario: a GraphQL body or a page path.
+type request struct {
+	body []byte
+	path string
+}
+
+// requests returns the requests of sc, asked for in turn.
+func (sc scenario) requests() []request {
+	if sc.reqs != nil {
+		return sc.reqs
+	}
+	return []request{{body: sc.body, path: sc.path}}
+}
+
+// provisionQuery is the query of the provision(id) scenarios.
+const provisionQuery = `query($id: ID!) { provision(id: $id) { id label heading text pages } }`
+
+// searchQuery is the query of the search scenarios.
+const searchQuery = `query($q: String!) { search(query: $q, first: 10) { totalCount edges { node { score highlights provision { id label } } } } }`
+
+// familyWords are what the family search scenarios search for, in turn.
+var familyWords = []string{"サプライチェーン", "人材育成", "重要インフラ", "情報共有", "研究開発", "国際連携",
+	"普及啓発", "政府機関", "サイバー攻撃", "東京大会", "制御システム", "中小企業", "IoT", "クラウド",
+	"脆弱性", "インシデント", "監視", "演習", "予算", "体制"}
+
+// familyScenarios are the scenarios over a store of many documents:
+// every request asks for another provision (or search), in turn.
+func familyScenarios(ps []*policy.Provision) []scenario {
+	var gq, pages, search, searchPages []request
+	for _, p := range ps {
+		gq = append(gq, request{body: mustJSON(map[string]any{"query": provisionQuery, "variables": map[string]any{"id": p.ID}})})
+		doc, local, _ := policy.SplitID(p.ID)
+		pages = append(pages, request{path: "/documents/" + doc + "/" + local})
+	}
+	for _, w := range familyWords {
+		search = append(search, request{body: mustJSON(map[string]any{"query": searchQuery, "variables": map[string]any{"q": w}})})
+		searchPages = append(searchPages, request{path: "/search?q=" + url.QueryEscape(w)})
+	}
+	return []scenario{
+		{name: "provision(id)", reqs: gq},
+		{name: "provision page", reqs: pages},
+		{name: "search", reqs: search},
+		{name: "search page", reqs: searchPages},
+	}
 }
 
 var scenarios = []scenario{
 	{name: "provision(id)", body: mustJSON(map[string]any{
-		"query":     `query($id: ID!) { provision(id: $id) { id label heading text pages } }`,
+		"query":     provisionQuery,
 		"variables": map[string]any{"id": "cs-budget-policy-fy2020:2.2.3.1"},
 	})},
 	{name: "search", body: mustJSON(map[string]any{
-		"query":     `query($q: String!) { search(query: $q, first: 10) { totalCount edges { node { score highlights provision { id label } } } } }`,
+		"query":     searchQuery,
 		"variables": map[string]any{"q": "サプライチェーン"},
 	})},
 	{name: "provision page", path: "/documents/cs-budget-policy-fy2020/2.2.3.1"},
@@ -65,9 +126,9 @@ var scenarios = []scenario{
 	{name: "search page", path: "/search?q=" + url.QueryEscape("サプライチェーン")},
 }
 
-// url is where a scenario's requests go, on the server at base or, with
-// static, on the handler that returns the same bytes.
-func (sc scenario) url(base string, static bool) string {
+// url is where a request goes, on the server at base or, with static, on
+// the handler that returns the same bytes.
+func (sc request) url(base string, static bool) string {
 	switch {
 	case sc.path == "" && static:
 		return base + "/static"
@@ -84,30 +145,24 @@ func main() {
 	conns := flag.Int("conns", 64, "concurrent connections")
 	maxRequests := flag.Int64("max-requests", 5_000_000, "stop a measurement after this many requests")
 	soak := flag.Duration("soak", 0, "then run a mixed load this long and report errors and heap growth")
-	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to `file`")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measurements (not of making the store) to `file`")
 	noCache := flag.Bool("no-cache", false, "switch the cache of answers to repeated queries off, to measure GraphQL itself")
+	family := flag.Int("family", 0, "add `N` generated documents to the store and ask for a different provision each request")
+	distinct := flag.Int("distinct", 0, "with -family, ask for at most `N` distinct provisions (spread over the store; 0: all)")
+	only := flag.String("scenarios", "", "run only the scenarios whose names contain one of these comma-separated `words`")
 	flag.Parse()
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "load:", err)
-			os.Exit(1)
-		}
-		pprof.StartCPUProfile(f)
-		defer pprof.StopCPUProfile()
-	}
-	if *duration > 5*time.Minute || *soak > 10*time.Minute || *conns < 1 || *conns > 1024 {
-		fmt.Fprintln(os.Stderr, "load: -duration at most 5m, -soak at most 10m, -conns 1 to 1024")
+	if *duration > 5*time.Minute || *soak > 10*time.Minute || *conns < 1 || *conns > 1024 || *family < 0 || *family > 2000 {
+		fmt.Fprintln(os.Stderr, "load: -duration at most 5m, -soak at most 10m, -conns 1 to 1024, -family 0 to 2000")
 		os.Exit(2)
 	}
-	if err := run(*duration, *conns, *maxRequests, *soak, *noCache); err != nil {
+	if err := run(*duration, *conns, *maxRequests, *soak, *noCache, *family, *distinct, *only, *cpuprofile); err != nil {
 		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "load:", err)
 		os.Exit(1)
 	}
 }
 
-func run(duration time.Duration, conns int, maxRequests int64, soak time.Duration, noCache bool) error {
+func run(duration time.Duration, conns int, maxRequests int64, soak time.Duration, noCache bool, family, distinct int, only, cpuprofile string) error {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "policykb-load")
 	if err != nil {
@@ -125,6 +180,45 @@ func run(duration time.Duration, conns int, maxRequests int64, soak time.Duratio
 	}
 	if _, err := in.Corpus(ctx); err != nil {
 		return err
+	}
+	scs := scenarios
+	if family > 0 {
+		t0 := time.Now()
+		files, err := corpusgen.Generate(family, 1)
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			if _, err := in.Bytes(ctx, f.Name, f.Data, parse.Options{ID: f.ID}); err != nil {
+				return err
+			}
+		}
+		ps, err := db.Provisions(ctx, policy.ProvisionFilter{})
+		if err != nil {
+			return err
+		}
+		n := len(ps)
+		if distinct > 0 && distinct < len(ps) {
+			spread := make([]*policy.Provision, distinct)
+			for i := range spread {
+				spread[i] = ps[i*len(ps)/distinct]
+			}
+			ps = spread
+		}
+		scs = familyScenarios(ps)
+		fmt.Printf("store: %d documents, %d provisions (made in %v); %d of them asked for, in turn\n", family+1, n, time.Since(t0).Round(time.Second), len(ps))
+	}
+	if only != "" {
+		var keep []scenario
+		for _, sc := range scs {
+			for _, w := range strings.Split(only, ",") {
+				if w != "" && strings.Contains(sc.name, w) {
+					keep = append(keep, sc)
+					break
+				}
+			}
+		}
+		scs = keep
 	}
 	idx, err := search.Open(ctx, filepath.Join(dir, "index"), db)
 	if err != nil {
@@ -175,33 +269,80 @@ func run(duration time.Duration, conns int, maxRequests int64, soak time.Duratio
 
 	fmt.Printf("machine: %d CPUs, GOMAXPROCS %d, %s; %d connections, %v per measurement; response cache %v\n\n",
 		runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), conns, duration, !noCache)
-	fmt.Printf("%-15s %-8s %10s %9s %9s %7s %12s %s\n", "scenario", "path", "req/s", "p50 ms", "p99 ms", "errors", "CPU µs/req", "")
-	for _, sc := range scenarios {
-		want, err := post(client, sc.url(base, false), sc.body)
+	if cpuprofile != "" {
+		f, err := os.Create(cpuprofile)
 		if err != nil {
 			return err
 		}
-		if bytes.Contains(want, []byte(`"errors"`)) {
-			return fmt.Errorf("%s answers with an error: %s", sc.name, want)
+		defer f.Close()
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
+	fmt.Printf("%-15s %-8s %10s %9s %9s %7s %12s %s\n", "scenario", "path", "req/s", "p50 ms", "p99 ms", "errors", "CPU µs/req", "")
+	for _, sc := range scs {
+		reqs := sc.requests()
+		wants, err := expect(client, base, reqs, conns)
+		if err != nil {
+			return fmt.Errorf("%s: %w", sc.name, err)
 		}
-		static.Store(string(sc.body), want)
-		if sc.path != "" {
-			static.Store(sc.path, want)
+		size := 0
+		for i, r := range reqs {
+			static.Store(string(r.body), wants[i])
+			if r.path != "" {
+				static.Store(r.path, wants[i])
+			}
+			size += len(wants[i])
 		}
-		g := measure(client, sc.url(base, false), sc.body, want, conns, duration, maxRequests)
-		s := measure(client, sc.url(base, true), sc.body, want, conns, duration, maxRequests)
+		g := measure(client, base, false, reqs, wants, conns, duration, maxRequests)
+		s := measure(client, base, true, reqs, wants, conns, duration, maxRequests)
 		kind := "graphql"
-		if sc.path != "" {
+		if reqs[0].path != "" {
 			kind = "page"
 		}
 		fmt.Printf("%-15s %-8s %10.0f %9.2f %9.2f %7d %12.0f\n", sc.name, kind, g.rate, g.p50, g.p99, g.errors, g.cpu)
-		fmt.Printf("%-15s %-8s %10.0f %9.2f %9.2f %7d %12.0f  (%d bytes)\n", "", "static", s.rate, s.p50, s.p99, s.errors, s.cpu, len(want))
+		fmt.Printf("%-15s %-8s %10.0f %9.2f %9.2f %7d %12.0f  (%d bytes on average, %d requests in turn)\n", "", "static", s.rate, s.p50, s.p99, s.errors, s.cpu, size/len(reqs), len(reqs))
 		fmt.Printf("%-15s %-8s %9.0f%% %41.0f%%\n\n", "", "ratio", 100*g.rate/s.rate, 100*s.cpu/g.cpu)
 	}
 	if soak > 0 {
-		return soakTest(client, base, conns, soak)
+		return soakTest(client, base, conns, soak, scs)
 	}
 	return nil
+}
+
+// expect asks for every request once, 8 at a time, and returns the
+// answers: what every later answer must equal.
+func expect(client *http.Client, base string, reqs []request, conns int) ([][]byte, error) {
+	wants := make([][]byte, len(reqs))
+	var next atomic.Int64
+	var mu sync.Mutex
+	var first error
+	var wg sync.WaitGroup
+	for range min(conns, 8, len(reqs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(reqs) {
+					return
+				}
+				r := reqs[i]
+				want, err := post(client, r.url(base, false), r.body)
+				if err == nil && bytes.Contains(want, []byte(`"errors"`)) {
+					err = fmt.Errorf("an answer with an error: %.300s", want)
+				}
+				if err != nil {
+					mu.Lock()
+					first = cmp.Or(first, err)
+					mu.Unlock()
+					return
+				}
+				wants[i] = want
+			}
+		}()
+	}
+	wg.Wait()
+	return wants, first
 }
 
 type result struct {
@@ -210,9 +351,14 @@ type result struct {
 	cpu            float64 // CPU time of the whole process (server and load) per request, µs
 }
 
-// measure drives url with conns clients for d (or max requests) and checks
-// every answer against want.
-func measure(client *http.Client, url string, body, want []byte, conns int, d time.Duration, max int64) result {
+// measure drives the requests, in turn, at base (or their static
+// equivalent) with conns clients for d (or max requests) and checks every
+// answer against its want.
+func measure(client *http.Client, base string, static bool, reqs []request, wants [][]byte, conns int, d time.Duration, max int64) result {
+	urls := make([]string, len(reqs))
+	for i, r := range reqs {
+		urls[i] = r.url(base, static)
+	}
 	var count, errs atomic.Int64
 	lats := make([][]time.Duration, conns)
 	deadline := time.Now().Add(d)
@@ -222,11 +368,16 @@ func measure(client *http.Client, url string, body, want []byte, conns int, d ti
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for time.Now().Before(deadline) && count.Add(1) <= max {
+			for time.Now().Before(deadline) {
+				n := count.Add(1)
+				if n > max {
+					break
+				}
+				i := int((n - 1) % int64(len(reqs)))
 				t0 := time.Now()
-				got, err := post(client, url, body)
+				got, err := post(client, urls[i], reqs[i].body)
 				lats[c] = append(lats[c], time.Since(t0))
-				if err != nil || !bytes.Equal(got, want) {
+				if err != nil || !bytes.Equal(got, wants[i]) {
 					errs.Add(1)
 				}
 			}
@@ -249,8 +400,8 @@ func measure(client *http.Client, url string, body, want []byte, conns int, d ti
 		cpu: float64(cpu.Microseconds()) / float64(len(all)+1)}
 }
 
-// soakTest runs both scenarios mixed for d and samples the heap.
-func soakTest(client *http.Client, base string, conns int, d time.Duration) error {
+// soakTest runs the scenarios mixed for d and samples the heap.
+func soakTest(client *http.Client, base string, conns int, d time.Duration, scenarios []scenario) error {
 	var ms runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&ms)
@@ -263,8 +414,9 @@ func soakTest(client *http.Client, base string, conns int, d time.Duration) erro
 		go func() {
 			defer wg.Done()
 			for i := 0; time.Now().Before(deadline); i++ {
-				sc := scenarios[(c+i)%len(scenarios)]
-				got, err := post(client, sc.url(base, false), sc.body)
+				reqs := scenarios[(c+i)%len(scenarios)].requests()
+				r := reqs[(c*7919+i)%len(reqs)]
+				got, err := post(client, r.url(base, false), r.body)
 				count.Add(1)
 				if err != nil || bytes.Contains(got, []byte(`"errors"`)) {
 					errs.Add(1)

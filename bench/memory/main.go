@@ -4,8 +4,10 @@
 // ready, then drives it with -conns connections for -duration, each
 // sending, in turn, the largest requests the limits let through (twice the
 // standard introspection query, documents' sources under 75 aliases,
-// every provision with its texts and links, 100 search hits with texts), made
-// distinct so that the answer cache cannot serve them; a quarter of the
+// every provision with its texts and links, 100 search hits with texts) and
+// the largest pages of the reading view (the whole document, a search page,
+// a provision page), made distinct so that the answer cache cannot serve
+// them; a quarter of the
 // connections read their answers slowly. It samples the server's RSS and
 // fails when its peak (VmHWM) passes -bound. With -idle it also holds that
 // many slowloris connections open.
@@ -127,6 +129,13 @@ func run(duration time.Duration, conns, idleConns, bound int, bin string) error 
 			return fmt.Sprintf(`{ n%d: __typename search(query: "施策", first: 100) { totalCount edges { cursor node { score highlights provision { id text } } } } }`, n)
 		},
 	}
+	// The largest pages, made distinct by their Accept header (which the
+	// answer cache keys them by, and which still asks for HTML).
+	pages := []string{
+		"/documents/cs-budget-policy-fy2020",
+		"/search?q=%E6%96%BD%E7%AD%96", // 施策
+		"/documents/cs-budget-policy-fy2020/2.2.3",
+	}
 	var seq, requests, bytesRead atomic.Int64
 	codes := map[string]int{}
 	var mu sync.Mutex
@@ -141,8 +150,17 @@ func run(duration time.Duration, conns, idleConns, bound int, bin string) error 
 			slow := c%4 == 0
 			for i := c; time.Now().Before(deadline); i++ {
 				n := seq.Add(1)
-				body, _ := json.Marshal(map[string]string{"query": worst[i%len(worst)](n)})
-				resp, err := client.Post(base+"/graphql", "application/json", bytes.NewReader(body))
+				var resp *http.Response
+				var err error
+				page := i%(len(worst)+len(pages)) >= len(worst)
+				if page {
+					req, _ := http.NewRequest("GET", base+pages[i%(len(worst)+len(pages))-len(worst)], nil)
+					req.Header.Set("Accept", fmt.Sprintf("text/html, application/x-n%d;q=0.1", n))
+					resp, err = client.Do(req)
+				} else {
+					body, _ := json.Marshal(map[string]string{"query": worst[i%(len(worst)+len(pages))](n)})
+					resp, err = client.Post(base+"/graphql", "application/json", bytes.NewReader(body))
+				}
 				requests.Add(1)
 				if err != nil {
 					mu.Lock()
@@ -168,7 +186,15 @@ func run(duration time.Duration, conns, idleConns, bound int, bin string) error 
 				var r struct {
 					Errors []struct{ Extensions map[string]any }
 				}
-				if json.Unmarshal(got.Bytes(), &r) != nil {
+				if page {
+					if resp.StatusCode != http.StatusOK {
+						code = fmt.Sprintf("page status %d", resp.StatusCode)
+					} else if !bytes.HasSuffix(bytes.TrimSpace(got.Bytes()), []byte("</html>")) {
+						code = "page cut off"
+					} else {
+						code = "ok page"
+					}
+				} else if json.Unmarshal(got.Bytes(), &r) != nil {
 					code = fmt.Sprintf("cut off (status %d)", resp.StatusCode)
 				} else if len(r.Errors) > 0 {
 					code = fmt.Sprint(r.Errors[0].Extensions["code"])

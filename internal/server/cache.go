@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -77,22 +78,34 @@ func (c *responses) put(key [32]byte, v *cached) {
 //   - so does an answer made from a search index that has not yet caught
 //     up with the store's generation (see policy.AnswerBasis).
 //
-// It bounds the memory of answers in flight: every execution reserves
-// reserve bytes of a shared budget of inflight bytes before it runs (and
-// waits for them, up to its deadline), holds the answer's size while the
-// client reads it, and the write has a deadline that grows with the size,
-// so that slow readers cannot pin more than the budget.
+// It bounds the memory of answers in flight: every execution holds a part
+// of a shared budget of inflight bytes while it runs (and waits for it, up
+// to its deadline), holds the answer's size while the client reads it, and
+// the write has a deadline that grows with the size, so that slow readers
+// cannot pin more than the budget. What an execution holds is what it can
+// produce: a handler that says so itself (SelfReserving: the GraphQL
+// handler, by the cost of the operation) starts with minReserve and
+// raises it with Reserve; any other starts with reserve (twice MaxAnswer;
+// pages: pageReserve); and every answer holds at least twice the bytes it
+// has written.
 type answers struct {
 	c        Config
 	cache    *responses // nil: no cache
 	budget   *semaphore.Weighted
-	reserve  int64
+	reserve  int64 // what an execution holds from its start
 	inflight int64
 	next     http.Handler
 }
 
+// minReserve is what a request to a SelfReserving handler holds before the
+// handler says what it needs: enough for an error or a small answer.
+const minReserve = 16 << 10
+
 func newAnswers(c Config, next http.Handler) *answers {
 	a := &answers{c: c, next: next, reserve: int64(2 * c.MaxAnswer), inflight: c.MaxInFlight}
+	if _, ok := next.(SelfReserving); ok {
+		a.reserve = minReserve
+	}
 	a.reserve = min(a.reserve, a.inflight)
 	a.budget = semaphore.NewWeighted(a.inflight)
 	if c.CacheBytes > 0 && c.Generation != nil {
@@ -102,11 +115,92 @@ func newAnswers(c Config, next http.Handler) *answers {
 }
 
 // serving returns answers that share a's budget and cache but run next:
-// the pages beside the API.
-func (a *answers) serving(next http.Handler) *answers {
+// the pages beside the API, which hold pageReserve from their start.
+func (a *answers) serving(next http.Handler, pageReserve int64) *answers {
 	b := *a
 	b.next = next
+	b.reserve = min(pageReserve, a.inflight)
+	if _, ok := next.(SelfReserving); ok {
+		b.reserve = minReserve
+	}
 	return &b
+}
+
+// SelfReserving is a handler that says, with Reserve, how much of the
+// budget of answers in flight each of its requests needs (for GraphQL: as
+// much as the operation's answer can take, by its cost), so that a request
+// holds what it can produce rather than the most any request can.
+type SelfReserving interface {
+	http.Handler
+	// ReservesInFlight marks the handler; it does nothing.
+	ReservesInFlight()
+}
+
+type reservationKey struct{}
+
+// reservation is what one request holds of the budget of answers in
+// flight.
+type reservation struct {
+	budget  *semaphore.Weighted
+	limit   int64 // the whole budget
+	mu      sync.Mutex
+	held    int64
+	refused bool // a Reserve failed: the request is answered UNAVAILABLE
+}
+
+// grow makes r hold at least n bytes (at most the whole budget), waiting
+// for them up to the end of ctx.
+func (r *reservation) grow(ctx context.Context, n int64) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n = min(n, r.limit)
+	if r.refused {
+		return errBusy
+	}
+	if n <= r.held {
+		return nil
+	}
+	if err := r.budget.Acquire(ctx, n-r.held); err != nil {
+		r.refused = true
+		return errBusy
+	}
+	r.held = n
+	return nil
+}
+
+// shrink makes r hold n bytes where it holds more, and returns what it
+// holds.
+func (r *reservation) shrink(n int64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if n < r.held {
+		r.budget.Release(r.held - n)
+		r.held = n
+	}
+}
+
+func (r *reservation) isRefused() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.refused
+}
+
+// errBusy is what Reserve returns when the budget of answers in flight
+// cannot make room before the request's deadline.
+var errBusy = &policy.Error{Code: policy.EUNAVAILABLE, Message: "the server is busy: try again in a moment"}
+
+// Reserve makes the request of ctx hold at least n bytes of the server's
+// budget of answers in flight (at most the whole budget), waiting up to
+// the request's deadline. It returns a *policy.Error with code UNAVAILABLE
+// when the budget cannot make room in time: the request is then answered
+// 503 with Retry-After, whatever its handler writes. Outside a request of
+// the server it does nothing.
+func Reserve(ctx context.Context, n int64) error {
+	r, _ := ctx.Value(reservationKey{}).(*reservation)
+	if r == nil {
+		return nil
+	}
+	return r.grow(ctx, n)
 }
 
 // gzipSuffix marks the ETag of a gzipped answer.
@@ -166,16 +260,24 @@ func (a *answers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if err := a.budget.Acquire(r.Context(), a.reserve); err != nil {
+	busy := func() {
 		h.Set("Retry-After", "1")
-		WriteError(w, Status(policy.EUNAVAILABLE), policy.EUNAVAILABLE, "the server is busy: try again in a moment")
+		WriteError(w, Status(policy.EUNAVAILABLE), policy.EUNAVAILABLE, errBusy.Message)
+	}
+	res := &reservation{budget: a.budget, limit: a.inflight}
+	defer res.shrink(0)
+	if err := res.grow(r.Context(), a.reserve); err != nil {
+		busy()
 		return
 	}
-	held := a.reserve
-	defer func() { a.budget.Release(held) }()
-	rec := &buffer{header: h, limit: 2 * a.c.MaxAnswer}
-	ctx, basis := policy.WithAnswerBasis(r.Context())
+	ctx, basis := policy.WithAnswerBasis(context.WithValue(r.Context(), reservationKey{}, res))
+	rec := &buffer{header: h, limit: 2 * a.c.MaxAnswer, res: res, ctx: ctx}
 	a.next.ServeHTTP(rec, r.WithContext(ctx))
+	if res.isRefused() {
+		h.Del("ETag")
+		busy()
+		return
+	}
 	if g, ok := basis.Oldest(); ok && haveGen && g < gen {
 		// Made from a search index still catching up with the store: right
 		// for now, but not the answer of this generation to keep.
@@ -190,10 +292,7 @@ func (a *answers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		status, body = http.StatusOK, errorJSON(policy.ETOOLARGE, "the answer is too large")
 		h.Set("Content-Type", "application/json")
 	}
-	if n := int64(len(body)); n < held {
-		a.budget.Release(held - n) // hold only what the client has yet to read
-		held = n
-	}
+	res.shrink(int64(len(body))) // hold only what the client has yet to read
 	if status == http.StatusOK && !bytes.HasPrefix(body, []byte(`{"errors":`)) {
 		if tag != "" {
 			h.Set("ETag", tag)
@@ -229,13 +328,16 @@ func (e errReader) Read([]byte) (int, error) {
 	return 0, e.err
 }
 
-// buffer holds an answer (up to limit bytes) before it is sent.
+// buffer holds an answer (up to limit bytes) before it is sent, and makes
+// its request hold at least twice the bytes it holds.
 type buffer struct {
 	header http.Header
 	status int
 	buf    bytes.Buffer
 	limit  int
 	over   bool
+	res    *reservation
+	ctx    context.Context
 }
 
 func (b *buffer) Header() http.Header { return b.header }
@@ -247,9 +349,13 @@ func (b *buffer) WriteHeader(code int) {
 }
 
 func (b *buffer) Write(p []byte) (int, error) {
-	if b.buf.Len()+len(p) > b.limit {
+	n := b.buf.Len() + len(p)
+	if n > b.limit {
 		b.over = true
 		return 0, errTooLarge
+	}
+	if err := b.res.grow(b.ctx, 2*int64(n)); err != nil {
+		return 0, err
 	}
 	return b.buf.Write(p)
 }

@@ -60,10 +60,15 @@ type Config struct {
 	CacheBytes int
 	// MaxAnswer is the largest answer the API gives (default 2 MiB, the
 	// GraphQL handler's default); MaxInFlight bounds the bytes of answers
-	// being made or sent at once (default 32 MiB): each execution reserves
-	// twice MaxAnswer of it.
+	// being made or sent at once (default 32 MiB). An execution of an API
+	// that is SelfReserving (the GraphQL handler) holds of it what its
+	// answer can take (see Reserve); of any other API, twice MaxAnswer; a
+	// page, PageReserve (default 256 KiB) or, where Pages is
+	// SelfReserving, what it says; every answer at least twice its size
+	// as it is written.
 	MaxAnswer   int
 	MaxInFlight int64
+	PageReserve int64
 }
 
 // New returns the handler of the whole service.
@@ -85,6 +90,9 @@ func New(c Config) http.Handler {
 	}
 	if c.CacheBytes == 0 {
 		c.CacheBytes = 32 << 20
+	}
+	if c.PageReserve == 0 {
+		c.PageReserve = 256 << 10
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -127,7 +135,7 @@ func New(c Config) http.Handler {
 	}
 	if c.Pages != nil {
 		// Pages share the answers' budget, ETags and cache with /graphql.
-		mux.Handle("/", pageHeaders(limit(c, answers.serving(c.Pages))))
+		mux.Handle("/", pageHeaders(limit(c, answers.serving(c.Pages, c.PageReserve))))
 		mux.Handle("GET /assets/", pageHeaders(limit(c, c.Pages))) // content-addressed: their own ETags
 	}
 	gz, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.CompressionLevel(gzip.BestSpeed),

@@ -2,10 +2,12 @@ package sqlite_test
 
 import (
 	"context"
+	"path/filepath"
 	"reflect"
 	"testing"
 
 	"github.com/policykb/policykb/internal/policy"
+	"github.com/policykb/policykb/internal/sqlite"
 )
 
 // TestChanges checks the log the search index follows the store by: every
@@ -53,5 +55,46 @@ func TestChanges(t *testing.T) {
 	}
 	if ch, _ := open(t).Changes(ctx, 0); ch.Store == first.Store {
 		t.Errorf("two stores, one identity %q", ch.Store)
+	}
+}
+
+// TestGenerationSeesOtherWriters checks that the generation a store keeps
+// in memory moves on at once when another process (here another handle on
+// the same file) writes the store, as when it writes itself, and that
+// reading it again without a change gives the same number.
+func TestGenerationSeesOtherWriters(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "policykb.db")
+	server, writer := openAt(t, path), openAt(t, path)
+	defer server.Close()
+	defer writer.Close()
+	gen := func(db *sqlite.DB) int64 {
+		t.Helper()
+		g, err := db.Generation(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	if g := gen(server); g != 0 || gen(server) != 0 {
+		t.Fatalf("generation of an empty store: %d", g)
+	}
+	doc := extracted(t)
+	if err := writer.Ingest(ctx, doc); err != nil {
+		t.Fatal(err)
+	}
+	if g := gen(server); g != 1 {
+		t.Errorf("after another handle's ingest: generation %d, want 1", g)
+	}
+	if _, err := server.IngestVersion(ctx, shortened(doc, 3), policy.IngestOptions{Replace: true}); err != nil {
+		t.Fatal(err)
+	}
+	if g, w := gen(server), gen(writer); g != 2 || w != 2 {
+		t.Errorf("after its own ingest: generation %d (other handle %d), want 2", g, w)
+	}
+	for range 3 {
+		if g := gen(server); g != 2 {
+			t.Errorf("read again: generation %d, want 2", g)
+		}
 	}
 }

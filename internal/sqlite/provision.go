@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/policykb/policykb/internal/label"
 	"github.com/policykb/policykb/internal/policy"
@@ -107,13 +109,16 @@ func scanProvision(rows *sql.Rows) (*policy.Provision, error) {
 		return nil, err
 	}
 	p.ParentID, p.Kind = parent.String, policy.Kind(kind)
-	for _, f := range []struct {
-		s string
-		v any
-	}{{paras, &p.Paragraphs}, {pages, &p.Pages}, {paraLines, &p.ParagraphLines}, {notes, &p.Notes}} {
-		if err := json.Unmarshal([]byte(f.s), f.v); err != nil {
-			return nil, fmt.Errorf("provision %s: %w", p.ID, err)
+	var err error
+	if p.Paragraphs, err = decodeStrings(paras); err == nil {
+		if p.Pages, err = decodeInts(pages); err == nil {
+			if p.ParagraphLines, err = decodeInts(paraLines); err == nil && notes != "[]" {
+				err = json.Unmarshal([]byte(notes), &p.Notes)
+			}
 		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("provision %s: %w", p.ID, err)
 	}
 	if len(p.Notes) == 0 {
 		p.Notes = nil // as a parsed provision without notes has them
@@ -146,4 +151,81 @@ func notesJSON(notes []policy.Note) string {
 		return "[]"
 	}
 	return mustJSON(notes)
+}
+
+// decodeStrings decodes a JSON array of strings as json.Unmarshal would
+// into a nil []string. The arrays that json.Marshal writes of plain text
+// (no escapes) it reads without reflection; any other it hands to
+// json.Unmarshal.
+func decodeStrings(s string) ([]string, error) {
+	if s == "null" {
+		return nil, nil
+	}
+	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' || strings.IndexByte(s, '\\') >= 0 || !utf8.ValidString(s) {
+		return unmarshal[[]string](s)
+	}
+	body := s[1 : len(s)-1]
+	out := make([]string, 0, strings.Count(body, `","`)+1)
+	if body == "" {
+		return out, nil
+	}
+	for {
+		if len(body) < 2 || body[0] != '"' {
+			return unmarshal[[]string](s)
+		}
+		end := strings.IndexByte(body[1:], '"') + 1
+		if end == 0 {
+			return unmarshal[[]string](s)
+		}
+		v := body[1:end]
+		for i := 0; i < len(v); i++ {
+			if v[i] < 0x20 { // not valid JSON: let json say so
+				return unmarshal[[]string](s)
+			}
+		}
+		out = append(out, v)
+		body = body[end+1:]
+		if body == "" {
+			return out, nil
+		}
+		if body[0] != ',' {
+			return unmarshal[[]string](s)
+		}
+		body = body[1:]
+	}
+}
+
+// decodeInts decodes a JSON array of integers as json.Unmarshal would into
+// a nil []int, without reflection where the array is as json.Marshal
+// writes it.
+func decodeInts(s string) ([]int, error) {
+	if s == "null" {
+		return nil, nil
+	}
+	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' {
+		return unmarshal[[]int](s)
+	}
+	body := s[1 : len(s)-1]
+	out := make([]int, 0, strings.Count(body, ",")+1)
+	if body == "" {
+		return out, nil
+	}
+	for _, f := range strings.Split(body, ",") {
+		d := strings.TrimPrefix(f, "-")
+		if d == "" || (d[0] == '0' && len(d) > 1) || d[0] < '0' || d[0] > '9' || len(d) > 18 {
+			return unmarshal[[]int](s)
+		}
+		n, err := strconv.Atoi(f)
+		if err != nil {
+			return unmarshal[[]int](s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func unmarshal[T any](s string) (T, error) {
+	var v T
+	err := json.Unmarshal([]byte(s), &v)
+	return v, err
 }

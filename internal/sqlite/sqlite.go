@@ -21,6 +21,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 	"github.com/policykb/policykb/internal/policy"
@@ -41,6 +43,8 @@ type DB struct {
 
 	// Statements of the hottest queries, prepared once.
 	generationStmt, provisionStmt *sql.Stmt
+
+	gen generationCache
 }
 
 // Open opens the store at path, creating it and its directory if need be,
@@ -172,6 +176,7 @@ func (db *DB) openWriter() (err error) {
 // writer returns the read-write connection, or ErrReadOnly, with the
 // reason, when the store is open read-only.
 func (db *DB) writer() (*sql.DB, error) {
+	db.gen.forget()
 	if db.rw == nil {
 		return nil, &AccessError{Path: db.path, Problem: db.readOnly, Err: ErrReadOnly, Write: true}
 	}
@@ -522,11 +527,86 @@ func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-// Generation returns a number that changes whenever the stored data changes.
+// Generation returns a number that changes whenever the stored data
+// changes. It is read from the store only when the store's files have
+// changed since the last read (or that read is older than
+// generationMaxAge): a server asks for it on every request, and a look at
+// the files costs a few microseconds where a query costs a reader
+// connection.
 func (db *DB) Generation(ctx context.Context) (int64, error) {
+	if g, ok := db.gen.get(db.path); ok {
+		return g, nil
+	}
+	stamp := stampOf(db.path)
 	var g int64
-	err := db.generationStmt.QueryRowContext(ctx).Scan(&g)
-	return g, err
+	if err := db.generationStmt.QueryRowContext(ctx).Scan(&g); err != nil {
+		return g, err
+	}
+	db.gen.set(g, stamp)
+	return g, nil
+}
+
+// generationMaxAge is how long a generation read from the store is used
+// while the store's files look unchanged. Every commit writes the -wal
+// file (or, without one, the store file), so a change shows at once in
+// their size or time of modification but where a commit rewrites the -wal
+// file from its start to the same size within the clock's granularity
+// (a few milliseconds) of the last read: then the change shows after at
+// most this long.
+const generationMaxAge = 250 * time.Millisecond
+
+// generationCache keeps the last generation read from the store, with the
+// state of the store's files at the time of the read.
+type generationCache struct {
+	mu    sync.Mutex
+	ok    bool
+	gen   int64
+	stamp fileStamp
+	at    time.Time
+}
+
+// fileStamp is what changes in the store's files when a commit writes
+// them.
+type fileStamp struct {
+	dbSize, walSize   int64
+	dbMtime, walMtime int64
+}
+
+func stampOf(path string) fileStamp {
+	var s fileStamp
+	if fi, err := os.Stat(path); err == nil {
+		s.dbSize, s.dbMtime = fi.Size(), fi.ModTime().UnixNano()
+	}
+	if fi, err := os.Stat(path + "-wal"); err == nil {
+		s.walSize, s.walMtime = fi.Size(), fi.ModTime().UnixNano()
+	} else {
+		s.walSize = -1
+	}
+	return s
+}
+
+func (c *generationCache) get(path string) (int64, bool) {
+	c.mu.Lock()
+	ok, gen, stamp, at := c.ok, c.gen, c.stamp, c.at
+	c.mu.Unlock()
+	if !ok || time.Since(at) > generationMaxAge || stampOf(path) != stamp {
+		return 0, false
+	}
+	return gen, true
+}
+
+// set keeps gen, read after the files were as stamp says.
+func (c *generationCache) set(gen int64, stamp fileStamp) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ok, c.gen, c.stamp, c.at = true, gen, stamp, time.Now()
+}
+
+// forget drops the kept generation: the store is being written.
+func (c *generationCache) forget() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ok = false
 }
 
 // IntegrityCheck runs SQLite's integrity check and returns its complaint, if
