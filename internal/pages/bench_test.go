@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"testing"
 
 	"github.com/policykb/policykb/graph"
@@ -13,11 +14,11 @@ import (
 )
 
 // The benchmarks measure the server-side rendering of a provision page and
-// of the document page: "page" is the whole handler (GraphQL query, the
-// store's cross-references, layout, template); "query" its GraphQL query
-// alone, the baseline in the same run; "render" the layout and the
-// template alone, from data read once; "cached" the page as the server
-// answers it again, from its answer cache.
+// of the document page: "page" is the whole handler (the domain services,
+// layout, template); "query" the GraphQL query of the page's JSON, for
+// comparison; "render" the layout and the template alone, from data read
+// once; "cached" the page as the server answers it again, from its answer
+// cache. BenchmarkFamily serves a store of 300 documents.
 //
 //	go test -run '^$' -bench . -benchtime 200x ./internal/pages
 
@@ -35,8 +36,8 @@ func loop(b *testing.B, f func()) {
 	b.ReportMetric(float64(cputime.Used()-start)/float64(b.N), "cpu-ns/op")
 }
 
-func benchPage(b *testing.B, h http.Handler, path string) {
-	b.Helper()
+// serve answers a GET of path with HTML, and fails unless it is 200.
+func serve(b *testing.B, h http.Handler, path string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest("GET", path, nil)
 	req.Header.Set("Accept", htmlAccept)
 	rec := httptest.NewRecorder()
@@ -44,14 +45,13 @@ func benchPage(b *testing.B, h http.Handler, path string) {
 	if rec.Code != 200 {
 		b.Fatalf("GET %s = %d", path, rec.Code)
 	}
-	b.SetBytes(int64(rec.Body.Len()))
-	loop(b, func() {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		if rec.Code != 200 {
-			b.Fatalf("GET %s = %d", path, rec.Code)
-		}
-	})
+	return rec
+}
+
+func benchPage(b *testing.B, h http.Handler, path string) {
+	b.Helper()
+	b.SetBytes(int64(serve(b, h, path).Body.Len()))
+	loop(b, func() { serve(b, h, path) })
 }
 
 func benchQuery(b *testing.B, res *graph.Resolver, query string, vars map[string]any) {
@@ -72,21 +72,19 @@ func BenchmarkProvision(b *testing.B) {
 	path := "/documents/" + doc + "/2.2.5"
 	h := New(f.res, Options{Logger: quiet})
 	b.Run("page", func(b *testing.B) { benchPage(b, h, path) })
-	b.Run("query", func(b *testing.B) { benchQuery(b, f.res, provisionQuery, map[string]any{"id": doc + ":2.2.5"}) })
+	b.Run("query", func(b *testing.B) { benchQuery(b, f.res, provisionJSON, map[string]any{"id": doc + ":2.2.5"}) })
 	b.Run("render", func(b *testing.B) {
-		var d struct {
-			Provision provisionData `json:"provision"`
-		}
 		ctx := context.Background()
-		if _, err := h.query(ctx, provisionQuery, map[string]any{"id": doc + ":2.2.5"}, &d); err != nil {
+		d, err := h.model.document(ctx, doc)
+		if err != nil {
 			b.Fatal(err)
 		}
-		xrefs, err := f.db.CrossReferences(ctx, policy.CitationFilter{DocumentID: doc})
+		v, err := h.model.provisionView(ctx, d, doc+":2.2.5", true, true)
 		if err != nil {
 			b.Fatal(err)
 		}
 		loop(b, func() {
-			if err := h.renderTo(io.Discard, "provision", provisionPage(&d.Provision, xrefs)); err != nil {
+			if err := h.renderTo(io.Discard, "provision", provisionPage(v)); err != nil {
 				b.Fatal(err)
 			}
 		})
@@ -99,21 +97,14 @@ func BenchmarkDocument(b *testing.B) {
 	path := "/documents/" + doc
 	h := New(f.res, Options{Logger: quiet})
 	b.Run("page", func(b *testing.B) { benchPage(b, h, path) })
-	b.Run("query", func(b *testing.B) { benchQuery(b, f.res, documentQuery, map[string]any{"id": doc}) })
+	b.Run("query", func(b *testing.B) { benchQuery(b, f.res, documentJSON, map[string]any{"id": doc}) })
 	b.Run("render", func(b *testing.B) {
-		var d struct {
-			Document documentData `json:"document"`
-		}
-		ctx := context.Background()
-		if _, err := h.query(ctx, documentQuery, map[string]any{"id": doc}, &d); err != nil {
-			b.Fatal(err)
-		}
-		xrefs, err := f.db.CrossReferences(ctx, policy.CitationFilter{DocumentID: doc})
+		dm, d, err := h.model.documentData(context.Background(), doc, 0)
 		if err != nil {
 			b.Fatal(err)
 		}
 		loop(b, func() {
-			if err := h.renderTo(io.Discard, "document", documentPage(&d.Document, xrefs)); err != nil {
+			if err := h.renderTo(io.Discard, "document", documentPage(d, dm.xrefs)); err != nil {
 				b.Fatal(err)
 			}
 		})
@@ -138,5 +129,56 @@ func BenchmarkProvisionParallel(b *testing.B) {
 				b.Errorf("status %d", rec.Code)
 			}
 		}
+	})
+}
+
+// BenchmarkFamily renders pages of a store of 300 documents, every request
+// a different provision (or document), as bench/load asks them: the CPU
+// time per page is what the pages cost at family scale. "provision" and
+// "document" are served once the pages have read every document in the
+// store's generation, as a server does after its first requests;
+// "provision-first" by a fresh handler, which reads each document the
+// first time one of its provisions is asked for.
+//
+//	go test -run '^$' -bench Family -benchtime 200x ./internal/pages
+func BenchmarkFamily(b *testing.B) {
+	f := newFamilyFixture(b, 300)
+	ids := f.provisionIDs(b)
+	h := New(f.res, Options{Logger: quiet})
+	docs := map[string]string{} // a provision of each document
+	for _, id := range ids {
+		doc, _, _ := policy.SplitID(id)
+		docs[doc] = id
+	}
+	for _, id := range docs {
+		serve(b, h, provisionPath(id))
+	}
+	// every walks ids, a prime step at a time: requests spread over the
+	// documents.
+	every := func(path func(id string) string) func(*testing.B, http.Handler) {
+		return func(b *testing.B, h http.Handler) {
+			i := 0
+			loop(b, func() {
+				serve(b, h, path(ids[i%len(ids)]))
+				i += 7919
+			})
+		}
+	}
+	provision := every(provisionPath)
+	b.Run("provision", func(b *testing.B) { provision(b, h) })
+	b.Run("provision-first", func(b *testing.B) { provision(b, New(f.res, Options{Logger: quiet})) })
+	b.Run("search", func(b *testing.B) {
+		words := []string{"サイバー", "人材", "情報システム", "研究開発", "重要インフラ", "政府機関"}
+		i := 0
+		loop(b, func() {
+			serve(b, h, "/search?q="+url.QueryEscape(words[i%len(words)]))
+			i++
+		})
+	})
+	b.Run("document", func(b *testing.B) {
+		every(func(id string) string {
+			doc, _, _ := policy.SplitID(id)
+			return docPath(doc)
+		})(b, h)
 	})
 }

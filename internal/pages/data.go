@@ -1,6 +1,8 @@
 package pages
 
-// The objects of the pages, as the GraphQL queries below return them.
+// The objects of the pages: read from the domain for the HTML pages
+// (model.go), in the shape of the GraphQL types, as the JSON queries below
+// return them.
 
 type documentData struct {
 	ID         string          `json:"id"`
@@ -129,141 +131,44 @@ type referenceData struct {
 }
 
 type searchData struct {
-	TotalCount int  `json:"totalCount"`
-	Partial    bool `json:"partial"`
-	Facets     []struct {
-		Count    int          `json:"count"`
-		Document documentData `json:"document"`
-	} `json:"facets"`
-	PageInfo struct {
+	TotalCount int         `json:"totalCount"`
+	Partial    bool        `json:"partial"`
+	Facets     []facetData `json:"facets"`
+	PageInfo   struct {
 		HasNextPage bool   `json:"hasNextPage"`
 		EndCursor   string `json:"endCursor"`
 	} `json:"pageInfo"`
-	Edges []struct {
-		Cursor string `json:"cursor"`
-		Node   struct {
-			Score      float64         `json:"score"`
-			Highlights []string        `json:"highlights"`
-			Matches    []matchData     `json:"matches"`
-			Partial    bool            `json:"partial"`
-			AlsoIn     []provisionData `json:"alsoIn"`
-			Provision  provisionData   `json:"provision"`
-		} `json:"node"`
-	} `json:"edges"`
+	Edges []searchEdgeData `json:"edges"`
 }
 
-// The queries of the HTML pages: what each page shows.
+// facetData is a document a search found, with the count of its hits.
+type facetData struct {
+	Count    int          `json:"count"`
+	Document documentData `json:"document"`
+}
+
+// searchEdgeData is one hit of a search.
+type searchEdgeData struct {
+	Cursor string `json:"cursor"`
+	Node   struct {
+		Score      float64         `json:"score"`
+		Highlights []string        `json:"highlights"`
+		Matches    []matchData     `json:"matches"`
+		Partial    bool            `json:"partial"`
+		AlsoIn     []provisionData `json:"alsoIn"`
+		Provision  provisionData   `json:"provision"`
+		// AlsoInCount is how many other years the hit stands for, of
+		// which AlsoIn holds the first, those the page links to.
+		AlsoInCount int `json:"-"`
+	} `json:"node"`
+}
+
+// The query of /id/{ID}: what an ID names.
 const (
-	homeQuery = `{
-	documents { id title fiscalYear decidedOn decidedBy pageCount partial }
-	references { id title titleEn kind citedBy { id } }
-}`
-
-	documentQuery = `query($id: ID!, $version: Int) {
-	document(id: $id, version: $version) {
-		id title fiscalYear decidedOn decidedBy pageCount partial version
-		versions { number ingestedAt provisionCount current }
-		series { id title }
-		previous { id title fiscalYear }
-		next { id title fiscalYear }
-		citedAs { id title }
-		provisions {
-			id kind level label marker heading paragraphs leadingParagraphs pages notes { marker text }
-			citations { id text start end pinpoint form target { id title kind } targetProvision { id label heading } }
-		}
-	}
-}`
-
-	// provisionQuery reads a provision and the list of its document's
-	// provisions, from which the page takes its ancestors, children,
-	// neighbours and the provisions it points to or that point to it: the
-	// fewest reads of the store.
-	provisionQuery = `query($id: ID!) {
-	provision(id: $id) {
-		id kind level label marker heading paragraphs leadingParagraphs text pages notes { marker text }
-		document {
-			id title partial fiscalYear provisions { id kind level label heading text }
-			series { id title documents { id title fiscalYear } }
-		}
-		citations { id text start end pinpoint form target { id title kind } targetProvision { id label heading document { id title } } }
-		counterparts { id label heading document { id } }
-		incomingCitations { id text start end pinpoint form source { id label heading text document { id title } } }
-	}
-}`
-
-	// provisionVersionQuery reads a provision of a given version of its
-	// document, from the provisions of that version.
-	provisionVersionQuery = `query($doc: ID!, $version: Int) {
-	document(id: $doc, version: $version) {
-		id title partial version versions { number current }
-		provisions {
-			id kind level label marker heading paragraphs leadingParagraphs text pages notes { marker text }
-			citations { id text start end pinpoint form target { id title kind } }
-		}
-	}
-}`
-
-	labelQuery = `query($doc: ID!, $label: String!) { provision(document: $doc, label: $label) { id } }`
-
-	referenceQuery = `query($id: ID!) {
-	reference(id: $id) {
-		id title titleEn kind issuedOn revisedOn issuer lawNumber eGovLawId aliases resolved
-		document { id title decidedOn }
-		citations {
-			id text start end pinpoint form
-			source { id kind label heading text document { id title } }
-			targetProvision { id label heading }
-		}
-	}
-}`
-
-	// searchQuery and searchJSON name in %[1]s the fields of a search
-	// connection and in %[2]s those of a hit that explain the search, where
-	// the schema has them (see searchExtras).
-	searchQuery = `query($q: String!, $first: Int, $after: String, $filter: SearchFilter) {
-	search(query: $q, first: $first, after: $after, filter: $filter) {
-		totalCount%[1]s
-		pageInfo { hasNextPage endCursor }
-		edges { cursor node { score highlights%[2]s provision { id kind level label heading text document { id title fiscalYear } } } }
-	}
-}`
-
-	// searchFormQuery fills the filters of the search form.
-	searchFormQuery = `{
-	documents { id title fiscalYear }
-	sections: provisions(kind: SECTION) { id label heading }
-	areas: provisions(kind: AREA) { id label heading }
-	references { id title }
-}`
-
 	nodeQuery = `query($id: ID!) {
 	node(id: $id) {
 		__typename id
 		... on Citation { source { id } }
-	}
-}`
-
-	// compareQuery reads two documents side by side.
-	compareQuery = `query($from: ID!, $to: ID!) {
-	compare(from: $from, to: $to) {
-		from { id title fiscalYear partial previous { id } next { id } }
-		to { id title fiscalYear partial previous { id } next { id } }
-		pairs {
-			kind similarity
-			from { id kind level label heading paragraphs text }
-			to { id kind level label heading paragraphs text }
-		}
-	}
-}`
-
-	// seriesQuery reads a series and the lines of its provisions.
-	seriesQuery = `query($id: ID!) {
-	node(id: $id) {
-		... on Series {
-			id title
-			documents { id title fiscalYear decidedOn partial }
-			lines { cells { provision { id label heading } kind similarity } }
-		}
 	}
 }`
 )
@@ -328,6 +233,9 @@ const (
 	}
 }`
 
+	// searchJSON names in %[1]s the fields of a search connection and in
+	// %[2]s those of a hit that explain the search, where the schema has
+	// them (see searchExtras).
 	searchJSON = `query($q: String!, $first: Int, $after: String, $filter: SearchFilter) {
 	search(query: $q, first: $first, after: $after, filter: $filter) {
 		totalCount%[1]s

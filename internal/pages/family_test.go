@@ -1,7 +1,6 @@
 package pages
 
 import (
-	"context"
 	"html"
 	"net/http/httptest"
 	"net/url"
@@ -19,19 +18,11 @@ import (
 func newSeriesServer(t testing.TB) *httptest.Server {
 	t.Helper()
 	f := newFixture(t)
-	in, err := ingest.New(f.db)
-	if err != nil {
-		t.Fatal(err)
-	}
 	files, err := corpusgen.Series()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, file := range files {
-		if _, err := in.Ingest(context.Background(), file.Name, file.Data, ingest.Options{}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	f.ingestFiles(t, files, func(corpusgen.File) ingest.Options { return ingest.Options{} })
 	srv := httptest.NewServer(f.handler())
 	t.Cleanup(srv.Close)
 	return srv

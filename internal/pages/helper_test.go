@@ -1,6 +1,8 @@
 package pages
 
 import (
+	"bytes"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -49,4 +51,43 @@ func newServer(t testing.TB) (*httptest.Server, *fixture) {
 	srv := httptest.NewServer(f.handler())
 	t.Cleanup(srv.Close)
 	return srv, f
+}
+
+// sameAsGraphQL checks that the JSON of the page at path is, byte for
+// byte, the field of the answer of /graphql to query with vars (all of its
+// data for ""), written as pages write JSON: indented, HTML-escaped.
+func sameAsGraphQL(t *testing.T, srv *httptest.Server, path, query string, vars map[string]any, field string) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	resp, err := http.Post(srv.URL+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gq struct {
+		Data   json.RawMessage
+		Errors []any
+	}
+	err = json.NewDecoder(resp.Body).Decode(&gq)
+	resp.Body.Close()
+	if err != nil || len(gq.Errors) > 0 {
+		t.Fatalf("%s: GraphQL answer %v, errors %v", path, err, gq.Errors)
+	}
+	data := gq.Data
+	if field != "" {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatal(err)
+		}
+		data = m[field]
+	}
+	var indented, want bytes.Buffer
+	if err := json.Indent(&indented, data, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	indented.WriteByte('\n')
+	json.HTMLEscape(&want, indented.Bytes())
+	page := get(t, srv.URL, path, "Accept", "application/json")
+	if page.body != want.String() || want.Len() < 10 {
+		t.Errorf("%s: JSON differs from GraphQL:\n%.500s\n%.500s", path, page.body, want.String())
+	}
 }

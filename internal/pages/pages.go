@@ -1,10 +1,13 @@
 // Package pages serves the reading view of the knowledge base: HTML pages
 // at canonical URLs for documents, provisions, references and search, and
 // the same objects as JSON for programs (Accept: application/json or
-// ?format=json). Every page is read through the GraphQL executor of package
-// graph, with the same services as the API, so that a page and the API can
-// never disagree; the JSON of a page is the answer to a GraphQL query, in
-// the shape of the GraphQL types.
+// ?format=json). An HTML page reads the services of package policy
+// directly, the same services the API's resolvers call (model.go keeps, per
+// store generation, what pages share), so that a page costs what it shows;
+// the JSON of a page is the answer to a GraphQL query, in the shape of the
+// GraphQL types, byte for byte what /graphql answers. Each resource is a
+// file (provision.go, document.go, search.go, compare.go, series.go, …),
+// and every handler opens the same way (handler.go).
 //
 // Routes (see SPEC, "Reading view and canonical URLs"):
 //
@@ -54,21 +57,21 @@ type Options struct {
 
 // Handler serves the reading view.
 type Handler struct {
-	res  *graph.Resolver
-	log  *slog.Logger
-	base string
-	mux  *http.ServeMux
-	tmpl *templates
-	// The search queries, with the fields that explain a search where the
-	// schema has them.
-	searchQuery, searchJSON string
+	res   *graph.Resolver
+	model *model
+	log   *slog.Logger
+	base  string
+	mux   *http.ServeMux
+	tmpl  *templates
+	// The query of the JSON of a search, with the fields that explain a
+	// search where the schema has them.
+	searchJSON string
 }
 
 // New returns the reading view over the services of res.
 func New(res *graph.Resolver, opt Options) *Handler {
-	h := &Handler{res: res, log: opt.Logger, base: strings.TrimSuffix(opt.BaseURL, "/"), tmpl: parseTemplates()}
+	h := &Handler{res: res, model: newModel(res), log: opt.Logger, base: strings.TrimSuffix(opt.BaseURL, "/"), tmpl: parseTemplates()}
 	conn, hit := searchExtras(graph.NewExecutableSchema(graph.Config{Resolvers: res}).Schema())
-	h.searchQuery = fmt.Sprintf(searchQuery, conn, hit)
 	h.searchJSON = fmt.Sprintf(searchJSON, conn, hit)
 	if h.log == nil {
 		h.log = slog.Default()

@@ -2,7 +2,6 @@ package pages
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"html"
 	"net/http"
@@ -126,35 +125,6 @@ func TestComparePage(t *testing.T) {
 		if a := get(t, srv.URL, path); a.status != status {
 			t.Errorf("%s: %d, want %d", path, a.status, status)
 		}
-	}
-}
-
-// sameAsGraphQL checks that the JSON of the page at path is the field of
-// the answer of /graphql to query with vars.
-func sameAsGraphQL(t *testing.T, srv *httptest.Server, path, query string, vars map[string]any, field string) {
-	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	resp, err := http.Post(srv.URL+"/graphql", "application/json", strings.NewReader(string(body)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var gq struct {
-		Data   map[string]json.RawMessage
-		Errors []any
-	}
-	json.NewDecoder(resp.Body).Decode(&gq)
-	resp.Body.Close()
-	if len(gq.Errors) > 0 {
-		t.Fatalf("%s: GraphQL errors %v", path, gq.Errors)
-	}
-	page := get(t, srv.URL, path, "Accept", "application/json")
-	var a, b any
-	json.Unmarshal(gq.Data[field], &a)
-	json.Unmarshal([]byte(page.body), &b)
-	ja, _ := json.Marshal(a)
-	jb, _ := json.Marshal(b)
-	if string(ja) != string(jb) || len(ja) < 10 {
-		t.Errorf("%s: JSON differs from GraphQL:\n%.500s\n%.500s", path, jb, ja)
 	}
 }
 

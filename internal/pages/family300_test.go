@@ -1,0 +1,64 @@
+package pages
+
+import (
+	"context"
+	"testing"
+
+	"github.com/policykb/policykb/internal/corpusgen"
+	"github.com/policykb/policykb/internal/ingest"
+	"github.com/policykb/policykb/internal/policy"
+)
+
+// ingestFiles ingests generated files into the store of f.
+func (f *fixture) ingestFiles(t testing.TB, files []corpusgen.File, opt func(corpusgen.File) ingest.Options) {
+	t.Helper()
+	in, err := ingest.New(f.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range files {
+		if _, err := in.Ingest(context.Background(), file.Name, file.Data, opt(file)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// newFamilyFixture is the embedded policy and n documents generated from
+// it (corpusgen.Generate), in a fresh store with its index.
+func newFamilyFixture(t testing.TB, n int) *fixture {
+	t.Helper()
+	files, err := corpusgen.Generate(n, 19)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t)
+	f.ingestFiles(t, files, func(file corpusgen.File) ingest.Options { return ingest.Options{ID: file.ID} })
+	// The index takes in the documents now, not at the first search.
+	if x, ok := f.res.Search.(interface{ Sync(context.Context) error }); ok {
+		if err := x.Sync(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return f
+}
+
+// provisionIDs returns the IDs of every provision of the store, in
+// document order.
+func (f *fixture) provisionIDs(t testing.TB) []string {
+	t.Helper()
+	docs, err := f.db.Documents(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, d := range docs {
+		ps, err := f.db.Provisions(context.Background(), policy.ProvisionFilter{DocumentID: d.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			ids = append(ids, p.ID)
+		}
+	}
+	return ids
+}
