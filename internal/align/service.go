@@ -31,8 +31,12 @@ type Service struct {
 
 var _ policy.YearService = (*Service)(nil)
 
-// cacheSize bounds the comparisons a Service keeps.
-const cacheSize = 64
+// cacheSize bounds the comparisons a Service keeps: enough for the chain
+// of consecutive years of a series of a couple of thousand documents, so
+// that following one provision through a long series does not compare its
+// years again at every call (a comparison holds pointers to the
+// provisions of its two documents, which the store read anyway).
+const cacheSize = 2048
 
 // Series returns every series of the store, by ID (see policy.GroupSeries).
 // The series are shared: callers do not change them.

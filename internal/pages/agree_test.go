@@ -29,14 +29,14 @@ const agreeQuery = `query($ids: [ID!]!) {
 }`
 
 // TestPagesAgreeWithGraphQL reads every provision of a store of 300
-// documents as its page shows it, from the domain, and as the API answers
-// it, and finds them the same.
+// documents (30 series of 10 years, beside the policy) as its page shows
+// it, from the domain, and as the API answers it, and finds them the same.
 func TestPagesAgreeWithGraphQL(t *testing.T) {
 	if testing.Short() {
 		t.Skip("300 documents")
 	}
 	start := time.Now()
-	f := newFamilyFixture(t, 300)
+	f := newSeriesFixture(t, 300, 10)
 	t.Logf("store of 300 documents made in %v", time.Since(start).Round(time.Millisecond))
 	h := New(f.res, Options{Logger: quiet})
 	ctx := context.Background()

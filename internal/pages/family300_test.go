@@ -2,6 +2,7 @@ package pages
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/policykb/policykb/internal/corpusgen"
@@ -26,13 +27,34 @@ func (f *fixture) ingestFiles(t testing.TB, files []corpusgen.File, opt func(cor
 // newFamilyFixture is the embedded policy and n documents generated from
 // it (corpusgen.Generate), in a fresh store with its index.
 func newFamilyFixture(t testing.TB, n int) *fixture {
+	return newSeriesFixture(t, n, 0)
+}
+
+// newSeriesFixture is newFamilyFixture with the n documents in series of
+// years documents each (0: all in the series of the policy, whose title
+// they keep): each series a title of its own, a fiscal year for each of
+// its documents, as a family of yearly documents has.
+func newSeriesFixture(t testing.TB, n, years int) *fixture {
 	t.Helper()
 	files, err := corpusgen.Generate(n, 19)
 	if err != nil {
 		t.Fatal(err)
 	}
+	options := func(file corpusgen.File) ingest.Options { return ingest.Options{ID: file.ID} }
+	if years > 0 {
+		k := map[string]int{}
+		for i, file := range files {
+			k[file.ID] = i
+		}
+		options = func(file corpusgen.File) ingest.Options {
+			i := k[file.ID]
+			fy := 2020 + i%years
+			return ingest.Options{ID: file.ID, FiscalYear: fy,
+				Title: fmt.Sprintf("分野%d のサイバーセキュリティ関係施策に関する%d年度予算重点化方針", i/years+1, fy)}
+		}
+	}
 	f := newFixture(t)
-	f.ingestFiles(t, files, func(file corpusgen.File) ingest.Options { return ingest.Options{ID: file.ID} })
+	f.ingestFiles(t, files, options)
 	// The index takes in the documents now, not at the first search.
 	if x, ok := f.res.Search.(interface{ Sync(context.Context) error }); ok {
 		if err := x.Sync(context.Background()); err != nil {
