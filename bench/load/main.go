@@ -13,7 +13,8 @@
 // a mixed load for the given time and reports errors and heap growth.
 //
 // With -family N the store also holds N generated documents
-// (corpusgen.Generate, 35 provisions each) and the scenarios ask, request
+// (corpusgen.Generate, 35 provisions each; in series of -years yearly
+// documents) and the scenarios ask, request
 // after request, for a different provision, page or search each: what a
 // crawler or many readers of the family do, where the answer cache helps
 // little.
@@ -148,6 +149,7 @@ func main() {
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measurements (not of making the store) to `file`")
 	noCache := flag.Bool("no-cache", false, "switch the cache of answers to repeated queries off, to measure GraphQL itself")
 	family := flag.Int("family", 0, "add `N` generated documents to the store and ask for a different provision each request")
+	years := flag.Int("years", 10, "with -family, make series of `N` yearly documents, each series a title of its own (0: all of the policy's series)")
 	distinct := flag.Int("distinct", 0, "with -family, ask for at most `N` distinct provisions (spread over the store; 0: all)")
 	only := flag.String("scenarios", "", "run only the scenarios whose names contain one of these comma-separated `words`")
 	flag.Parse()
@@ -155,14 +157,14 @@ func main() {
 		fmt.Fprintln(os.Stderr, "load: -duration at most 5m, -soak at most 10m, -conns 1 to 1024, -family 0 to 2000")
 		os.Exit(2)
 	}
-	if err := run(*duration, *conns, *maxRequests, *soak, *noCache, *family, *distinct, *only, *cpuprofile); err != nil {
+	if err := run(*duration, *conns, *maxRequests, *soak, *noCache, *family, *years, *distinct, *only, *cpuprofile); err != nil {
 		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "load:", err)
 		os.Exit(1)
 	}
 }
 
-func run(duration time.Duration, conns int, maxRequests int64, soak time.Duration, noCache bool, family, distinct int, only, cpuprofile string) error {
+func run(duration time.Duration, conns int, maxRequests int64, soak time.Duration, noCache bool, family, years, distinct int, only, cpuprofile string) error {
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "policykb-load")
 	if err != nil {
@@ -188,8 +190,14 @@ func run(duration time.Duration, conns int, maxRequests int64, soak time.Duratio
 		if err != nil {
 			return err
 		}
-		for _, f := range files {
-			if _, err := in.Bytes(ctx, f.Name, f.Data, parse.Options{ID: f.ID}); err != nil {
+		for i, f := range files {
+			opt := parse.Options{ID: f.ID}
+			if years > 0 {
+				// Series of their own, a fiscal year each, as a family has.
+				opt.FiscalYear = 2020 + i%years
+				opt.Title = fmt.Sprintf("分野%d のサイバーセキュリティ関係施策に関する%d年度予算重点化方針", i/years+1, opt.FiscalYear)
+			}
+			if _, err := in.Bytes(ctx, f.Name, f.Data, opt); err != nil {
 				return err
 			}
 		}
@@ -206,7 +214,8 @@ func run(duration time.Duration, conns int, maxRequests int64, soak time.Duratio
 			ps = spread
 		}
 		scs = familyScenarios(ps)
-		fmt.Printf("store: %d documents, %d provisions (made in %v); %d of them asked for, in turn\n", family+1, n, time.Since(t0).Round(time.Second), len(ps))
+		fmt.Printf("store: %d documents (series of %d years; 0: one series), %d provisions (made in %v); %d of them asked for, in turn\n",
+			family+1, years, n, time.Since(t0).Round(time.Second), len(ps))
 	}
 	if only != "" {
 		var keep []scenario

@@ -18,7 +18,9 @@ import (
 type searchForm struct {
 	Documents  []documentData
 	References []referenceData // by title
-	Under      []provisionData // the sections and areas, in document order
+	// Under holds the sections and areas of each document, in document
+	// order: the scopes the form offers for the document searched.
+	Under map[string][]provisionData
 }
 
 // searchForm returns the choices of the search form, read once per store
@@ -33,7 +35,7 @@ func (m *model) searchForm(ctx context.Context) (*searchForm, error) {
 		if err != nil {
 			return nil, err
 		}
-		form := &searchForm{}
+		form := &searchForm{Under: map[string][]provisionData{}}
 		for _, d := range docs {
 			form.Documents = append(form.Documents, documentData{ID: d.ID, Title: d.Title, FiscalYear: d.FiscalYear})
 		}
@@ -43,10 +45,12 @@ func (m *model) searchForm(ctx context.Context) (*searchForm, error) {
 				return nil, err
 			}
 			for _, p := range ps {
-				form.Under = append(form.Under, provisionData{ID: p.ID, Label: p.Label, Heading: p.Heading})
+				form.Under[p.DocumentID] = append(form.Under[p.DocumentID], provisionData{ID: p.ID, Label: p.Label, Heading: p.Heading})
 			}
 		}
-		sort.SliceStable(form.Under, func(i, j int) bool { return idLess(form.Under[i].ID, form.Under[j].ID) })
+		for _, under := range form.Under {
+			sort.SliceStable(under, func(i, j int) bool { return idLess(under[i].ID, under[j].ID) })
+		}
 		refs, err := m.res.References.References(ctx, policy.ReferenceFilter{})
 		if err != nil {
 			return nil, err
@@ -66,7 +70,17 @@ func (h *Handler) searchForm(r *http.Request, v *searchView) error {
 		return err
 	}
 	v.Documents, v.References = form.Documents, form.References
-	v.Under = form.Under
+	// The scopes of one document: the one searched, the one the scope
+	// asked for is in, or the store's only one. Those of every document
+	// of a family would make the page grow with the store.
+	doc := v.In.Document
+	if doc == "" && v.In.Under != "" {
+		doc, _, _ = policy.SplitID(v.In.Under)
+	}
+	if doc == "" && len(form.Documents) == 1 {
+		doc = form.Documents[0].ID
+	}
+	v.Under = form.Under[doc]
 	if in := v.In.Under; in != "" && !slices.ContainsFunc(v.Under, func(p provisionData) bool { return p.ID == in }) {
 		v.Under = append(slices.Clip(v.Under), provisionData{ID: in, Label: localID(in)})
 	}
