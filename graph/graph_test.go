@@ -2,7 +2,6 @@ package graph_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"flag"
 	"io"
@@ -12,16 +11,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/policykb/policykb/graph"
 	"github.com/policykb/policykb/internal/ingest"
-	"github.com/policykb/policykb/internal/policy"
 	"github.com/policykb/policykb/internal/search"
 	"github.com/policykb/policykb/internal/server"
-	"github.com/policykb/policykb/internal/sqlite"
 	"github.com/policykb/policykb/internal/testfixture"
 )
 
@@ -32,39 +28,18 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 const docID = "cs-budget-policy-fy2020"
 
-// countingStore counts the calls that reach the store.
-type countingStore struct {
-	*sqlite.DB
-	calls atomic.Int64
-}
-
-func (s *countingStore) ProvisionsByID(ctx context.Context, ids []string) ([]*policy.Provision, error) {
-	s.calls.Add(1)
-	return s.DB.ProvisionsByID(ctx, ids)
-}
-
-func (s *countingStore) Provisions(ctx context.Context, f policy.ProvisionFilter) ([]*policy.Provision, error) {
-	s.calls.Add(1)
-	return s.DB.Provisions(ctx, f)
-}
-
-func (s *countingStore) DocumentsByID(ctx context.Context, ids []string) ([]*policy.Document, error) {
-	s.calls.Add(1)
-	return s.DB.DocumentsByID(ctx, ids)
-}
-
 // newServer serves the embedded corpus from a fresh store over real HTTP.
-func newServer(t *testing.T) (*httptest.Server, *countingStore) {
+func newServer(t *testing.T) (*httptest.Server, *testfixture.CountingStore) {
 	srv, store, _ := newServerIngester(t)
 	return srv, store
 }
 
 // newServerIngester is newServer that also returns an ingester into its store.
-func newServerIngester(t *testing.T) (*httptest.Server, *countingStore, *ingest.Ingester) {
+func newServerIngester(t *testing.T) (*httptest.Server, *testfixture.CountingStore, *ingest.Ingester) {
 	t.Helper()
 	db, in := testfixture.Ingester(t)
 	idx := testfixture.Index(t, search.Store(db), search.Open)
-	store := &countingStore{DB: db}
+	store := &testfixture.CountingStore{DB: db}
 	res := &graph.Resolver{Documents: store, Provisions: store, References: store, Search: idx}
 	srv := httptest.NewServer(server.New(server.Config{
 		API: graph.NewHandler(res, graph.Options{Logger: quietLog}), IDE: playground.Handler("policykb", "/graphql"),
@@ -251,7 +226,7 @@ func TestErrors(t *testing.T) {
 // of every provision cost a constant number of store calls, not one each.
 func TestBatchLoading(t *testing.T) {
 	srv, store := newServer(t)
-	store.calls.Store(0)
+	store.Reads.Store(0)
 	r := post(t, srv, `{provisions(document:"cs-budget-policy-fy2020"){id
 		parent{id children{id}} children{id parent{id}} ancestors{id} document{id}}}`, nil)
 	if len(r.Errors) > 0 {
@@ -266,8 +241,8 @@ func TestBatchLoading(t *testing.T) {
 	// children, documents; parents, children of parents and ancestors come
 	// from what the list and the children primed): 3 to 6 seen, as batching
 	// windows fall on a busy machine; without batching it would be over 140.
-	t.Logf("%d store calls", store.calls.Load())
-	if n := store.calls.Load(); n > 10 {
+	t.Logf("%d store calls", store.Reads.Load())
+	if n := store.Reads.Load(); n > 10 {
 		t.Errorf("%d store calls for 35 provisions with their relatives, want a constant ≤ 10", n)
 	}
 }

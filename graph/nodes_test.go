@@ -71,11 +71,11 @@ func TestNodes(t *testing.T) {
 		}
 	}
 	many = append(many, "cs-budget-policy-fy2020")
-	store.calls.Store(0)
+	store.Reads.Store(0)
 	if r := post(t, srv, `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, map[string]any{"ids": many}); len(r.Errors) > 0 {
 		t.Fatal(r.Errors)
 	}
-	if n := store.calls.Load(); n > 5 {
+	if n := store.Reads.Load(); n > 5 {
 		t.Errorf("%d store calls for 21 nodes, want about 2", n)
 	}
 }

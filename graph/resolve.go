@@ -41,35 +41,27 @@ func kindOfID(id string) nodeKind {
 func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 	switch kindOfID(id) {
 	case seriesNode:
-		s, err := r.seriesByID(ctx, id)
-		if s == nil {
-			return nil, err
-		}
-		return s, nil
+		return nodeOf(r.seriesByID(ctx, id))
 	case referenceNode:
-		ref, err := r.referenceByID(ctx, id)
-		if ref == nil {
-			return nil, err
-		}
-		return ref, nil
+		return nodeOf(r.referenceByID(ctx, id))
 	case citationNode:
-		c, err := r.citationByID(ctx, id)
-		if c == nil {
-			return nil, err
-		}
-		return c, nil
+		return nodeOf(r.citationByID(ctx, id))
 	case provisionNode:
-		p, err := r.provisionByID(ctx, id)
-		if p == nil {
-			return nil, err // a nil *Provision in the interface would not be null
-		}
-		return p, nil
+		return nodeOf(r.provisionByID(ctx, id))
 	}
-	d, err := r.document(ctx, id)
-	if d == nil {
+	return nodeOf(r.document(ctx, id))
+}
+
+// nodeOf returns v as a Node, and err only where v is nil: a nil *T in the
+// interface would not be null.
+func nodeOf[T any, P interface {
+	*T
+	model.Node
+}](v P, err error) (model.Node, error) {
+	if v == nil {
 		return nil, err
 	}
-	return d, nil
+	return v, nil
 }
 
 // nodes looks up ids of any kind, in order, nil where an ID is unknown.
@@ -128,33 +120,32 @@ func asNode[T any, P interface {
 }
 
 func (r *Resolver) document(ctx context.Context, id string) (*policy.Document, error) {
-	l := loadersFrom(ctx).document
-	var d *policy.Document
-	var err error
-	if isRoot(ctx) {
-		d, err = loadNow(ctx, l, id, r.Documents.DocumentsByID)
-	} else {
-		d, err = l.Load(ctx, id)
-	}
-	if err == nil && d == nil {
-		err = policy.Errorf(policy.ENOTFOUND, "no document %s", policy.Quote(id))
-	}
-	return d, err
+	return loadOne(ctx, loadersFrom(ctx).document, id, r.Documents.DocumentsByID, func() error {
+		return policy.Errorf(policy.ENOTFOUND, "no document %s", policy.Quote(id))
+	})
 }
 
 func (r *Resolver) provisionByID(ctx context.Context, id string) (*policy.Provision, error) {
-	l := loadersFrom(ctx).provision
-	var p *policy.Provision
+	return loadOne(ctx, loadersFrom(ctx).provision, id, r.Provisions.ProvisionsByID, func() error {
+		return policy.Errorf(policy.ENOTFOUND, "no provision %q", id)
+	})
+}
+
+// loadOne loads key with l or, at the root of a query, with fetch at once
+// (loadNow); when nothing has the key it returns the error of notFound.
+func loadOne[V comparable](ctx context.Context, l *loader[V], key string, fetch func(context.Context, []string) ([]V, error), notFound func() error) (V, error) {
+	var v V
 	var err error
 	if isRoot(ctx) {
-		p, err = loadNow(ctx, l, id, r.Provisions.ProvisionsByID)
+		v, err = loadNow(ctx, l, key, fetch)
 	} else {
-		p, err = l.Load(ctx, id)
+		v, err = l.Load(ctx, key)
 	}
-	if err == nil && p == nil {
-		err = policy.Errorf(policy.ENOTFOUND, "no provision %q", id)
+	var zero V
+	if err == nil && v == zero {
+		err = notFound()
 	}
-	return p, err
+	return v, err
 }
 
 func (r *Resolver) provision(ctx context.Context, id, document, label *string) (*policy.Provision, error) {

@@ -137,7 +137,13 @@ func (r *Resolver) searchFilter(ctx context.Context, filter *model.SearchFilter,
 
 // alsoIn returns the provisions a hit stands for, those still stored.
 func (r *Resolver) alsoIn(ctx context.Context, h *policy.SearchHit) ([]*policy.Provision, error) {
-	ps, err := loadAll(ctx, loadersFrom(ctx).provision, h.AlsoIn)
+	return loadStored(ctx, h.AlsoIn)
+}
+
+// loadStored loads the provisions of ids, in their order, leaving out those
+// not stored; the result is never nil.
+func loadStored(ctx context.Context, ids []string) ([]*policy.Provision, error) {
+	ps, err := loadAll(ctx, loadersFrom(ctx).provision, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -121,57 +121,56 @@ func (r *Resolver) versionOf(ctx context.Context, p *policy.Provision) (*version
 	return r.historic(ctx, p.DocumentID, p.Version)
 }
 
-func (r *Resolver) historicParent(ctx context.Context, p *policy.Provision) (*policy.Provision, error) {
+// inVersion returns what get reads of the older version p was read from.
+func inVersion[T any](ctx context.Context, r *Resolver, p *policy.Provision, get func(*version) T) (T, error) {
 	v, err := r.versionOf(ctx, p)
-	if err != nil || p.ParentID == "" {
-		return nil, err
+	if err != nil {
+		var zero T
+		return zero, err
 	}
-	return v.byID[p.ParentID], nil
+	return get(v), nil
+}
+
+func (r *Resolver) historicParent(ctx context.Context, p *policy.Provision) (*policy.Provision, error) {
+	return inVersion(ctx, r, p, func(v *version) *policy.Provision {
+		if p.ParentID == "" {
+			return nil
+		}
+		return v.byID[p.ParentID]
+	})
 }
 
 func (r *Resolver) historicChildren(ctx context.Context, p *policy.Provision) ([]*policy.Provision, error) {
-	v, err := r.versionOf(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	return orEmpty(v.children[p.ID]), nil
+	return inVersion(ctx, r, p, func(v *version) []*policy.Provision { return orEmpty(v.children[p.ID]) })
 }
 
 func (r *Resolver) historicAncestors(ctx context.Context, p *policy.Provision) ([]*policy.Provision, error) {
-	v, err := r.versionOf(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	out := []*policy.Provision{}
-	for _, id := range policy.AncestorIDs(p.ID) {
-		if a := v.byID[id]; a != nil {
-			out = append(out, a)
+	return inVersion(ctx, r, p, func(v *version) []*policy.Provision {
+		out := []*policy.Provision{}
+		for _, id := range policy.AncestorIDs(p.ID) {
+			if a := v.byID[id]; a != nil {
+				out = append(out, a)
+			}
 		}
-	}
-	return out, nil
+		return out
+	})
 }
 
 func (r *Resolver) historicCitations(ctx context.Context, p *policy.Provision) ([]*policy.Citation, error) {
-	v, err := r.versionOf(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	return orEmpty(v.cites[p.ID]), nil
+	return inVersion(ctx, r, p, func(v *version) []*policy.Citation { return orEmpty(v.cites[p.ID]) })
 }
 
 func (r *Resolver) historicReferences(ctx context.Context, p *policy.Provision) ([]*policy.Reference, error) {
-	v, err := r.versionOf(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	out, seen := []*policy.Reference{}, map[string]bool{}
-	for _, c := range v.cites[p.ID] {
-		if ref := v.refs[c.TargetID]; ref != nil && !seen[ref.ID] {
-			seen[ref.ID] = true
-			out = append(out, ref)
+	return inVersion(ctx, r, p, func(v *version) []*policy.Reference {
+		out, seen := []*policy.Reference{}, map[string]bool{}
+		for _, c := range v.cites[p.ID] {
+			if ref := v.refs[c.TargetID]; ref != nil && !seen[ref.ID] {
+				seen[ref.ID] = true
+				out = append(out, ref)
+			}
 		}
-	}
-	return out, nil
+		return out
+	})
 }
 
 // historicXrefs returns the distinct provisions at the other end of a

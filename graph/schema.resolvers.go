@@ -170,18 +170,8 @@ func (r *provisionResolver) Ancestors(ctx context.Context, obj *policy.Provision
 	if obj.Version != 0 {
 		return r.historicAncestors(ctx, obj)
 	}
-	ps, err := loadAll(ctx, loadersFrom(ctx).provision, policy.AncestorIDs(obj.ID))
-	if err != nil {
-		return nil, err
-	}
 	// An excerpt need not hold every level above its provisions.
-	out := make([]*policy.Provision, 0, len(ps))
-	for _, p := range ps {
-		if p != nil {
-			out = append(out, p)
-		}
-	}
-	return orEmpty(out), nil
+	return loadStored(ctx, policy.AncestorIDs(obj.ID))
 }
 
 // Citations is the resolver for the citations field.

@@ -31,8 +31,7 @@ const (
 // given (name → ingest options), served over HTTP without search.
 func yearStore(t *testing.T, files map[string]ingest.Options) (*httptest.Server, *sqlite.DB) {
 	t.Helper()
-	db, in := testfixture.Ingester(t)
-	testfixture.IngestFiles(t, in, files)
+	db := testfixture.StoreFiles(t, files)
 	res := &graph.Resolver{Documents: db, Provisions: db, References: db}
 	srv := httptest.NewServer(server.New(server.Config{
 		API: graph.NewHandler(res, graph.Options{Logger: quietLog}), IDE: playground.Handler("policykb", "/graphql"),

@@ -150,12 +150,7 @@ func (s *Service) Counterparts(ctx context.Context, ids []string) (map[string][]
 	if err != nil {
 		return nil, err
 	}
-	seriesOf := map[string]*policy.Series{}
-	for _, sr := range series {
-		for _, d := range sr.Documents {
-			seriesOf[d.ID] = sr
-		}
-	}
+	seriesOf := policy.SeriesByDocument(series)
 	links := map[*policy.Series]*chainLinks{}
 	for _, id := range ids {
 		doc, _, ok := policy.SplitID(id)

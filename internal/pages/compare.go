@@ -41,12 +41,7 @@ var pairKindNames = map[string]string{
 	string(policy.PairRemoved): "削除",
 }
 
-func pairKindName(k string) string {
-	if n, ok := pairKindNames[k]; ok {
-		return n
-	}
-	return k
-}
+func pairKindName(k string) string { return nameIn(pairKindNames, k) }
 
 // compare shows two documents side by side.
 func (h *Handler) compare(w http.ResponseWriter, r *http.Request) {

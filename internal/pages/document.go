@@ -319,10 +319,7 @@ func (m *model) citedAs(ctx context.Context, doc string) ([]referenceData, error
 	if err != nil {
 		return nil, err
 	}
-	byID := map[string]*policy.Reference{}
-	for _, r := range refs {
-		byID[r.ID] = r
-	}
+	byID := indexByID(refs, func(r *policy.Reference) string { return r.ID })
 	var out []referenceData
 	for _, id := range ids[doc] {
 		if r := byID[id]; r != nil {

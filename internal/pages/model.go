@@ -103,11 +103,7 @@ func (m *model) documents(ctx context.Context, g *generation) (map[string]*polic
 		if err != nil {
 			return nil, err
 		}
-		out := make(map[string]*policy.Document, len(docs))
-		for _, d := range docs {
-			out[d.ID] = d
-		}
-		return out, nil
+		return indexByID(docs, func(d *policy.Document) string { return d.ID }), nil
 	})
 }
 
@@ -128,13 +124,7 @@ func (m *model) seriesOf(ctx context.Context, g *generation) (map[string]*policy
 		if err != nil {
 			return nil, err
 		}
-		out := map[string]*policy.Series{}
-		for _, s := range series {
-			for _, d := range s.Documents {
-				out[d.ID] = s
-			}
-		}
-		return out, nil
+		return policy.SeriesByDocument(series), nil
 	})
 }
 
@@ -385,11 +375,7 @@ func (m *model) provisions(ctx context.Context, ids []string) (map[string]*polic
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]*policy.Provision, len(ps))
-	for _, p := range ps {
-		byID[p.ID] = p
-	}
-	return byID, nil
+	return indexByID(ps, func(p *policy.Provision) string { return p.ID }), nil
 }
 
 // seriesLines are the lines of the provisions of a series through its
@@ -445,4 +431,13 @@ func (m *model) counterparts(ctx context.Context, g *generation, s *policy.Serie
 		}
 	}
 	return out, nil
+}
+
+// indexByID returns xs by the ID id gives each.
+func indexByID[T any](xs []T, id func(T) string) map[string]T {
+	out := make(map[string]T, len(xs))
+	for _, x := range xs {
+		out[id(x)] = x
+	}
+	return out
 }

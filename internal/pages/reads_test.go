@@ -1,66 +1,12 @@
 package pages
 
 import (
-	"context"
 	"net/http/httptest"
-	"sync/atomic"
 	"testing"
 
 	"github.com/policykb/policykb/graph"
-	"github.com/policykb/policykb/internal/policy"
-	"github.com/policykb/policykb/internal/sqlite"
+	"github.com/policykb/policykb/internal/testfixture"
 )
-
-// countingStore counts the reads of the store.
-type countingStore struct {
-	*sqlite.DB
-	reads atomic.Int64
-}
-
-func (s *countingStore) Documents(ctx context.Context) ([]*policy.Document, error) {
-	s.reads.Add(1)
-	return s.DB.Documents(ctx)
-}
-
-func (s *countingStore) DocumentsByID(ctx context.Context, ids []string) ([]*policy.Document, error) {
-	s.reads.Add(1)
-	return s.DB.DocumentsByID(ctx, ids)
-}
-
-func (s *countingStore) ProvisionsByID(ctx context.Context, ids []string) ([]*policy.Provision, error) {
-	s.reads.Add(1)
-	return s.DB.ProvisionsByID(ctx, ids)
-}
-
-func (s *countingStore) Provisions(ctx context.Context, f policy.ProvisionFilter) ([]*policy.Provision, error) {
-	s.reads.Add(1)
-	return s.DB.Provisions(ctx, f)
-}
-
-func (s *countingStore) ProvisionsByLabel(ctx context.Context, doc, label string) ([]*policy.Provision, error) {
-	s.reads.Add(1)
-	return s.DB.ProvisionsByLabel(ctx, doc, label)
-}
-
-func (s *countingStore) References(ctx context.Context, f policy.ReferenceFilter) ([]*policy.Reference, error) {
-	s.reads.Add(1)
-	return s.DB.References(ctx, f)
-}
-
-func (s *countingStore) ReferencesByID(ctx context.Context, ids []string) ([]*policy.Reference, error) {
-	s.reads.Add(1)
-	return s.DB.ReferencesByID(ctx, ids)
-}
-
-func (s *countingStore) Citations(ctx context.Context, f policy.CitationFilter) ([]*policy.Citation, error) {
-	s.reads.Add(1)
-	return s.DB.Citations(ctx, f)
-}
-
-func (s *countingStore) CrossReferences(ctx context.Context, f policy.CitationFilter) ([]*policy.CrossReference, error) {
-	s.reads.Add(1)
-	return s.DB.CrossReferences(ctx, f)
-}
 
 // TestStoreReads checks that a page reads the store a few times, however
 // many provisions, citations and relatives it shows: pages read the domain
@@ -72,7 +18,7 @@ func (s *countingStore) CrossReferences(ctx context.Context, f policy.CitationFi
 // page (35 provisions, 20 citations) would read the store over 50 times.
 func TestStoreReads(t *testing.T) {
 	f := newFixture(t)
-	store := &countingStore{DB: f.db}
+	store := &testfixture.CountingStore{DB: f.db}
 	h := New(&graph.Resolver{Documents: store, Provisions: store, References: store, Search: f.res.Search}, Options{Logger: quiet})
 	for _, tt := range []struct {
 		path string
@@ -84,14 +30,14 @@ func TestStoreReads(t *testing.T) {
 		{"/documents/" + doc + "/2", 3},
 		{"/references/cybersecurity-strategy-2018", 6},
 	} {
-		store.reads.Store(0)
+		store.Reads.Store(0)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", tt.path, nil))
 		if rec.Code != 200 {
 			t.Fatalf("GET %s = %d", tt.path, rec.Code)
 		}
-		t.Logf("GET %s: %d reads", tt.path, store.reads.Load())
-		if n := store.reads.Load(); n > tt.max {
+		t.Logf("GET %s: %d reads", tt.path, store.Reads.Load())
+		if n := store.Reads.Load(); n > tt.max {
 			t.Errorf("GET %s read the store %d times, want at most %d", tt.path, n, tt.max)
 		}
 	}
@@ -104,17 +50,17 @@ func TestStoreReads(t *testing.T) {
 // not per request, and nothing of it through GraphQL.
 func TestProvisionPageReads(t *testing.T) {
 	f := newFixture(t)
-	store := &countingStore{DB: f.db}
+	store := &testfixture.CountingStore{DB: f.db}
 	h := New(&graph.Resolver{Documents: store, Provisions: store, References: store, Search: f.res.Search}, Options{Logger: quiet})
 	get := func(path string) int64 {
 		t.Helper()
-		store.reads.Store(0)
+		store.Reads.Store(0)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
 		if rec.Code != 200 {
 			t.Fatalf("GET %s = %d", path, rec.Code)
 		}
-		return store.reads.Load()
+		return store.Reads.Load()
 	}
 	cold := get("/documents/" + doc + "/2.4.1")
 	t.Logf("first provision page of the document: %d reads", cold)

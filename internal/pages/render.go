@@ -422,12 +422,7 @@ var kindNames = map[string]string{
 }
 
 // kindName names a kind, as the search form offers it.
-func kindName(k string) string {
-	if n, ok := kindNames[k]; ok {
-		return n
-	}
-	return k
-}
+func kindName(k string) string { return nameIn(kindNames, k) }
 
 // levelName names the kind of one provision at level: as kindName, but a
 // provision of a kind that covers several levels (POINT) by its own level,
@@ -446,23 +441,15 @@ var refKindNames = map[string]string{
 	"ORGANIZATION": "組織", "EVENT": "行事", "OTHER": "その他",
 }
 
-func refKindName(k string) string {
-	if n, ok := refKindNames[k]; ok {
-		return n
-	}
-	return k
-}
+// refKindName names the kind of a reference.
+func refKindName(k string) string { return nameIn(refKindNames, k) }
 
 var formNames = map[string]string{
 	"DIRECT": "題名による引用", "ABBREVIATION": "略称による引用", "ANAPHORA": "「同」による引用", "NAME": "名称による引用",
 }
 
-func formName(f string) string {
-	if n, ok := formNames[f]; ok {
-		return n
-	}
-	return f
-}
+// formName names the form of a citation.
+func formName(f string) string { return nameIn(formNames, f) }
 
 var viaNames = map[string]string{
 	"WRITTEN": "表記どおり", "VARIANT": "異表記", "DEFINED_TERM": "定義された略称", "THESAURUS": "類義語・訳語",
@@ -470,11 +457,15 @@ var viaNames = map[string]string{
 }
 
 // viaName names how a word of a query was found.
-func viaName(v string) string {
-	if n, ok := viaNames[v]; ok {
+func viaName(v string) string { return nameIn(viaNames, v) }
+
+// nameIn returns the name names gives key, or key itself when it gives
+// none.
+func nameIn(names map[string]string, key string) string {
+	if n, ok := names[key]; ok {
 		return n
 	}
-	return v
+	return key
 }
 
 // formatDate writes a partial ISO date the Japanese way, with the era:

@@ -146,23 +146,16 @@ func (in searchInput) path() string {
 // vars are the variables of the GraphQL query of the search.
 func (in searchInput) vars() map[string]any {
 	filter := map[string]any{}
-	if in.Document != "" {
-		filter["document"] = in.Document
+	for k, v := range map[string]string{"document": in.Document, "under": in.Under, "cites": in.Cites, "series": in.Series} {
+		if v != "" {
+			filter[k] = v
+		}
 	}
 	if len(in.Kinds) > 0 {
 		filter["kinds"] = in.Kinds
 	}
-	if in.Under != "" {
-		filter["under"] = in.Under
-	}
-	if in.Cites != "" {
-		filter["cites"] = in.Cites
-	}
 	if len(in.Years) > 0 {
 		filter["fiscalYears"] = in.Years
-	}
-	if in.Series != "" {
-		filter["series"] = in.Series
 	}
 	if in.EveryYear {
 		filter["collapse"] = false

@@ -1,12 +1,10 @@
 package pages
 
 import (
-	"context"
 	"fmt"
 	"html"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -34,18 +32,7 @@ const (
 // ingest options) from a fresh store, without search.
 func yearsServer(t *testing.T, files map[string]ingest.Options) *httptest.Server {
 	t.Helper()
-	db, in := testfixture.Ingester(t)
-	ctx := context.Background()
-	names := make([]string, 0, len(files))
-	for name := range files {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
-		if _, err := in.File(ctx, name, files[name]); err != nil {
-			t.Fatal(err)
-		}
-	}
+	db := testfixture.StoreFiles(t, files)
 	res := &graph.Resolver{Documents: db, Provisions: db, References: db}
 	srv := httptest.NewServer(server.New(server.Config{
 		API: graph.NewHandler(res, graph.Options{Logger: quiet}), IDE: graphiql.Handler("/graphiql", "/graphql"),
@@ -53,23 +40,6 @@ func yearsServer(t *testing.T, files map[string]ingest.Options) *httptest.Server
 	}))
 	t.Cleanup(srv.Close)
 	return srv
-}
-
-// expectedLines reads an expected file of internal/corpusgen: its lines
-// but for comments.
-func expectedLines(t *testing.T, path string) []string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, l := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
-		if !strings.HasPrefix(l, "#") {
-			out = append(out, l)
-		}
-	}
-	return out
 }
 
 func localOf(id string) string {
@@ -100,7 +70,7 @@ func TestComparePage(t *testing.T) {
 				got = append(got, m[2]+"\t"+localOf(html.UnescapeString(m[3]))+"\t"+localOf(html.UnescapeString(m[4])))
 			}
 			slices.Sort(got)
-			if want := expectedLines(t, filepath.Join(yearsData, name, "pairs.tsv")); !slices.Equal(got, want) {
+			if want := testfixture.ExpectedLines(t, filepath.Join(yearsData, name, "pairs.tsv")); !slices.Equal(got, want) {
 				t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 			}
 			// The year in the preamble, marked word by word on each side.
@@ -172,7 +142,7 @@ func TestSeriesPage(t *testing.T) {
 		got = append(got, strings.Join(cells, "\t"))
 	}
 	slices.Sort(got)
-	if want := expectedLines(t, filepath.Join(yearsData, "series", "lines.tsv")); !slices.Equal(got, want) {
+	if want := testfixture.ExpectedLines(t, filepath.Join(yearsData, "series", "lines.tsv")); !slices.Equal(got, want) {
 		t.Errorf("lines:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	for fy := 2020; fy < 2024; fy++ {
@@ -270,7 +240,7 @@ func TestBrowserYears(t *testing.T) {
 			return kind ? kind + " " + id : id;
 		}).join("\t"))`))
 	slices.Sort(rows)
-	if want := expectedLines(t, filepath.Join(yearsData, "series", "lines.tsv")); !slices.Equal(rows, want) {
+	if want := testfixture.ExpectedLines(t, filepath.Join(yearsData, "series", "lines.tsv")); !slices.Equal(rows, want) {
 		t.Errorf("the series page shows the lines\n%s\nwant\n%s", strings.Join(rows, "\n"), strings.Join(want, "\n"))
 	}
 	save(t, ctx, dir, "series", chromedp.CaptureScreenshot())

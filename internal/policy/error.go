@@ -50,27 +50,26 @@ func Errorf(code, format string, args ...any) *Error {
 // ErrorCode returns the code of err's *Error, EINTERNAL for any other error,
 // and "" for nil.
 func ErrorCode(err error) string {
-	if err == nil {
-		return ""
-	}
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	return EINTERNAL
+	return errorField(err, func(e *Error) string { return e.Code }, EINTERNAL)
 }
 
 // ErrorMessage returns the message of err's *Error, or "internal error" for
 // any other error, whose text may hold internals.
 func ErrorMessage(err error) string {
+	return errorField(err, func(e *Error) string { return e.Message }, "internal error")
+}
+
+// errorField returns field of err's *Error, other for any other error, and
+// "" for nil.
+func errorField(err error, field func(*Error) string, other string) string {
 	if err == nil {
 		return ""
 	}
 	var e *Error
 	if errors.As(err, &e) {
-		return e.Message
+		return field(e)
 	}
-	return "internal error"
+	return other
 }
 
 // Degraded is the state of a service that answers, but not as it should:

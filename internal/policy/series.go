@@ -49,6 +49,18 @@ func (s *Series) Index(id string) int {
 	return -1
 }
 
+// SeriesByDocument returns the series of each document of series, by
+// document ID.
+func SeriesByDocument(series []*Series) map[string]*Series {
+	out := map[string]*Series{}
+	for _, s := range series {
+		for _, d := range s.Documents {
+			out[d.ID] = s
+		}
+	}
+	return out
+}
+
 // fySuffix is the fiscal year at the end of a document ID: -fy2020.
 var fySuffix = regexp.MustCompile(`-fy[0-9]{4}$`)
 

@@ -88,13 +88,7 @@ func (x *Index) search(ctx context.Context, s *snapshot, clauses []clause, q pol
 	for _, c := range clauses {
 		u := x.unitOf(s, c)
 		units = append(units, u)
-		bq := u.bleveQuery()
-		switch {
-		case bq == nil:
-		case c.negate:
-			not = append(not, bq)
-		default:
-			must = append(must, bq)
+		if addClause(u.bleveQuery(), c.negate, &must, &not) {
 			positive = append(positive, u)
 			word = c
 		}
@@ -202,14 +196,7 @@ func cacheKey(q policy.SearchQuery) string {
 func (x *Index) searchWith(ctx context.Context, s *snapshot, clauses []clause, q policy.SearchQuery, offset int) (*policy.SearchResult, error) {
 	var must, not []query.Query
 	for _, c := range clauses {
-		bq := x.otherClause(s, c)
-		switch {
-		case bq == nil:
-		case c.negate:
-			not = append(not, bq)
-		default:
-			must = append(must, bq)
-		}
+		addClause(x.otherClause(s, c), c.negate, &must, &not)
 	}
 	out := &policy.SearchResult{Hits: []policy.SearchHit{}, Facets: []policy.SearchFacet{}}
 	f := s.filter(q.Filter)
@@ -473,4 +460,20 @@ func forward(s string, i, n int) int {
 		i += w
 	}
 	return i
+}
+
+// addClause adds the query of a clause, bq, to not when the clause is
+// negated and to must otherwise, and reports whether it added it to must.
+// A nil bq (a clause that selects nothing to query) is left out.
+func addClause(bq query.Query, negate bool, must, not *[]query.Query) bool {
+	switch {
+	case bq == nil:
+		return false
+	case negate:
+		*not = append(*not, bq)
+		return false
+	default:
+		*must = append(*must, bq)
+		return true
+	}
 }

@@ -52,6 +52,15 @@ func StoreWith(t testing.TB, docs ...*policy.Document) *sqlite.DB {
 	return db
 }
 
+// StoreFiles returns Store holding also the files given (path → ingest
+// options), ingested in the order of their paths as IngestFiles does.
+func StoreFiles(t testing.TB, files map[string]ingest.Options) *sqlite.DB {
+	t.Helper()
+	db, in := Ingester(t)
+	IngestFiles(t, in, files)
+	return db
+}
+
 // Ingester returns Store and an ingester into it.
 func Ingester(t testing.TB) (*sqlite.DB, *ingest.Ingester) {
 	t.Helper()
