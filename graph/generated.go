@@ -1433,7 +1433,9 @@ type SearchConnection {
   """
   The provisions found per document, before paging: those shown and those
   standing in a hit's ` + "`" + `alsoIn` + "`" + `, so that narrowing the search to the document
-  finds as many. Most first, then by document ID.
+  finds as many holding every word (which partial hits are shown depends on
+  what else is searched: narrowed, a document may show more of them). Most
+  first, then by document ID.
   """
   facets: [SearchFacet!]!
 }
