@@ -45,6 +45,7 @@ type generation struct {
 	n    int64
 	mu   sync.Mutex
 	docs map[string]*docModel
+	held int // the provisions of docs, at most maxHeld
 	// Shared values, each read once: the documents by ID, the series of
 	// each document, the choices of the search form, the lists of the
 	// home page.
@@ -171,9 +172,21 @@ func (m *model) cached(ctx context.Context, key string, read func(*generation) (
 	if old := g.docs[key]; old != nil {
 		return old, nil
 	}
+	if g.held+len(d.provs) > maxHeld {
+		// Full: start again, so that what the model holds is bounded by
+		// what the pages read, not by the size of the store.
+		g.docs, g.held = map[string]*docModel{}, 0
+	}
 	g.docs[key] = d
+	g.held += len(d.provs)
 	return d, nil
 }
+
+// maxHeld bounds the provisions of the documents a generation keeps read
+// (a few kilobytes each, with their citations and indexes): 20,000 is the
+// family of 300 documents twice over. A document larger than that is kept
+// alone.
+var maxHeld = 20000
 
 // readDocument reads the current version of document id and what it
 // cites.
