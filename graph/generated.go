@@ -1406,8 +1406,8 @@ input SearchFilter {
   fiscalYears: [Int!]
   """
   Only provisions of the documents of this series, by its ID
-  (` + "`" + `series:cs-budget-policy` + "`" + `: a document ID without its ` + "`" + `-fyNNNN` + "`" + `) or its key
-  (the title with its fiscal year taken out).
+  (` + "`" + `series:cs-budget-policy` + "`" + `), that ID without ` + "`" + `series:` + "`" + `, or its key (the
+  title with its fiscal year taken out).
   """
   series: ID
   """

@@ -55,8 +55,8 @@ type SearchFilter struct {
 	// Only provisions of documents of these fiscal years.
 	FiscalYears []int `json:"fiscalYears,omitempty"`
 	// Only provisions of the documents of this series, by its ID
-	// (`series:cs-budget-policy`: a document ID without its `-fyNNNN`) or its key
-	// (the title with its fiscal year taken out).
+	// (`series:cs-budget-policy`), that ID without `series:`, or its key (the
+	// title with its fiscal year taken out).
 	Series *string `json:"series,omitempty"`
 	// One hit for a provision whose counterparts in other documents of its series
 	// hold the same text (equal after NFKC and blank removal), shown in its latest

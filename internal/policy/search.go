@@ -105,13 +105,14 @@ type SearchService interface {
 }
 
 // SeriesDocuments returns the IDs of the documents of the series named by
-// series — its ID (series:cs-budget-policy, see GroupSeries) or its key
-// (see SeriesKey) — among docs, in ID order. It returns nil when series
+// series — its ID (series:cs-budget-policy, see GroupSeries), its ID
+// without the prefix (cs-budget-policy) or its key (see SeriesKey) — among
+// docs, in ID order. It returns nil when series
 // names no series of docs.
 func SeriesDocuments(docs []*Document, series string) []string {
 	var out []string
 	for _, s := range GroupSeries(docs) {
-		if s.ID != series && s.Key != series {
+		if s.ID != series && s.ID != SeriesIDPrefix+series && s.Key != series {
 			continue
 		}
 		for _, d := range s.Documents {

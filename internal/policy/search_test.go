@@ -28,7 +28,8 @@ func TestSeriesDocuments(t *testing.T) {
 		{"series:other", []string{"other-fy2020"}},
 		{"series:cs-strategy-2018", nil},
 		{"series:nothing", nil},
-		{"cs-budget-policy", nil},
+		{"cs-budget-policy", both},
+		{"cs-budget", nil},
 		{"", nil},
 	}
 	for _, tt := range tests {
