@@ -9,7 +9,8 @@ import (
 // id redirects a canonical ID to its page.
 func (h *Handler) id(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	req, ok := h.open(w, r, userError(policy.ENOTFOUND, "ID「"+clip(id)+"」のものはありません。", "no object with the ID %q", clip(id)), []string{id})
+	notFound := userError(policy.ENOTFOUND, "ID「"+clip(id)+"」のものはありません。", "no object with the ID %q", clip(id))
+	req, ok := h.open(w, r, notFound, []string{id})
 	if !ok {
 		return
 	}
@@ -28,7 +29,7 @@ func (h *Handler) id(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if d.Node == nil {
-		h.fail(w, r, f, userError(policy.ENOTFOUND, "ID「"+clip(id)+"」のものはありません。", "no object with the ID %q", clip(id)))
+		h.fail(w, r, f, notFound)
 		return
 	}
 	var to string
